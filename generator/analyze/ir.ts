@@ -1,0 +1,119 @@
+/**
+ * The intermediate representation: the single contract between `analyze` and `emit`. Everything emit needs is
+ * here, already decided; emit never reads the OpenAPI document except to hand it to openapi-typescript.
+ * All text fields hold raw text from the document: emitters must escape them for the context they write into.
+ */
+
+/** How the client proves its identity at the token endpoint (RFC 6749 §2.3, RFC 7591 §2 names). */
+export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** The whole analysis of one document. */
+export interface GeneratorIR {
+  document: {
+    /** Where it came from, as the user named it. */
+    source: string;
+    sha256: string;
+    title: string;
+    version: string;
+    openapi: '3.0' | '3.1';
+  };
+  /** Absolute base URL of the first server, with variables replaced by their defaults; absent when unknown. */
+  defaultBaseUrl?: string;
+  /** Every OAuth 2.0 scope the document's security schemes name, sorted, without duplicates. */
+  scopes: ScopeIR[];
+  tokenEndpoints: TokenEndpointIR[];
+}
+
+export interface ScopeIR {
+  name: string;
+  description?: string;
+}
+
+/** An operation that issues OAuth 2.0 tokens: form-urlencoded body with `grant_type`, `access_token` in the answer. */
+export interface TokenEndpointIR {
+  /** JSON pointer of the operation, e.g. `/paths/~1connect~1token/post`. */
+  pointer: string;
+  method: 'POST';
+  path: string;
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  /** The request body's schema, flattened: every property any grant may send, in document order. */
+  requestFields: FieldIR[];
+  grants: GrantIR[];
+  /** How grants were found, for the reader of generated code and for diagnostics. */
+  grantSource: GrantSource;
+  clientAuthentication: {
+    /** Methods the document shows the endpoint accepts, in the document's order of preference. */
+    supported: ClientAuthenticationMethod[];
+    /** The first of `supported`: what the generated client uses unless told otherwise. */
+    default: ClientAuthenticationMethod;
+  };
+  /** Members of the success response (first 2xx application/json), in document order. */
+  responseFields: FieldIR[];
+  /** Members of the error responses (4xx application/json), merged, in document order. */
+  errorFields: FieldIR[];
+  /** Status codes the document lists for errors, e.g. ['400', '401']. */
+  errorStatuses: string[];
+}
+
+/** Where the list of grants came from (see analyze/grants.ts for the order of precedence). */
+export type GrantSource = 'enum' | 'discriminator' | 'extension' | 'rfc-fields';
+
+/** One OAuth 2.0 grant: one generated helper and one request model. */
+export interface GrantIR {
+  /** The `grant_type` value on the wire, e.g. `urn:ietf:params:oauth:grant-type:device_code`. */
+  grantType: string;
+  /** Name of the client method, e.g. `deviceCode`. */
+  helperName: string;
+  /** Prefix of the type names, e.g. `DeviceCode` → `DeviceCodeTokenRequest`. */
+  typeName: string;
+  /** The specification that defines the grant, when it is a registered one. */
+  reference?: SpecReference;
+  /** Text from the document describing this grant (a oneOf variant's description), if any. */
+  description?: string;
+  /** Why the grant should not be used, when a current best practice says so. */
+  deprecated?: string;
+  /** Whether a response to it may carry a refresh token that renews it (used by the token source). */
+  yieldsRefreshToken: boolean;
+  /** Fields the helper takes: grant-specific and shared ones, never grant_type or client credentials. */
+  fields: GrantFieldIR[];
+}
+
+export interface SpecReference {
+  /** e.g. `RFC 6749 §4.4` */
+  citation: string;
+  url: string;
+}
+
+/** The JSON type of a field as far as the generated code cares. */
+export type FieldType =
+  | { kind: 'string'; format?: string; enum?: string[] }
+  | { kind: 'number'; integer: boolean; format?: string; enum?: number[] }
+  | { kind: 'boolean' }
+  | { kind: 'array'; items: FieldType }
+  | { kind: 'object' }
+  | { kind: 'unknown' };
+
+/** A member of a request or response object. */
+export interface FieldIR {
+  /** The name on the wire, exactly as in the document. */
+  name: string;
+  type: FieldType;
+  description?: string;
+  /** Marked required by the document (not by an RFC). */
+  requiredBySpec: boolean;
+  /** Carries a credential or token: kept out of errors, logs and inspection. */
+  secret: boolean;
+  deprecated?: boolean;
+}
+
+/** A field of a grant helper. */
+export interface GrantFieldIR extends FieldIR {
+  /** The option name in the helper, camelCase, e.g. `codeVerifier`. */
+  optionName: string;
+  /** Required for this grant, by the RFC or by the document. */
+  required: boolean;
+  /** Why it is required, for the JSDoc: an RFC citation or "the document". */
+  requiredBy?: string;
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import {
+  BaseResolver,
+  bundleDocument,
+  createConfig,
+  lintDocument,
+  makeDocumentFromString,
+  type Document,
+  type NormalizedProblem,
+} from '@redocly/openapi-core';
+import { InputError, locate } from '../errors.js';
+import type { JsonObject } from '../analyze/schema-utils.js';
+import { readSource, type SourceText } from './read-source.js';
+import { assertReasonableSize } from './size-guard.js';
+
+/** An OpenAPI document read, validated and bundled into one self-contained object. */
+export interface LoadedDocument {
+  /** The location as the user named it (a path relative to the working directory, or a URL). */
+  source: string;
+  /** SHA-256 (hex) of the document's bytes as read, before any parsing. */
+  sha256: string;
+  /** The raw text, kept so that drift reports can recover the document that produced an output. */
+  text: string;
+  /** The bundled document: external `$ref`s inlined as components, local `$ref`s kept. */
+  document: OpenApiDocument;
+  /** `3.0` or `3.1`. */
+  version: '3.0' | '3.1';
+}
+
+/** The parts of an OpenAPI object the generator reads; everything else passes through untyped. */
+export type OpenApiDocument = JsonObject & { openapi: string };
+
+/**
+ * Reads a document from a file or URL, parses YAML or JSON, validates it against the OpenAPI 3.0/3.1 structure
+ * with @redocly/openapi-core, and bundles its `$ref`s.
+ * @throws {InputError} naming the file and JSON pointer of the first problem.
+ */
+export async function loadDocument(input: string, options: { cwd: string }): Promise<LoadedDocument> {
+  const source = await readSource(input, options);
+  return loadDocumentFromText(source);
+}
+
+/** Like {@link loadDocument}, for text already read (a config's inline document, a `git:` revision, a test). */
+export async function loadDocumentFromText(source: SourceText): Promise<LoadedDocument> {
+  const sha256 = createHash('sha256').update(source.text).digest('hex');
+  const document = parse(source);
+  assertReasonableSize(document.parsed, source.displayName);
+  const version = checkVersion(document.parsed, source.displayName);
+
+  const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error' } });
+  const resolver = new BaseResolver(config.resolve);
+  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: resolver });
+  throwFirstError(problems, source);
+
+  const bundled = await bundleDocument({
+    document,
+    config: config.styleguide,
+    externalRefResolver: resolver,
+    dereference: false,
+  });
+  throwFirstError(bundled.problems, source);
+  return { source: source.displayName, sha256, text: source.text, document: bundled.bundle.parsed as OpenApiDocument, version };
+}
+
+function parse(source: SourceText): Document {
+  let document: Document;
+  try {
+    document = makeDocumentFromString(source.text, source.absoluteRef);
+  } catch (error) {
+    const cause = (error as { originalError?: { mark?: { line: number; column: number }; reason?: string } }).originalError;
+    const at = cause?.mark ? ` at line ${cause.mark.line + 1}, column ${cause.mark.column + 1}` : '';
+    throw new InputError(`not valid YAML or JSON${at}${cause?.reason ? `: ${cause.reason}` : ''}`, source.displayName);
+  }
+  if (document.parsed === null || typeof document.parsed !== 'object' || Array.isArray(document.parsed)) {
+    throw new InputError('not an OpenAPI document (expected an object at the top level)', source.displayName, 'Pass an OpenAPI 3.0 or 3.1 document.');
+  }
+  return document;
+}
+
+function checkVersion(parsed: Record<string, unknown>, where: string): '3.0' | '3.1' {
+  const { openapi, swagger } = parsed;
+  if (swagger !== undefined) {
+    throw new InputError(
+      `Swagger ${String(swagger)} is not supported`,
+      locate(where, '#/swagger'),
+      'Convert it to OpenAPI 3 first (e.g. `npx swagger2openapi in.yaml -o out.yaml`).',
+    );
+  }
+  if (openapi === undefined) {
+    throw new InputError('not an OpenAPI document (no `openapi` field)', where, 'Pass an OpenAPI 3.0 or 3.1 document.');
+  }
+  const match = /^3\.([01])\.\d+$/.exec(String(openapi));
+  if (!match) {
+    throw new InputError(`unsupported OpenAPI version ${JSON.stringify(openapi)}`, locate(where, '#/openapi'), 'Supported: 3.0.x and 3.1.x.');
+  }
+  return match[1] === '0' ? '3.0' : '3.1';
+}
+
+function throwFirstError(problems: NormalizedProblem[], source: SourceText): void {
+  const errors = problems.filter((problem) => problem.severity === 'error');
+  const first = errors[0];
+  if (!first) return;
+  const location = first.location[0];
+  const file = location && location.source.absoluteRef !== source.absoluteRef ? location.source.absoluteRef : source.displayName;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  throw new InputError(`${first.message.replace(/\s+/g, ' ').trim()}${more}`, locate(file, location?.pointer), 'Fix the document and run again.');
+}
