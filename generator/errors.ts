@@ -16,7 +16,7 @@ export class InputError extends Error {
    * @param hint How to fix it, when there is something useful to say.
    */
   constructor(message: string, readonly where?: string, readonly hint?: string) {
-    super([where ? `${where}: ${message}` : message, hint].filter(Boolean).join(' '));
+    super(`${where ? `${where}: ` : ''}${message}${hint ? `. ${hint}` : ''}`);
   }
 }
 

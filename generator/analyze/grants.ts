@@ -113,6 +113,9 @@ function toGrant(candidate: GrantCandidate, helperName: string, typeName: string
       fields.push({ name, type: { kind: 'string' }, requiredBySpec: false, secret: SECRET_FIELDS.has(name), ...(description ? { description } : {}) });
     }
   }
+  // Required fields first (they lead the helper's parameters), then document order.
+  const isRequired = (field: FieldIR): boolean => (registered?.required.includes(field.name) ?? false) || field.requiredBySpec;
+  fields.sort((a, b) => Number(isRequired(b)) - Number(isRequired(a)));
   const optionNames = dedupe(fields.map((field) => safeIdentifier(camelCase(field.name), 'field')));
   const grantFields: GrantFieldIR[] = fields.map((field, index) => {
     const byRfc = registered?.required.includes(field.name) ?? false;
@@ -132,6 +135,7 @@ function toGrant(candidate: GrantCandidate, helperName: string, typeName: string
     helperName,
     typeName,
     yieldsRefreshToken: registered?.yieldsRefreshToken ?? false,
+    retrySafety: registered?.retrySafety ?? 'not-after-send',
     fields: grantFields,
     ...(registered ? { reference: registered.reference } : {}),
     ...(candidate.description !== undefined ? { description: candidate.description } : {}),

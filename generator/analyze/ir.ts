@@ -76,9 +76,18 @@ export interface GrantIR {
   deprecated?: string;
   /** Whether a response to it may carry a refresh token that renews it (used by the token source). */
   yieldsRefreshToken: boolean;
+  /** When a failed request for this grant may be sent again. Unknown grants are `not-after-send`. */
+  retrySafety: RetrySafety;
   /** Fields the helper takes: grant-specific and shared ones, never grant_type or client credentials. */
   fields: GrantFieldIR[];
 }
+
+/**
+ * When a grant may be sent again after a failure: `replayable` (client_credentials, password: nothing is used
+ * up), `not-after-send` (only when the server cannot have acted: refused, 429, 503), `single-use` (only when the
+ * connection was refused: a replayed authorization code revokes tokens, RFC 6749 §4.1.2).
+ */
+export type RetrySafety = 'replayable' | 'not-after-send' | 'single-use';
 
 export interface SpecReference {
   /** e.g. `RFC 6749 §4.4` */

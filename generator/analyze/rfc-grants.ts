@@ -1,4 +1,4 @@
-import type { SpecReference } from './ir.js';
+import type { RetrySafety, SpecReference } from './ir.js';
 
 /** What an RFC says about one grant's token request. */
 export interface RegisteredGrant {
@@ -12,6 +12,8 @@ export interface RegisteredGrant {
   descriptions: Readonly<Record<string, string>>;
   deprecated?: string;
   yieldsRefreshToken: boolean;
+  /** When a failed request may be sent again (see the generated client's RetrySafety). */
+  retrySafety: RetrySafety;
   /** Whether the grant is derived even when the document declares none of its parameters. */
   always?: boolean;
 }
@@ -31,6 +33,7 @@ export const REGISTERED_GRANTS: readonly RegisteredGrant[] = [
     optional: ['scope'],
     descriptions: { scope: 'The scope of the access request (RFC 6749 §3.3).' },
     yieldsRefreshToken: false,
+    retrySafety: 'replayable',
     always: true,
   },
   {
@@ -44,6 +47,7 @@ export const REGISTERED_GRANTS: readonly RegisteredGrant[] = [
       code_verifier: 'The PKCE code verifier (RFC 7636 §4.5); required when a code_challenge was sent.',
     },
     yieldsRefreshToken: true,
+    retrySafety: 'single-use',
   },
   {
     grantType: 'refresh_token',
@@ -55,6 +59,7 @@ export const REGISTERED_GRANTS: readonly RegisteredGrant[] = [
       scope: 'The scope of the access request; must not include any scope not originally granted.',
     },
     yieldsRefreshToken: true,
+    retrySafety: 'not-after-send',
   },
   {
     grantType: 'password',
@@ -69,6 +74,7 @@ export const REGISTERED_GRANTS: readonly RegisteredGrant[] = [
     deprecated:
       'The resource owner password credentials grant MUST NOT be used (RFC 9700 §2.4): it exposes the password to the client. Prefer authorization_code with PKCE.',
     yieldsRefreshToken: true,
+    retrySafety: 'replayable',
   },
   {
     grantType: 'urn:ietf:params:oauth:grant-type:device_code',
@@ -77,6 +83,7 @@ export const REGISTERED_GRANTS: readonly RegisteredGrant[] = [
     optional: [],
     descriptions: { device_code: 'The device verification code from the device authorization response.' },
     yieldsRefreshToken: true,
+    retrySafety: 'not-after-send',
   },
   {
     grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
@@ -94,6 +101,7 @@ export const REGISTERED_GRANTS: readonly RegisteredGrant[] = [
       actor_token_type: 'An identifier of the type of the security token in actor_token.',
     },
     yieldsRefreshToken: false,
+    retrySafety: 'not-after-send',
   },
   {
     grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
@@ -102,6 +110,7 @@ export const REGISTERED_GRANTS: readonly RegisteredGrant[] = [
     optional: ['scope'],
     descriptions: { assertion: 'A single JWT.', scope: 'The scope of the access request (RFC 6749 §3.3).' },
     yieldsRefreshToken: false,
+    retrySafety: 'not-after-send',
   },
 ];
 

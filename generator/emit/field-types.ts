@@ -1,0 +1,29 @@
+import type { FieldType } from '../analyze/ir.js';
+import { tsString } from './escape.js';
+
+/** The TypeScript type of a field, as source text. Enum values become literal unions. */
+export function typeText(type: FieldType): string {
+  switch (type.kind) {
+    case 'string':
+      return type.enum ? type.enum.map(tsString).join(' | ') : 'string';
+    case 'number':
+      return type.enum ? type.enum.map((value) => String(value)).join(' | ') : 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'array': {
+      const items = typeText(type.items);
+      return /^[\w.]+$/.test(items) ? `${items}[]` : `Array<${items}>`;
+    }
+    case 'object':
+      return 'Record<string, unknown>';
+    case 'unknown':
+      return 'unknown';
+  }
+}
+
+/** The type of a grant helper's option: like {@link typeText}, but lists are read-only and `scope` takes a list too. */
+export function optionTypeText(name: string, type: FieldType): string {
+  if (name === 'scope' && type.kind === 'string' && !type.enum) return 'ScopeParameter';
+  if (type.kind === 'array') return `readonly ${typeText(type).replace(/\[\]$/, '[]')}`.replace(/^readonly Array<(.*)>$/, 'ReadonlyArray<$1>');
+  return typeText(type);
+}

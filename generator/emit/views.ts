@@ -1,0 +1,72 @@
+import type { GeneratorIR, GrantIR, TokenEndpointIR } from '../analyze/ir.js';
+import { SECRET_FIELDS } from '../analyze/rfc-grants.js';
+import { tsString } from './escape.js';
+import { optionTypeText } from './field-types.js';
+
+/**
+ * What the runtime templates see. Every key is present (null when absent) because templates compile in strict mode.
+ * Raw document text stays raw here; the templates' helpers escape it for its context. The only pre-rendered
+ * TypeScript (`tsType`, `exampleArguments`) is built from escaped parts.
+ */
+export interface EndpointView {
+  method: string;
+  path: string;
+  clientAuthentication: TokenEndpointIR['clientAuthentication'];
+}
+
+export function endpointView(endpoint: TokenEndpointIR): EndpointView {
+  return { method: endpoint.method, path: endpoint.path, clientAuthentication: endpoint.clientAuthentication };
+}
+
+export function clientView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
+  const documentSecrets = endpoint.requestFields.filter((field) => field.secret).map((field) => field.name);
+  return {
+    defaultBaseUrl: ir.defaultBaseUrl ?? null,
+    endpoint: endpointView(endpoint),
+    secretParameters: [...new Set([...SECRET_FIELDS, ...documentSecrets])].sort(),
+  };
+}
+
+export function grantsView(endpoint: TokenEndpointIR) {
+  const grants = endpoint.grants.map(grantView);
+  const first = endpoint.grants[0];
+  return {
+    endpoint: endpointView(endpoint),
+    grants,
+    firstHelper: first?.helperName ?? null,
+    exampleArguments: first ? exampleArguments(first) : '',
+  };
+}
+
+function grantView(grant: GrantIR) {
+  return {
+    grantType: grant.grantType,
+    helperName: grant.helperName,
+    typeName: grant.typeName,
+    reference: grant.reference ?? null,
+    description: grant.description ?? null,
+    deprecated: grant.deprecated ?? null,
+    retrySafety: grant.retrySafety,
+    hasRequiredField: grant.fields.some((field) => field.required),
+    fields: grant.fields.map((field) => ({
+      name: field.name,
+      optionName: field.optionName,
+      required: field.required,
+      requiredBy: field.requiredBy ?? null,
+      description: field.description ?? `The \`${field.name}\` parameter.`,
+      tsType: optionTypeText(field.name, field.type),
+    })),
+  };
+}
+
+/** `{ code: '…' }`-style arguments for the JSDoc example of the first helper. */
+function exampleArguments(grant: GrantIR): string {
+  const required = grant.fields.filter((field) => field.required);
+  if (required.length > 0) return `{ ${required.map((field) => `${field.optionName}: ${field.optionName}`).join(', ')} }`;
+  const scope = grant.fields.find((field) => field.name === 'scope');
+  return scope ? `{ ${scope.optionName}: ${tsString('…')} }` : '';
+}
+
+export function indexView(endpoint: TokenEndpointIR | undefined) {
+  return { hasTokenClient: endpoint !== undefined, grants: endpoint ? endpoint.grants.map(grantView) : [] };
+}

@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { analyze } from './analyze/analyze.js';
+import type { GeneratorIR } from './analyze/ir.js';
+import { emit } from './emit/emit.js';
+import { isUrl } from './load/read-source.js';
+import { loadDocument } from './load/load.js';
+import { TOOL_NAME, TOOL_VERSION } from './version.js';
+import { formatFiles } from './write/format.js';
+import { MANIFEST_NAME, createManifest, parseManifest, serializeManifest } from './write/manifest.js';
+import { compareWithDisk, unifiedDiff, writeChanged, type FileStatus } from './write/write.js';
+
+/** Options of {@link generate}. Paths are relative to `cwd`. */
+export interface GenerateOptions {
+  input: string;
+  output: string;
+  cwd: string;
+  /** Compare with disk and report; write nothing. */
+  check: boolean;
+}
+
+/** What a run did or found. */
+export interface GenerateResult {
+  ir: GeneratorIR;
+  statuses: FileStatus[];
+  /** Whether any file differs from disk (in check mode: the output is stale). */
+  stale: boolean;
+  /** Unified diff of stale files (check mode only; empty when fresh). */
+  diff: string;
+  /** The manifest the output folder had before this run, if any. */
+  previousManifest: ReturnType<typeof parseManifest>;
+}
+
+/**
+ * The whole pipeline: load → analyze → emit → format → compare → write (unless checking).
+ * @throws {InputError} for bad input; the output folder is then untouched.
+ */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const outputDir = resolve(options.cwd, options.output);
+  // Headers name the source relative to the working directory, with forward slashes, so output is identical on
+  // every machine and OS.
+  const source = isUrl(options.input) ? options.input : toPosix(relative(options.cwd, resolve(options.cwd, options.input)));
+  const loaded = { ...(await loadDocument(options.input, { cwd: options.cwd })), source };
+  const ir = analyze(loaded);
+  const files = await formatFiles(await emit(loaded, ir), outputDir);
+  const manifest = createManifest({ tool: TOOL_NAME, version: TOOL_VERSION, source, sha256: loaded.sha256 }, files);
+  files.set(MANIFEST_NAME, serializeManifest(manifest));
+
+  const previousManifest = parseManifest(await readFile(join(outputDir, MANIFEST_NAME), 'utf8').catch(() => undefined));
+  const statuses = await compareWithDisk(outputDir, files, Object.keys(previousManifest?.files ?? {}));
+  const stale = statuses.some((status) => status.state !== 'unchanged');
+  const outputLabel = toPosix(relative(options.cwd, outputDir)) || '.';
+  const diff = options.check && stale ? unifiedDiff(statuses, (name) => `${outputLabel}/${name}`) : '';
+  if (!options.check) await writeChanged(outputDir, statuses);
+  return { ir, statuses, stale, diff, previousManifest };
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}

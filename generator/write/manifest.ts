@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+
+/** The name of the manifest the generator keeps in the output folder. */
+export const MANIFEST_NAME = '.wealthcare-codegen.json';
+
+/**
+ * What a generated folder was made from: lets `--check` name the document behind the committed output and lets
+ * a later run remove files it no longer generates. Deterministic: no timestamps, sorted keys.
+ */
+export interface Manifest {
+  tool: string;
+  version: string;
+  source: string;
+  sha256: string;
+  /** Generated files (relative names) and the SHA-256 of their content. */
+  files: Record<string, string>;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function createManifest(base: Omit<Manifest, 'files'>, files: Map<string, string>): Manifest {
+  const entries = [...files].map(([name, text]) => [name, sha256(text)] as const).sort(([a], [b]) => (a < b ? -1 : 1));
+  return { ...base, files: Object.fromEntries(entries) };
+}
+
+export function serializeManifest(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** Parses a manifest; anything unreadable counts as no manifest (the next write replaces it). */
+export function parseManifest(text: string | undefined): Manifest | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<Manifest>;
+    return typeof value.files === 'object' && value.files !== null && typeof value.sha256 === 'string' ? (value as Manifest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
