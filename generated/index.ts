@@ -36,5 +36,6 @@ export {
   isOAuthError,
 } from './errors.js';
 export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
+export * from './token-source.js';
 export type * from './models.js';
 export type { components, operations, paths } from './schema.js';

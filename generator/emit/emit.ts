@@ -4,7 +4,7 @@ import { fileHeader } from './header.js';
 import { emitModels } from './models.js';
 import { emitSchemaTypes } from './schema-types.js';
 import { renderTemplate } from './templates.js';
-import { clientView, grantsView, indexView } from './views.js';
+import { clientView, grantsView, indexView, tokenSourceView } from './views.js';
 
 /** Generated files by name (relative to the output folder), unformatted, each with its header. */
 export type EmittedFiles = Map<string, string>;
@@ -26,6 +26,7 @@ export async function emit(loaded: LoadedDocument, ir: GeneratorIR): Promise<Emi
     add('client.ts', renderTemplate('client', clientView(ir, endpoint)));
     add('grants.ts', renderTemplate('grants', grantsView(endpoint)));
     add('pkce.ts', renderTemplate('pkce', {}));
+    add('token-source.ts', renderTemplate('token-source', tokenSourceView(endpoint)));
   }
   add('index.ts', renderTemplate('index', indexView(endpoint)));
   return files;

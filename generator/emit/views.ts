@@ -70,3 +70,8 @@ function exampleArguments(grant: GrantIR): string {
 export function indexView(endpoint: TokenEndpointIR | undefined) {
   return { hasTokenClient: endpoint !== undefined, grants: endpoint ? endpoint.grants.map(grantView) : [] };
 }
+
+/** The view of token-source.ts: the grants a token source can be built on. */
+export function tokenSourceView(endpoint: TokenEndpointIR) {
+  return { grants: endpoint.grants.map(grantView) };
+}
