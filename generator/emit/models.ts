@@ -59,7 +59,7 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
     isExported: true,
     docs: [doc([`Token request of the \`${grant.grantType}\` grant${grant.reference ? ` (${grant.reference.citation})` : ''}.`, grant.description ?? ''], grant.deprecated)],
     properties: [
-      { name: 'grant_type', type: tsString(grant.grantType), docs: [doc([descriptionOf(endpoint.requestFields, 'grant_type')])] },
+      { name: 'grant_type', type: tsString(grant.grantType), docs: [doc([descriptionOf(endpoint.requestFields, 'grant_type') || 'The grant type (RFC 6749 §4).'])] },
       ...grant.fields.map((field) => property(field, !field.required)),
       ...clientFields.map((field) => property(field, true)),
     ],
