@@ -20,7 +20,8 @@ export function jsdocText(value: string, indent = ''): string {
     .replace(/\*\//g, '*\\/')
     .trim()
     .split('\n')
-    .map((line) => line.trimEnd().replace(/^(\s*)@/, '$1\\@'))
+    // TypeScript reads `@word` after white space as a tag anywhere in a line; a backslash keeps it text.
+    .map((line) => line.trimEnd().replace(/(^|\s)@/g, '$1\\@'))
     .join(`\n${indent} * `);
 }
 

@@ -69,6 +69,8 @@ function parse(source: SourceText): Document {
   } catch (error) {
     const cause = (error as { originalError?: { mark?: { line: number; column: number }; reason?: string } }).originalError;
     const at = cause?.mark ? ` at line ${cause.mark.line + 1}, column ${cause.mark.column + 1}` : '';
+    const depth = /nesting exceeded maxDepth \((\d+)\)/.exec(cause?.reason ?? '');
+    if (depth) throw new InputError(`the document nests deeper than ${depth[1]} levels${at} (the YAML parser's limit)`, source.displayName, 'Flatten the structure with $ref.');
     throw new InputError(`not valid YAML or JSON${at}${cause?.reason ? `: ${cause.reason}` : ''}`, source.displayName);
   }
   if (document.parsed === null || typeof document.parsed !== 'object' || Array.isArray(document.parsed)) {
