@@ -117,7 +117,7 @@ describe('bad input', () => {
     await writeFile(join(dir, 'spec/wealthcare-access.openapi.yaml'), 'openapi: 3.1.0\ninfo: [\n');
     const result = await run('generate');
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/spec\/wealthcare-access\.openapi\.yaml: not valid YAML or JSON at line 3, column 1: unexpected end of the stream);
+    expect(result.stderr).toMatch(/spec\/wealthcare-access\.openapi\.yaml: not valid YAML or JSON at line 3, column 1: unexpected end of the stream/);
     expect(await snapshot('generated')).toEqual(before);
   });
 
