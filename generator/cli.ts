@@ -1,10 +1,20 @@
 import { resolve } from 'node:path';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import parseArgs from 'yargs-parser';
 import { CONFIG_FILE, DEFAULT_INPUT, DEFAULT_OUTPUT, readConfig } from './config.js';
 import { ExitCode, InputError } from './errors.js';
-import { generate } from './generate.js';
+import { detectNoOp } from './no-op.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
+
+// Only light modules are imported statically: the no-op path (nothing changed) must not load yargs' command
+// machinery, the pipeline, or anything behind it. Both are imported when needed.
+
+/** The options of `generate`, shared by the full parser (yargs) and the no-op pre-check (yargs-parser). */
+const GENERATE_OPTIONS = {
+  input: { alias: 'i', type: 'string', describe: `OpenAPI document: file or http(s) URL [default: ${DEFAULT_INPUT}]` },
+  output: { alias: 'o', type: 'string', describe: `Output folder [default: ${DEFAULT_OUTPUT}]` },
+  config: { alias: 'c', type: 'string', describe: `JSON config file with input/output [default: ${CONFIG_FILE} if present]` },
+  check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 with a diff when the output is stale' },
+} as const;
 
 /** Where the CLI writes: injectable so tests can run it in-process. */
 export interface CliIo {
@@ -24,6 +34,9 @@ const defaultIo: CliIo = {
  * Only wires options to the pipeline; never throws for user errors.
  */
 export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const quick = await tryNoOp(argv, io);
+  if (quick !== undefined) return quick;
+  const { default: yargs } = await import('yargs');
   let exitCode: number = ExitCode.ok;
   let usageError = false;
   const parser = yargs(argv)
@@ -32,12 +45,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     .command(
       ['generate', '$0'],
       'Generate the typed client from an OpenAPI document',
-      (command) =>
-        command
-          .option('input', { alias: 'i', type: 'string', describe: `OpenAPI document: file or http(s) URL [default: ${DEFAULT_INPUT}]` })
-          .option('output', { alias: 'o', type: 'string', describe: `Output folder [default: ${DEFAULT_OUTPUT}]` })
-          .option('config', { alias: 'c', type: 'string', describe: `JSON config file with input/output [default: ${CONFIG_FILE} if present]` })
-          .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 with a diff when the output is stale' }),
+      (command) => command.options(GENERATE_OPTIONS),
       async (args) => {
         if (usageError) return;
         exitCode = await runGenerate({ input: args.input, output: args.output, config: args.config, check: args.check }, io);
@@ -62,12 +70,48 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   return exitCode;
 }
 
-async function runGenerate(args: { input: string | undefined; output: string | undefined; config: string | undefined; check: boolean }, io: CliIo): Promise<number> {
+type GenerateArgs = { input: string | undefined; output: string | undefined; config: string | undefined; check: boolean };
+
+/** Input and output after the config file and the defaults are applied. */
+async function settle(args: GenerateArgs, cwd: string): Promise<{ input: string; output: string }> {
+  const { config, path: configPath } = await readConfig(args.config, cwd);
+  const configDir = configPath ? resolve(configPath, '..') : cwd;
+  return {
+    input: args.input ?? (config.input ? relativeTo(configDir, config.input) : DEFAULT_INPUT),
+    output: args.output ?? (config.output ? relativeTo(configDir, config.output) : DEFAULT_OUTPUT),
+  };
+}
+
+/**
+ * The no-op path: when the arguments are a plain `generate [--check]` and the manifest shows nothing changed,
+ * answer without loading the pipeline. Returns undefined whenever the full CLI must run (any doubt, any error).
+ */
+async function tryNoOp(argv: string[], io: CliIo): Promise<number | undefined> {
+  const parsed = parseArgs.detailed(argv, {
+    string: ['input', 'output', 'config'],
+    boolean: ['check'],
+    alias: { input: ['i'], output: ['o'], config: ['c'] },
+    configuration: { 'strip-aliased': true },
+  });
+  const { _: positional, $0: _script, input, output, config, check, ...unknown } = parsed.argv as Record<string, unknown> & { _: unknown[] };
+  const plain = parsed.error === null && Object.keys(unknown).length === 0 && (positional.length === 0 || (positional.length === 1 && positional[0] === 'generate'));
+  const strings = [input, output, config].every((value) => value === undefined || (typeof value === 'string' && value !== ''));
+  if (!plain || !strings) return undefined;
   try {
-    const { config, path: configPath } = await readConfig(args.config, io.cwd);
-    const configDir = configPath ? resolve(configPath, '..') : io.cwd;
-    const input = args.input ?? (config.input ? relativeTo(configDir, config.input) : DEFAULT_INPUT);
-    const output = args.output ?? (config.output ? relativeTo(configDir, config.output) : DEFAULT_OUTPUT);
+    const settled = await settle({ input: input as string | undefined, output: output as string | undefined, config: config as string | undefined, check: check === true }, io.cwd);
+    const files = await detectNoOp({ ...settled, cwd: io.cwd });
+    if (files === undefined) return undefined;
+    io.stdout(check === true ? `${settled.output}: up to date with ${settled.input} (${files} files).\n` : `${settled.output}: nothing changed (${files} unchanged) from ${settled.input}.\n`);
+    return ExitCode.ok;
+  } catch {
+    return undefined;
+  }
+}
+
+async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
+  try {
+    const { input, output } = await settle(args, io.cwd);
+    const { generate } = await import('./generate.js');
     const result = await generate({ input, output, cwd: io.cwd, check: args.check });
     const changed = result.statuses.filter((status) => status.state !== 'unchanged');
     if (args.check) {

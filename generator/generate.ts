@@ -7,7 +7,8 @@ import { isUrl } from './load/read-source.js';
 import { loadDocument } from './load/load.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { formatFiles } from './write/format.js';
-import { MANIFEST_NAME, createManifest, parseManifest, serializeManifest } from './write/manifest.js';
+import { MANIFEST_NAME, createManifest, parseManifest, sameOutput, serializeManifest } from './write/manifest.js';
+import { computeFingerprint } from './fingerprint.js';
 import { compareWithDisk, unifiedDiff, writeChanged, type FileStatus } from './write/write.js';
 
 /** Options of {@link generate}. Paths are relative to `cwd`. */
@@ -43,11 +44,17 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const loaded = { ...(await loadDocument(options.input, { cwd: options.cwd })), source };
   const ir = analyze(loaded);
   const files = await formatFiles(await emit(loaded, ir), outputDir);
-  const manifest = createManifest({ tool: TOOL_NAME, version: TOOL_VERSION, source, sha256: loaded.sha256 }, files);
+  const inputs = loaded.files.map((file) => toPosix(relative(options.cwd, file)));
+  const fingerprint = computeFingerprint({ source, inputFiles: loaded.files, outputDir, cwd: options.cwd });
+  const manifest = createManifest({ tool: TOOL_NAME, version: TOOL_VERSION, source, sha256: loaded.sha256, inputs, fingerprint }, files);
   files.set(MANIFEST_NAME, serializeManifest(manifest));
 
   const previousManifest = parseManifest(await readFile(join(outputDir, MANIFEST_NAME), 'utf8').catch(() => undefined));
   const statuses = await compareWithDisk(outputDir, files, Object.keys(previousManifest?.files ?? {}));
+  // A manifest that differs only in its fingerprint (the tool's code or the environment changed, the output did
+  // not) is left as it is: rewriting it would dirty the repository without any change to the output.
+  const manifestStatus = statuses.find((status) => status.name === MANIFEST_NAME);
+  if (manifestStatus?.state === 'changed' && previousManifest && sameOutput(previousManifest, manifest)) manifestStatus.state = 'unchanged';
   const stale = statuses.some((status) => status.state !== 'unchanged');
   const outputLabel = toPosix(relative(options.cwd, outputDir)) || '.';
   const diff = options.check && stale ? unifiedDiff(statuses, (name) => `${outputLabel}/${name}`) : '';

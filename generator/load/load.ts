@@ -25,6 +25,8 @@ export interface LoadedDocument {
   document: OpenApiDocument;
   /** `3.0` or `3.1`. */
   version: '3.0' | '3.1';
+  /** Absolute paths of the local files the document was built from: itself and every file its `$ref`s reach. */
+  files: string[];
 }
 
 /** The parts of an OpenAPI object the generator reads; everything else passes through untyped. */
@@ -59,7 +61,8 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
     dereference: false,
   });
   throwFirstError(bundled.problems, source);
-  return { source: source.displayName, sha256, text: source.text, document: bundled.bundle.parsed as OpenApiDocument, version };
+  const files = [source.absoluteRef, ...bundled.fileDependencies].filter((file) => !/^https?:\/\//i.test(file));
+  return { source: source.displayName, sha256, text: source.text, document: bundled.bundle.parsed as OpenApiDocument, version, files: [...new Set(files)] };
 }
 
 function parse(source: SourceText): Document {

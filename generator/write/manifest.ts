@@ -12,6 +12,10 @@ export interface Manifest {
   version: string;
   source: string;
   sha256: string;
+  /** Local files the document was built from, relative to the working directory (for the no-op check). */
+  inputs: string[];
+  /** See fingerprint.ts: when it and every file hash still match, a run has nothing to do. */
+  fingerprint: string;
   /** Generated files (relative names) and the SHA-256 of their content. */
   files: Record<string, string>;
 }
@@ -34,8 +38,14 @@ export function parseManifest(text: string | undefined): Manifest | undefined {
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text) as Partial<Manifest>;
-    return typeof value.files === 'object' && value.files !== null && typeof value.sha256 === 'string' ? (value as Manifest) : undefined;
+    const valid = typeof value.files === 'object' && value.files !== null && typeof value.sha256 === 'string' && Array.isArray(value.inputs) && typeof value.fingerprint === 'string';
+    return valid ? (value as Manifest) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Whether two manifests differ in anything but the fingerprint. */
+export function sameOutput(a: Manifest, b: Manifest): boolean {
+  return serializeManifest({ ...a, fingerprint: '' }) === serializeManifest({ ...b, fingerprint: '' });
 }
