@@ -51,6 +51,19 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         exitCode = await runGenerate({ input: args.input, output: args.output, config: args.config, check: args.check }, io);
       },
     )
+    .command(
+      'init',
+      'Set up a consumer repo: write the config file and add generate, prebuild and check:api scripts to package.json',
+      (command) =>
+        command
+          .option('input', { alias: 'i', type: 'string', describe: `OpenAPI document for the config [default: ${DEFAULT_INPUT}]` })
+          .option('output', { alias: 'o', type: 'string', describe: `Output folder for the config [default: ${DEFAULT_OUTPUT}]` })
+          .option('force', { type: 'boolean', default: false, describe: 'Replace an existing config file' }),
+      async (args) => {
+        if (usageError) return;
+        exitCode = await runInit({ input: args.input, output: args.output, force: args.force }, io);
+      },
+    )
     .strict()
     .version(TOOL_VERSION)
     .help()
@@ -125,6 +138,17 @@ async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
     }
     const summary = changed.length === 0 ? 'nothing changed' : changed.map((status) => `${status.state} ${status.name}`).join(', ');
     io.stdout(`${output}: ${summary} (${result.statuses.length - changed.length} unchanged) from ${input}.\n`);
+    return ExitCode.ok;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+async function runInit(args: { input: string | undefined; output: string | undefined; force: boolean }, io: CliIo): Promise<number> {
+  try {
+    const { init } = await import('./init.js');
+    const report = await init({ cwd: io.cwd, force: args.force, ...(args.input ? { input: args.input } : {}), ...(args.output ? { output: args.output } : {}) });
+    io.stdout(report.lines.map((line) => `${line}\n`).join(''));
     return ExitCode.ok;
   } catch (error) {
     return reportError(error, io);
