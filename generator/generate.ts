@@ -7,7 +7,7 @@ import { isUrl } from './load/read-source.js';
 import { loadDocument } from './load/load.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { formatFiles } from './write/format.js';
-import { MANIFEST_NAME, createManifest, parseManifest, sameOutput, serializeManifest } from './write/manifest.js';
+import { MANIFEST_NAME, SOURCE_SNAPSHOT_NAME, createManifest, parseManifest, sameOutput, serializeManifest } from './write/manifest.js';
 import { computeFingerprint } from './fingerprint.js';
 import { compareWithDisk, unifiedDiff, writeChanged, type FileStatus } from './write/write.js';
 
@@ -44,6 +44,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const loaded = { ...(await loadDocument(options.input, { cwd: options.cwd })), source };
   const ir = analyze(loaded);
   const files = await formatFiles(await emit(loaded, ir), outputDir);
+  files.set(SOURCE_SNAPSHOT_NAME, `${JSON.stringify(loaded.document, null, 2)}\n`);
   const inputs = loaded.files.map((file) => toPosix(relative(options.cwd, file)));
   const fingerprint = computeFingerprint({ source, inputFiles: loaded.files, outputDir, cwd: options.cwd });
   const manifest = createManifest({ tool: TOOL_NAME, version: TOOL_VERSION, source, sha256: loaded.sha256, inputs, fingerprint }, files);

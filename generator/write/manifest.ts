@@ -4,6 +4,12 @@ import { createHash } from 'node:crypto';
 export const MANIFEST_NAME = '.wealthcare-codegen.json';
 
 /**
+ * The bundled document the output was generated from, kept beside it so that a drift check can say what changed in
+ * the API (not only in the code) even where the repository's history is not at hand (shallow CI clones).
+ */
+export const SOURCE_SNAPSHOT_NAME = '.wealthcare-codegen.openapi.json';
+
+/**
  * What a generated folder was made from: lets `--check` name the document behind the committed output and lets
  * a later run remove files it no longer generates. Deterministic: no timestamps, sorted keys.
  */
