@@ -69,7 +69,11 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
       name: 'TokenResponse',
       isExported: true,
       docs: [doc(['A successful token response (RFC 6749 §5.1), as validated by the client: access_token and token_type are present, expires_in is a number, unknown members are kept.'])],
-      properties: endpoint.responseFields.map((field) => property(field, !['access_token', 'token_type'].includes(field.name))),
+      properties: endpoint.responseFields.map((field) => {
+        const member = property(field, !['access_token', 'token_type'].includes(field.name));
+        // The client normalises expires_in to a number (RFC 6749 §5.1), whatever type the document gives it.
+        return field.name === 'expires_in' ? { ...member, type: 'number' } : member;
+      }),
       indexSignatures: [{ keyName: 'member', keyType: 'string', returnType: 'unknown' }],
     },
     {
