@@ -71,7 +71,21 @@ export function indexView(endpoint: TokenEndpointIR | undefined) {
   return { hasTokenClient: endpoint !== undefined, grants: endpoint ? endpoint.grants.map(grantView) : [] };
 }
 
-/** The view of token-source.ts: the grants a token source can be built on. */
+/**
+ * The view of token-source.ts: the grants a source can repeat without the user — client_credentials (fetch again)
+ * and refresh_token (renew) — with their helper and option names. Other grants seed a source via setTokens().
+ */
 export function tokenSourceView(endpoint: TokenEndpointIR) {
-  return { grants: endpoint.grants.map(grantView) };
+  const find = (grantType: string) => endpoint.grants.find((grant) => grant.grantType === grantType);
+  const option = (grant: GrantIR | undefined, wire: string) => grant?.fields.find((field) => field.name === wire)?.optionName ?? null;
+  const cc = find('client_credentials');
+  const rt = find('refresh_token');
+  const clientCredentials = cc ? { helper: cc.helperName, scopeOption: option(cc, 'scope') } : null;
+  const refreshToken = rt ? { helper: rt.helperName, tokenOption: option(rt, 'refresh_token'), scopeOption: option(rt, 'scope') } : null;
+  return {
+    clientCredentials,
+    refreshToken,
+    hasRenewableGrant: cc !== undefined || rt !== undefined,
+    hasScope: Boolean(clientCredentials?.scopeOption ?? refreshToken?.scopeOption),
+  };
 }

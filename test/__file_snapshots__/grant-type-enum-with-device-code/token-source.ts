@@ -2,7 +2,294 @@
 // Source: test/fixtures/variants/grant-type-enum-with-device-code.yaml
 // SHA-256: 5bdfa613b63f459b01d0eae1cfb378e0c744acc307a5f33628c48695c7ee8ed8
 
-import type { TokenClient } from "./grants.js";
+import { AbortError, TokenClientError, isOAuthError } from "./errors.js";
+import type { RequestOptions } from "./client.js";
+import type { ScopeParameter, TokenClient } from "./grants.js";
+import type { TokenResponse } from "./models.js";
 
-/** Placeholder: the token source (cached tokens, single-flight refresh) is being built. */
-export type TokenSourceClient = TokenClient;
+/** Tokens as an application stores them between runs: plain, serialisable data. */
+export interface StoredTokens {
+  accessToken?: string;
+  /** As the server sent it, e.g. `Bearer`. */
+  tokenType?: string;
+  /** When the access token expires, in epoch milliseconds; absent when the server gave no `expires_in`. */
+  expiresAt?: number;
+  refreshToken?: string;
+  scope?: string;
+}
+
+/**
+ * The source's tokens were rejected for good (`invalid_grant` on refresh, or no refresh token at all): the user or
+ * application must authenticate again, then seed the source with {@link TokenSource.setTokens}.
+ */
+export class ReauthenticationRequiredError extends TokenClientError {}
+
+/** An API call would send a token that is not a bearer token (token types are compared case-insensitively). */
+export class UnsupportedTokenTypeError extends TokenClientError {}
+
+/** How a source obtains tokens: the grants of the document that can be repeated without the user. */
+export type TokenSourceGrant =
+  /** Fetches a new token with client_credentials whenever one is needed. */
+  | { grant: "client_credentials"; scope?: ScopeParameter }
+  /**
+   * Renews with refresh_token. The refresh token comes from `refreshToken` or `initialTokens`; a rotated one
+   * replaces it (RFC 9700 §4.14.2) and is handed to `onTokens`.
+   */
+  | { grant: "refresh_token"; refreshToken?: string; scope?: ScopeParameter };
+
+/** Options of {@link createTokenSource}. */
+export type TokenSourceOptions = TokenSourceGrant & {
+  /** A token with this many seconds or fewer left is renewed before use. Default: 30. */
+  skewSeconds?: number;
+  /** The clock, in epoch milliseconds. Default: `Date.now` (inject a fake one in tests). */
+  clock?: () => number;
+  /**
+   * Called with the new tokens after every fetch or refresh, before callers get the token: persist rotated
+   * refresh tokens here. If it throws, the callers of that fetch get its error (the tokens are kept in memory).
+   */
+  onTokens?: (tokens: StoredTokens) => void | Promise<void>;
+  /** Tokens from storage to start with (see {@link tokensFromResponse}). */
+  initialTokens?: StoredTokens;
+  /** Options for every token request the source makes (timeout, retry). */
+  requestOptions?: Omit<RequestOptions, "signal">;
+};
+
+/** An always-valid access token: fetched once, shared by concurrent callers, renewed in time. */
+export interface TokenSource {
+  /**
+   * The current access token, fetching or renewing it when it has `skewSeconds` or less left. Concurrent callers
+   * share one request. A `signal` aborts only this caller's wait, never the shared request.
+   * @throws {ReauthenticationRequiredError} when the refresh token was rejected; the source stays cleared.
+   */
+  getAccessToken(options?: {
+    signal?: AbortSignal;
+    forceRefresh?: boolean;
+  }): Promise<string>;
+  /** Forgets the access token (not the refresh token): the next call fetches or renews. */
+  invalidate(): void;
+  /** A copy of the current tokens, for storage; undefined when the source holds none. */
+  getTokens(): StoredTokens | undefined;
+  /** Replaces the tokens (e.g. after the user signed in again) and clears a pending re-authentication. */
+  setTokens(tokens: StoredTokens): void;
+}
+
+/** Converts a token response into {@link StoredTokens}, computing `expiresAt` from `expires_in` and the clock. */
+export function tokensFromResponse(
+  response: TokenResponse,
+  now: number = Date.now(),
+): StoredTokens {
+  return {
+    accessToken: response.access_token,
+    tokenType: response.token_type,
+    ...(response.expires_in !== undefined
+      ? { expiresAt: now + response.expires_in * 1000 }
+      : {}),
+    ...(response.refresh_token !== undefined
+      ? { refreshToken: response.refresh_token }
+      : {}),
+    ...(response.scope !== undefined ? { scope: response.scope } : {}),
+  };
+}
+
+/**
+ * Creates a token source over a token client.
+ * @example
+ * const source = createTokenSource(client, { grant: 'client_credentials', scope: 'bensoft_api' });
+ * const token = await source.getAccessToken(); // cached until 30 s before it expires
+ */
+export function createTokenSource(
+  client: TokenClient,
+  options: TokenSourceOptions,
+): TokenSource {
+  const clock = options.clock ?? Date.now;
+  const skewMs = (options.skewSeconds ?? 30) * 1000;
+  let tokens: StoredTokens | undefined = options.initialTokens
+    ? { ...options.initialTokens }
+    : undefined;
+  // The cache hit path returns this very promise: no allocation per call while the token is fresh.
+  let cached: Promise<string> | undefined;
+  let freshUntil = 0;
+  let inFlight: Promise<string> | undefined;
+  let reauthentication: ReauthenticationRequiredError | undefined;
+
+  const adopt = (next: StoredTokens | undefined): void => {
+    tokens = next;
+    cached =
+      next?.accessToken !== undefined
+        ? Promise.resolve(next.accessToken)
+        : undefined;
+    freshUntil =
+      next?.accessToken === undefined
+        ? 0
+        : next.expiresAt === undefined
+          ? Infinity
+          : next.expiresAt - skewMs;
+  };
+  adopt(tokens);
+
+  const request = async (): Promise<TokenResponse> => {
+    const requestOptions = options.requestOptions ?? {};
+    switch (options.grant) {
+      case "client_credentials":
+        return client.clientCredentials(
+          options.scope === undefined ? {} : { scope: options.scope },
+          requestOptions,
+        );
+      case "refresh_token": {
+        const refreshToken =
+          tokens?.refreshToken ??
+          (reauthentication ? undefined : options.refreshToken);
+        if (refreshToken === undefined)
+          throw new ReauthenticationRequiredError(
+            "No refresh token: authenticate again and call setTokens()",
+          );
+        try {
+          return await client.refreshToken(
+            {
+              refreshToken: refreshToken,
+              ...(options.scope === undefined ? {} : { scope: options.scope }),
+            },
+            requestOptions,
+          );
+        } catch (error) {
+          if (!isOAuthError(error, "invalid_grant")) throw error;
+          adopt(undefined);
+          reauthentication = new ReauthenticationRequiredError(
+            "The refresh token was rejected (invalid_grant): authenticate again",
+            { cause: error },
+          );
+          throw reauthentication;
+        }
+      }
+      default:
+        throw new TokenClientError("Unknown grant for a token source");
+    }
+  };
+
+  const fetchTokens = async (): Promise<string> => {
+    const response = await request();
+    const next = tokensFromResponse(response, clock());
+    // A server that rotates sends a new refresh token; one that does not leaves the current one valid.
+    if (next.refreshToken === undefined && tokens?.refreshToken !== undefined)
+      next.refreshToken = tokens.refreshToken;
+    adopt(next);
+    await options.onTokens?.({ ...next });
+    return response.access_token;
+  };
+
+  const source: TokenSource = {
+    getAccessToken(callOptions) {
+      if (
+        cached !== undefined &&
+        callOptions?.forceRefresh !== true &&
+        clock() < freshUntil
+      )
+        return cached;
+      if (reauthentication !== undefined && tokens === undefined)
+        return Promise.reject(reauthentication);
+      let shared = inFlight;
+      if (shared === undefined) {
+        shared = fetchTokens().finally(() => {
+          inFlight = undefined;
+        });
+        // Callers who gave up (aborted) leave no unhandled rejection behind.
+        shared.catch(() => undefined);
+        inFlight = shared;
+      }
+      return callOptions?.signal === undefined
+        ? shared
+        : abortable(shared, callOptions.signal);
+    },
+    invalidate() {
+      cached = undefined;
+      freshUntil = 0;
+    },
+    getTokens() {
+      return tokens === undefined ? undefined : { ...tokens };
+    },
+    setTokens(next) {
+      reauthentication = undefined;
+      adopt({ ...next });
+    },
+  };
+  // Inspection shows the state, never the tokens.
+  const describe = () => ({
+    grant: options.grant,
+    hasAccessToken: tokens?.accessToken !== undefined,
+    hasRefreshToken: tokens?.refreshToken !== undefined,
+    expiresAt: tokens?.expiresAt,
+  });
+  for (const key of ["nodejs.util.inspect.custom", "Deno.customInspect"])
+    Object.defineProperty(source, Symbol.for(key), {
+      value: describe,
+      enumerable: false,
+    });
+  return Object.freeze(source);
+}
+
+/** Waits for `shared` unless `signal` fires first; the shared request goes on for the other callers. */
+function abortable<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortError());
+    signal.addEventListener("abort", onAbort, { once: true });
+    shared.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Wraps fetch so that every request carries `Authorization: Bearer <token>` from the source. On a 401 whose
+ * `WWW-Authenticate` says `invalid_token`, it renews the token once and sends the request once more, when the
+ * request can be sent again (no streamed body). It never loops.
+ * @throws {UnsupportedTokenTypeError} when the server issued a token type other than bearer.
+ * @example
+ * const api = authorizedFetch(source);
+ * const response = await api('https://api.wealthcare.com/v1/members');
+ */
+export function authorizedFetch(
+  source: TokenSource,
+  fetchImpl: typeof fetch = globalThis.fetch,
+): typeof fetch {
+  return async (input, init) => {
+    const send = async (forceRefresh: boolean): Promise<Response> => {
+      const token = await source.getAccessToken({
+        forceRefresh,
+        ...(init?.signal ? { signal: init.signal } : {}),
+      });
+      const tokenType = source.getTokens()?.tokenType;
+      if (tokenType !== undefined && tokenType.toLowerCase() !== "bearer")
+        throw new UnsupportedTokenTypeError(
+          `Token type ${JSON.stringify(tokenType)} cannot be sent as a bearer token`,
+        );
+      const headers = new Headers(
+        input instanceof Request ? input.headers : undefined,
+      );
+      new Headers(init?.headers).forEach((value, name) =>
+        headers.set(name, value),
+      );
+      headers.set("authorization", `Bearer ${token}`);
+      return fetchImpl(input, { ...init, headers });
+    };
+    const response = await send(false);
+    const replayable =
+      !(input instanceof Request && input.body !== null) &&
+      !(init?.body instanceof ReadableStream);
+    if (
+      response.status !== 401 ||
+      !replayable ||
+      !/\binvalid_token\b/i.test(response.headers.get("www-authenticate") ?? "")
+    )
+      return response;
+    await response.body?.cancel();
+    return send(true);
+  };
+}

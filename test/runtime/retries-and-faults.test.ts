@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  InvalidResponseError,
+  NetworkError,
+  OAuthError,
+  ServerError,
+  TimeoutError,
+  UnexpectedResponseError,
+  createTokenClient,
+  type TokenClient,
+  type TokenClientOptions,
+} from '../../generated/index.js';
+import { json, ok, refusedBaseUrl, startFaultServer } from '../support/fault-server.js';
+
+/**
+ * Faults on the wire → the right typed error and the right number of attempts, per grant. Timings are small and
+ * configurable (baseDelayMs 1, timeouts of a few hundred ms); nothing asserts how long anything took.
+ */
+let server: Awaited<ReturnType<typeof startFaultServer>>;
+beforeAll(async () => {
+  server = await startFaultServer();
+});
+afterAll(async () => server.close());
+beforeEach(() => server.reset());
+
+const client = (options: Partial<TokenClientOptions> = {}): TokenClient =>
+  createTokenClient({ clientId: 'c', clientSecret: 's3cret-value', baseUrl: server.baseUrl, retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 2000, ...options });
+const HTML_502 = { kind: 'respond', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } } as const;
+const outcome = (promise: Promise<unknown>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+
+describe('each fault becomes the right typed error', () => {
+  it('an HTML 502 page → ServerError with status and excerpt, after the retries client_credentials allows', async () => {
+    server.script(HTML_502, HTML_502, HTML_502);
+    const { error } = (await outcome(client().clientCredentials())) as { error: ServerError };
+    expect(error).toBeInstanceOf(ServerError);
+    expect(error).toMatchObject({ status: 502, contentType: 'text/html' });
+    expect(error.bodyExcerpt).toContain('502 Bad Gateway');
+    expect(error.message).toMatch(/HTTP 502 with an HTML page/);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('truncated JSON with 200 → InvalidResponseError, not retried', async () => {
+    server.script({ kind: 'respond', status: 200, body: '{"access_token":"abc","token_ty', headers: { 'content-type': 'application/json' } });
+    const { error } = await outcome(client().clientCredentials());
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as InvalidResponseError).status).toBe(200);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it.each([
+    [{ token_type: 'Bearer' }, /access_token is missing/],
+    [{ access_token: 'a' }, /token_type is missing/],
+    [{ access_token: 'a', token_type: 'Bearer', expires_in: 'soon' }, /expires_in/],
+    [{ access_token: 'a', token_type: 'Bearer', refresh_token: 42 }, /refresh_token is not a string/],
+    [['not', 'an', 'object'], /not a JSON object/],
+  ])('a 200 with an invalid body %j → InvalidResponseError', async (body, message) => {
+    server.script(ok(body as object));
+    const { error } = await outcome(client().clientCredentials());
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it('a response that never comes → TimeoutError (per attempt), not retried', async () => {
+    server.script({ kind: 'hang' });
+    const { error } = await outcome(client({ timeoutMs: 150 }).clientCredentials());
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timeoutMs).toBe(150);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("the caller's signal → AbortError, also while waiting to retry", async () => {
+    server.script({ kind: 'hang' });
+    const controller = new AbortController();
+    const pending = outcome(client().clientCredentials({}, { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 50);
+    expect((await pending).error).toBeInstanceOf(AbortError);
+    server.script(json(503, {}, { 'retry-after': '30' }));
+    const during = new AbortController();
+    const waiting = outcome(client({ retry: { retries: 2, baseDelayMs: 1, maxRetryAfterMs: 60_000 } }).clientCredentials({}, { signal: during.signal }));
+    setTimeout(() => during.abort(), 100);
+    expect((await waiting).error).toBeInstanceOf(AbortError);
+  });
+
+  it('a connection reset mid-body → NetworkError that may have reached the server', async () => {
+    server.script({ kind: 'reset-mid-body', status: 200, partialBody: '{"access_token":"partial' }, { kind: 'reset-mid-body', status: 200, partialBody: '{' }, { kind: 'reset' });
+    const { error } = await outcome(client().clientCredentials());
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).mayHaveReachedServer).toBe(true);
+    expect(server.requests).toHaveLength(3); // client_credentials is replayable: 1 + 2 retries
+  });
+
+  it('a redirect is not followed → UnexpectedResponseError', async () => {
+    server.script({ kind: 'respond', status: 307, body: '', headers: { location: 'https://elsewhere.example/token' } });
+    const { error } = await outcome(client().clientCredentials());
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect((error as Error).message).toMatch(/redirect/);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('retries: only when the server cannot have used the grant', () => {
+  it('429 with Retry-After: 0, then success → 2 attempts', async () => {
+    server.script(json(429, { error: 'slow_down' }, { 'retry-after': '0' }));
+    const tokens = await client().clientCredentials();
+    expect(tokens.access_token).toBe('fallback-token');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('a Retry-After longer than maxRetryAfterMs is not waited for', async () => {
+    server.script(json(503, {}, { 'retry-after': '120' }));
+    const { error } = await outcome(client({ retry: { retries: 2, baseDelayMs: 1, maxRetryAfterMs: 1000 } }).clientCredentials());
+    expect(error).toBeInstanceOf(ServerError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('503 then success → retried for every grant but authorization_code', async () => {
+    server.script(json(503, {}));
+    await client().refreshToken({ refreshToken: 'rt-value' });
+    expect(server.requests).toHaveLength(2);
+    server.reset();
+    server.script(json(503, {}));
+    const { error } = await outcome(client().authorizationCode({ code: 'code-value', codeVerifier: 'v'.repeat(43) }));
+    expect(error).toBeInstanceOf(ServerError);
+    expect(server.requests).toHaveLength(1); // a code is never replayed once sent
+  });
+
+  it('500 and resets: retried for client_credentials and password, never for refresh_token', async () => {
+    server.script(json(500, {}));
+    await client().password({ username: 'u', password: 'p' });
+    expect(server.requests).toHaveLength(2);
+    server.reset();
+    server.script(json(500, {}));
+    expect((await outcome(client().refreshToken({ refreshToken: 'rt-value' }))).error).toBeInstanceOf(ServerError);
+    expect(server.requests).toHaveLength(1);
+    server.reset();
+    server.script({ kind: 'reset' });
+    expect((await outcome(client().refreshToken({ refreshToken: 'rt-value' }))).error).toBeInstanceOf(NetworkError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('OAuth error bodies are never retried', async () => {
+    server.script(json(400, { error: 'invalid_grant' }), json(400, { error: 'invalid_grant' }));
+    expect((await outcome(client().password({ username: 'u', password: 'p' }))).error).toBeInstanceOf(OAuthError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a refused connection is retried for every grant, authorization_code included, then surfaces as NetworkError', async () => {
+    const baseUrl = await refusedBaseUrl();
+    let attempts = 0;
+    const counting: typeof fetch = (input, init) => {
+      attempts += 1;
+      return fetch(input, init);
+    };
+    const { error } = await outcome(client({ baseUrl, fetch: counting }).authorizationCode({ code: 'code-value' }));
+    expect(attempts).toBe(3);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).mayHaveReachedServer).toBe(false);
+    expect((error as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('retries: 0 and retry: false disable retrying', async () => {
+    server.script(json(503, {}), json(503, {}));
+    await outcome(client({ retry: false }).clientCredentials());
+    await outcome(client({ retry: { retries: 0 } }).clientCredentials());
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('attempts are bounded by retries', async () => {
+    server.script(json(503, {}), json(503, {}), json(503, {}), json(503, {}), json(503, {}));
+    await outcome(client({ retry: { retries: 3, baseDelayMs: 1 } }).clientCredentials());
+    expect(server.requests).toHaveLength(4);
+  });
+});
