@@ -52,6 +52,20 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       },
     )
     .command(
+      'diff <old> <new>',
+      'Classify the changes between two OpenAPI documents (breaking, warning, info)',
+      (command) =>
+        command
+          .positional('old', { type: 'string', demandOption: true, describe: 'The old document: file, http(s) URL, or git:<rev>:<path>' })
+          .positional('new', { type: 'string', demandOption: true, describe: 'The new document: file, http(s) URL, or git:<rev>:<path>' })
+          .option('format', { choices: ['text', 'json', 'markdown'] as const, default: 'text' as const, describe: 'Output format (markdown fits a PR comment)' })
+          .option('fail-on', { choices: ['breaking', 'warning', 'never'] as const, default: 'breaking' as const, describe: 'Exit 1 when a change of this severity (or worse) is found' }),
+      async (args) => {
+        if (usageError) return;
+        exitCode = await runDiff({ old: args.old, new: args.new, format: args.format, failOn: args['fail-on'] }, io);
+      },
+    )
+    .command(
       'init',
       'Set up a consumer repo: write the config file and add generate, prebuild and check:api scripts to package.json',
       (command) =>
@@ -132,6 +146,9 @@ async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
         io.stdout(`${output}: up to date with ${input} (${result.statuses.length} files).\n`);
         return ExitCode.ok;
       }
+      if (result.apiChanges !== undefined) {
+        io.stdout(`API changes since ${output}/ was last generated (${result.previousManifest?.source ?? 'previous document'} → ${input}):\n${result.apiChanges}\n`);
+      }
       io.stdout(result.diff);
       io.stderr(`${output}: ${changed.length} file(s) stale: ${changed.map((status) => `${status.name} (${status.state})`).join(', ')}. Run \`${TOOL_NAME} generate\` and commit the result.\n`);
       return ExitCode.drift;
@@ -139,6 +156,18 @@ async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
     const summary = changed.length === 0 ? 'nothing changed' : changed.map((status) => `${status.state} ${status.name}`).join(', ');
     io.stdout(`${output}: ${summary} (${result.statuses.length - changed.length} unchanged) from ${input}.\n`);
     return ExitCode.ok;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+async function runDiff(args: { old: string; new: string; format: 'text' | 'json' | 'markdown'; failOn: 'breaking' | 'warning' | 'never' }, io: CliIo): Promise<number> {
+  try {
+    const { compareDocuments } = await import('./compare.js');
+    const { formatChanges, meetsFailOn } = await import('./diff/index.js');
+    const changes = await compareDocuments(args.old, args.new, io.cwd);
+    io.stdout(formatChanges(changes, args.format, { oldSource: args.old, newSource: args.new }));
+    return meetsFailOn(changes, args.failOn) ? ExitCode.drift : ExitCode.ok;
   } catch (error) {
     return reportError(error, io);
   }

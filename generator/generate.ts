@@ -4,7 +4,9 @@ import { analyze } from './analyze/analyze.js';
 import type { GeneratorIR } from './analyze/ir.js';
 import { emit } from './emit/emit.js';
 import { isUrl } from './load/read-source.js';
-import { loadDocument } from './load/load.js';
+import { loadDocument, loadDocumentFromText, type LoadedDocument } from './load/load.js';
+import { compareLoaded } from './compare.js';
+import { formatChanges } from './diff/index.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { formatFiles } from './write/format.js';
 import { MANIFEST_NAME, SOURCE_SNAPSHOT_NAME, createManifest, parseManifest, sameOutput, serializeManifest } from './write/manifest.js';
@@ -30,6 +32,11 @@ export interface GenerateResult {
   diff: string;
   /** The manifest the output folder had before this run, if any. */
   previousManifest: ReturnType<typeof parseManifest>;
+  /**
+   * Check mode, when the document changed since the output was generated: its changes classified (text), from the
+   * source snapshot kept beside the output to the current document.
+   */
+  apiChanges?: string;
 }
 
 /**
@@ -60,7 +67,22 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const outputLabel = toPosix(relative(options.cwd, outputDir)) || '.';
   const diff = options.check && stale ? unifiedDiff(statuses, (name) => `${outputLabel}/${name}`) : '';
   if (!options.check) await writeChanged(outputDir, statuses);
-  return { ir, statuses, stale, diff, previousManifest };
+  const apiChanges = options.check && stale ? await classifyDrift(outputDir, previousManifest, loaded) : undefined;
+  return { ir, statuses, stale, diff, previousManifest, ...(apiChanges !== undefined ? { apiChanges } : {}) };
+}
+
+/** The API changes between the document behind the existing output (its snapshot) and the current one. */
+async function classifyDrift(outputDir: string, previous: GenerateResult['previousManifest'], current: LoadedDocument): Promise<string | undefined> {
+  if (!previous || previous.sha256 === current.sha256) return undefined;
+  const snapshot = await readFile(join(outputDir, SOURCE_SNAPSHOT_NAME), 'utf8').catch(() => undefined);
+  if (snapshot === undefined) return undefined;
+  try {
+    const old = await loadDocumentFromText({ absoluteRef: join(outputDir, SOURCE_SNAPSHOT_NAME), displayName: previous.source, text: snapshot });
+    return formatChanges(compareLoaded(old, current), 'text');
+  } catch {
+    // A damaged snapshot must not hide the drift itself: the code diff is still reported.
+    return undefined;
+  }
 }
 
 function toPosix(path: string): string {
