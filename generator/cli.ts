@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import parseArgs from 'yargs-parser';
 import { CONFIG_FILE, DEFAULT_INPUT, DEFAULT_OUTPUT, readConfig } from './config.js';
 import { ExitCode, InputError } from './errors.js';
@@ -104,8 +104,8 @@ async function settle(args: GenerateArgs, cwd: string): Promise<{ input: string;
   const { config, path: configPath } = await readConfig(args.config, cwd);
   const configDir = configPath ? resolve(configPath, '..') : cwd;
   return {
-    input: args.input ?? (config.input ? relativeTo(configDir, config.input) : DEFAULT_INPUT),
-    output: args.output ?? (config.output ? relativeTo(configDir, config.output) : DEFAULT_OUTPUT),
+    input: args.input ?? (config.input ? relativeTo(configDir, config.input, cwd) : DEFAULT_INPUT),
+    output: args.output ?? (config.output ? relativeTo(configDir, config.output, cwd) : DEFAULT_OUTPUT),
   };
 }
 
@@ -184,9 +184,9 @@ async function runInit(args: { input: string | undefined; output: string | undef
   }
 }
 
-/** Paths in a config file are relative to it; URLs stay as they are. */
-function relativeTo(dir: string, path: string): string {
-  return /^https?:\/\//i.test(path) ? path : resolve(dir, path);
+/** Paths in a config file are relative to it; returned relative to the working directory. URLs stay as they are. */
+function relativeTo(dir: string, path: string, cwd: string): string {
+  return /^https?:\/\//i.test(path) ? path : relative(cwd, resolve(dir, path)) || '.';
 }
 
 function reportError(error: unknown, io: CliIo): number {
