@@ -141,6 +141,9 @@ async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
     const { generate } = await import('./generate.js');
     const result = await generate({ input, output, cwd: io.cwd, check: args.check });
     const changed = result.statuses.filter((status) => status.state !== 'unchanged');
+    if (result.warnings.length > 0) {
+      io.stderr(`${TOOL_NAME}: warning: ${result.warnings.length} validation problem(s) did not stop generation; first: ${result.warnings[0]}\n`);
+    }
     if (args.check) {
       if (!result.stale) {
         io.stdout(`${output}: up to date with ${input} (${result.statuses.length} files).\n`);

@@ -30,6 +30,8 @@ export interface GenerateResult {
   stale: boolean;
   /** Unified diff of stale files (check mode only; empty when fresh). */
   diff: string;
+  /** Validation problems that did not stop generation (see LoadedDocument.warnings). */
+  warnings: string[];
   /** The manifest the output folder had before this run, if any. */
   previousManifest: ReturnType<typeof parseManifest>;
   /**
@@ -68,7 +70,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const diff = options.check && stale ? unifiedDiff(statuses, (name) => `${outputLabel}/${name}`) : '';
   if (!options.check) await writeChanged(outputDir, statuses);
   const apiChanges = options.check && stale ? await classifyDrift(outputDir, previousManifest, loaded) : undefined;
-  return { ir, statuses, stale, diff, previousManifest, ...(apiChanges !== undefined ? { apiChanges } : {}) };
+  return { ir, statuses, stale, diff, previousManifest, warnings: loaded.warnings, ...(apiChanges !== undefined ? { apiChanges } : {}) };
 }
 
 /** The API changes between the document behind the existing output (its snapshot) and the current one. */

@@ -27,6 +27,12 @@ export interface LoadedDocument {
   version: '3.0' | '3.1';
   /** Absolute paths of the local files the document was built from: itself and every file its `$ref`s reach. */
   files: string[];
+  /**
+   * Structural problems that did not stop generation, as one-line `file#pointer: message` texts. Real documents
+   * often carry some (openai.yaml uses the 3.0 keyword `nullable` in a 3.1 document): like openapi-typescript, we
+   * generate anyway and say so.
+   */
+  warnings: string[];
 }
 
 /** The parts of an OpenAPI object the generator reads; everything else passes through untyped. */
@@ -52,7 +58,10 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
   const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error' } });
   const resolver = new BaseResolver(config.resolve);
   const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: resolver });
-  throwFirstError(problems, source);
+  // Fatal: a $ref that resolves nowhere, or a broken skeleton (the root, info, paths). Anything deeper is a warning.
+  const fatal = problems.filter((problem) => problem.ruleId !== 'struct' || skeletal(problem.location[0]?.pointer));
+  throwFirstError(fatal, source);
+  const warnings = problems.filter((problem) => !fatal.includes(problem) && problem.severity === 'error').map((problem) => describe(problem, source));
 
   const bundled = await bundleDocument({
     document,
@@ -62,7 +71,17 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
   });
   throwFirstError(bundled.problems, source);
   const files = [source.absoluteRef, ...bundled.fileDependencies].filter((file) => !/^https?:\/\//i.test(file));
-  return { source: source.displayName, sha256, text: source.text, document: bundled.bundle.parsed as OpenApiDocument, version, files: [...new Set(files)] };
+  return { source: source.displayName, sha256, text: source.text, document: bundled.bundle.parsed as OpenApiDocument, version, files: [...new Set(files)], warnings };
+}
+
+function skeletal(pointer: string | undefined): boolean {
+  return pointer === undefined || /^#?\/?(info|paths|openapi|components)?$/.test(pointer);
+}
+
+function describe(problem: NormalizedProblem, source: SourceText): string {
+  const location = problem.location[0];
+  const file = location && location.source.absoluteRef !== source.absoluteRef ? location.source.absoluteRef : source.displayName;
+  return `${locate(file, location?.pointer)}: ${problem.message.replace(/\s+/g, ' ').trim()}`;
 }
 
 function parse(source: SourceText): Document {
