@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPkce, createTokenClient, isOAuthError, type ClientAuthentication, type OAuthError, type TokenResponse } from '../../generated/index.js';
 // A client generated from a variant whose grant_type enum adds device_code: used to send a grant the servers lack.
 import { createTokenClient as createDeviceCapableClient } from '../__file_snapshots__/grant-type-enum-with-device-code/index.js';
-import { AWKWARD_CLIENT, PLAIN_CLIENT, USER, startOAuth2Server } from '../support/oauth2-server.js';
+import { AWKWARD_CLIENT, PLAIN_CLIENT, USER, startOAuth2Server } from '../support/node-oauth2-server.js';
 import { OIDC_CLIENTS, REDIRECT_URI, startOidcServer, type OidcClient, type OidcServer } from '../support/oidc-server.js';
 
 /**
