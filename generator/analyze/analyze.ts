@@ -1,6 +1,7 @@
 import type { LoadedDocument } from '../load/load.js';
 import { fieldsOf, mergeFields } from './fields.js';
 import { deriveGrants } from './grants.js';
+import { operationsOf } from './operations.js';
 import type { ClientAuthenticationMethod, FieldIR, GeneratorIR, ScopeIR, TokenEndpointIR } from './ir.js';
 import { deref, flattenSchema, isObject, pointer, type JsonObject } from './schema-utils.js';
 
@@ -12,6 +13,9 @@ export function analyze(loaded: LoadedDocument): GeneratorIR {
   const root = loaded.document;
   const info = isObject(root.info) ? root.info : {};
   const defaultBaseUrl = baseUrlOf(root.servers);
+  const tokenEndpoints = tokenEndpointsOf(loaded);
+  // Names the token client's models and parameter types take (they depend on the grants) are not free either.
+  const grantTypeNames = (tokenEndpoints[0]?.grants ?? []).flatMap((grant) => [`${grant.typeName}TokenRequest`, `${grant.typeName}Params`]);
   return {
     document: {
       source: loaded.source,
@@ -22,7 +26,8 @@ export function analyze(loaded: LoadedDocument): GeneratorIR {
     },
     ...(defaultBaseUrl !== undefined ? { defaultBaseUrl } : {}),
     scopes: scopesOf(root),
-    tokenEndpoints: tokenEndpointsOf(loaded),
+    tokenEndpoints,
+    operations: operationsOf(root, tokenEndpoints[0], grantTypeNames),
   };
 }
 

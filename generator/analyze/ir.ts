@@ -22,6 +22,11 @@ export interface GeneratorIR {
   /** Every OAuth 2.0 scope the document's security schemes name, sorted, without duplicates. */
   scopes: ScopeIR[];
   tokenEndpoints: TokenEndpointIR[];
+  /**
+   * Every operation that gets a generic function in operations.ts, in document order (paths, then methods in
+   * the order of the Path Item Object). The token endpoint served by the token client is not among them.
+   */
+  operations: OperationIR[];
 }
 
 export interface ScopeIR {
@@ -125,4 +130,89 @@ export interface GrantFieldIR extends FieldIR {
   required: boolean;
   /** Why it is required, for the JSDoc: an RFC citation or "the document". */
   requiredBy?: string;
+}
+
+/** An HTTP method of a Path Item Object, lower-case as in the document. */
+export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
+
+/** One operation: one exported function in operations.ts. */
+export interface OperationIR {
+  /** JSON pointer of the operation, e.g. `/paths/~1pets~1{id}/get`. */
+  pointer: string;
+  method: HttpMethod;
+  /** The path template exactly as in the document, e.g. `/pets/{id}`: the key into openapi-typescript's `paths`. */
+  path: string;
+  operationId?: string;
+  /** The function's name: decided, unique, a safe identifier (see analyze/operations.ts). */
+  functionName: string;
+  /** Prefix of the operation's exported types: `<typeName>Request`, `<typeName>Response`, `<typeName>Error`. */
+  typeName: string;
+  summary?: string;
+  description?: string;
+  deprecated: boolean;
+  /** Path-level and operation-level parameters merged (the operation's win), in document order. */
+  parameters: ParameterIR[];
+  requestBody?: RequestBodyIR;
+  /** Responses in the document's order. */
+  responses: ResponseIR[];
+  /**
+   * Whether the operation sends `Authorization: Bearer <token>`: `required` when every security requirement
+   * names a bearer scheme (oauth2, openIdConnect, http bearer), `optional` when some alternative needs none of
+   * them, `none` when no alternative does.
+   */
+  bearer: 'required' | 'optional' | 'none';
+  /** Names of the bearer schemes the requirements use, for the JSDoc. */
+  bearerSchemes: string[];
+}
+
+export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
+
+/** Serialization styles of OpenAPI 3.x parameters (and of form-urlencoded body properties). */
+export type ParameterStyle = 'matrix' | 'label' | 'simple' | 'form' | 'spaceDelimited' | 'pipeDelimited' | 'deepObject';
+
+export interface ParameterIR {
+  /** The name on the wire, exactly as in the document. */
+  name: string;
+  in: ParameterLocation;
+  required: boolean;
+  /** The document's style, or the default of the location (form for query and cookie, simple for path and header). */
+  style: ParameterStyle;
+  /** The document's explode, or the default of the style (true for form, false otherwise). */
+  explode: boolean;
+  allowReserved: boolean;
+  /** Set when the parameter uses `content` instead of `schema`: the value is sent in this media type (JSON). */
+  contentType?: string;
+  description?: string;
+  deprecated: boolean;
+}
+
+/** How a body of a media type is built on the wire. */
+export type BodyKind = 'json' | 'form' | 'multipart' | 'text' | 'binary';
+
+export interface RequestBodyIR {
+  required: boolean;
+  /** The media type the function sends: the first JSON one, else form, else multipart, else the first listed. */
+  contentType: string;
+  kind: BodyKind;
+  /** Every media type the document lists, in its order. */
+  contentTypes: string[];
+  /** Encoding Objects of form and multipart bodies by property name. */
+  encoding: EncodingIR[];
+}
+
+export interface EncodingIR {
+  property: string;
+  contentType?: string;
+  style?: ParameterStyle;
+  explode?: boolean;
+  allowReserved?: boolean;
+}
+
+export interface ResponseIR {
+  /** `200`, `2XX` or `default`, as in the document. */
+  status: string;
+  /** Success (2xx, or `default` when no 2xx response is listed) or error (anything else). */
+  success: boolean;
+  description?: string;
+  content: Array<{ contentType: string; kind: BodyKind | 'event-stream' }>;
 }

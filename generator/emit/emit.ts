@@ -4,14 +4,16 @@ import { fileHeader } from './header.js';
 import { emitModels } from './models.js';
 import { emitSchemaTypes } from './schema-types.js';
 import { renderTemplate } from './templates.js';
-import { clientView, grantsView, indexView, tokenSourceView } from './views.js';
+import { clientView, errorsView, grantsView, indexView, tokenSourceView } from './views.js';
+import { operationsView } from './operations.js';
 
 /** Generated files by name (relative to the output folder), unformatted, each with its header. */
 export type EmittedFiles = Map<string, string>;
 
 /**
  * Emits every generated file: `schema.ts` (openapi-typescript), `models.ts` (ts-morph) and the runtime files
- * (handlebars). A document without a token endpoint gets only `schema.ts` and `index.ts`.
+ * (handlebars). A document without a token endpoint gets no token client; one with operations besides the token
+ * endpoint gets `operations.ts` (and `errors.ts`); one with neither gets only `schema.ts` and `index.ts`.
  */
 export async function emit(loaded: LoadedDocument, ir: GeneratorIR): Promise<EmittedFiles> {
   const header = fileHeader(ir.document.source, ir.document.sha256);
@@ -20,14 +22,16 @@ export async function emit(loaded: LoadedDocument, ir: GeneratorIR): Promise<Emi
   add('schema.ts', await emitSchemaTypes(loaded));
   // One token client per generated folder: the first token endpoint of the document gets it.
   const endpoint = ir.tokenEndpoints[0];
+  if (endpoint) add('models.ts', emitModels(ir, endpoint));
+  // The operations throw the token client's errors too, so errors.ts comes with either of them.
+  if (endpoint || ir.operations.length > 0) add('errors.ts', renderTemplate('errors', errorsView(ir)));
   if (endpoint) {
-    add('models.ts', emitModels(ir, endpoint));
-    add('errors.ts', renderTemplate('errors', {}));
     add('client.ts', renderTemplate('client', clientView(ir, endpoint)));
     add('grants.ts', renderTemplate('grants', grantsView(endpoint)));
     add('pkce.ts', renderTemplate('pkce', {}));
     add('token-source.ts', renderTemplate('token-source', tokenSourceView(endpoint)));
   }
-  add('index.ts', renderTemplate('index', indexView(endpoint)));
+  if (ir.operations.length > 0) add('operations.ts', renderTemplate('operations', operationsView(ir)));
+  add('index.ts', renderTemplate('index', indexView(endpoint, ir.operations.length > 0)));
   return files;
 }

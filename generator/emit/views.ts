@@ -67,8 +67,13 @@ function exampleArguments(grant: GrantIR): string {
   return scope ? `{ ${scope.optionName}: ${tsString('…')} }` : '';
 }
 
-export function indexView(endpoint: TokenEndpointIR | undefined) {
-  return { hasTokenClient: endpoint !== undefined, grants: endpoint ? endpoint.grants.map(grantView) : [] };
+export function indexView(endpoint: TokenEndpointIR | undefined, hasOperations = false) {
+  return { hasTokenClient: endpoint !== undefined, hasOperations, hasErrors: endpoint !== undefined || hasOperations, grants: endpoint ? endpoint.grants.map(grantView) : [] };
+}
+
+/** errors.ts: the OAuth error parts come with the token client, ApiError with the operations. */
+export function errorsView(ir: GeneratorIR) {
+  return { hasTokenClient: ir.tokenEndpoints.length > 0, hasOperations: ir.operations.length > 0 };
 }
 
 /**
