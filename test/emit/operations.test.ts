@@ -1,4 +1,6 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import fc from 'fast-check';
 import ts from 'typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -78,6 +80,15 @@ export async function use(): Promise<void> {
     const errors = strictDiagnostics(petstore.dir, source);
     expect(errors.length).toBeGreaterThan(0);
     expect(errors.join('\n')).toMatch(expected);
+  });
+
+  it('is tree-shakeable: a bundle calling one function leaves the other operations out', async () => {
+    const entry = join(petstore.dir, 'entry.ts');
+    await writeFile(entry, "import { createApiConfig, getPet } from './index.js';\nexport const pet = getPet(createApiConfig(), { path: { petId: '1' } });\n");
+    const { outputFiles } = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent' });
+    const bundle = outputFiles[0]!.text;
+    expect(bundle).toContain('"/pets/{petId}"');
+    for (const absent of ['uploadPhoto', '/pets/{petId}/photo', 'creerEvenements', 'deleteOperation']) expect(bundle).not.toContain(absent);
   });
 
   it('shares index.ts with a token client without a duplicate export, and every other export is a reserved name', () => {
