@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -11,7 +13,7 @@ import {
   type TokenClient,
   type TokenClientOptions,
 } from '../../generated/index.js';
-import { json, ok, refusedBaseUrl, startFaultServer } from '../support/fault-server.js';
+import { htmlPage, json, ok, refusedBaseUrl, startFaultServer, throttled, truncatedJson } from '../support/fault-server.js';
 
 /**
  * Faults on the wire → the right typed error and the right number of attempts, per grant. Timings are small and
@@ -27,7 +29,17 @@ beforeEach(() => server.reset());
 const client = (options: Partial<TokenClientOptions> = {}): TokenClient =>
   createTokenClient({ clientId: 'c', clientSecret: 's3cret-value', baseUrl: server.baseUrl, retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 2000, ...options });
 const HTML_502 = { kind: 'respond', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } } as const;
-const outcome = (promise: Promise<unknown>) => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+/** Every error these tests saw, swept for secrets at the end. */
+const seen: unknown[] = [];
+const outcome = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => {
+      seen.push(error);
+      return { error };
+    },
+  );
+const SECRETS = ['s3cret-value', 'rt-value', 'code-value', 'partial'];
 
 describe('each fault becomes the right typed error', () => {
   it('an HTML 502 page → ServerError with status and excerpt, after the retries client_credentials allows', async () => {
@@ -171,4 +183,119 @@ describe('retries: only when the server cannot have used the grant', () => {
     await outcome(client({ retry: { retries: 3, baseDelayMs: 1 } }).clientCredentials());
     expect(server.requests).toHaveLength(4);
   });
+});
+
+describe('retry rules per grant, fault by fault', () => {
+  const ccClient = () => client();
+  type Call = 'clientCredentials' | 'refreshToken' | 'authorizationCode';
+  const call = (name: Call) =>
+    name === 'clientCredentials'
+      ? ccClient().clientCredentials()
+      : name === 'refreshToken'
+        ? ccClient().refreshToken({ refreshToken: 'rt-value' })
+        : ccClient().authorizationCode({ code: 'code-value', codeVerifier: 'v'.repeat(43) });
+  // [grant, fault, expected error class, attempts with retries: 2 when the fault repeats]
+  const table: Array<[Call, string, () => ReturnType<typeof htmlPage>, new (...args: never[]) => Error, number]> = [
+    ['clientCredentials', 'HTML 502', () => htmlPage(502, 'Bad Gateway'), ServerError, 3],
+    ['clientCredentials', '503', () => json(503, {}), ServerError, 3],
+    ['clientCredentials', '429 Retry-After: 0', () => throttled(429, '0'), OAuthError, 3],
+    ['clientCredentials', 'reset before answering', () => ({ kind: 'reset' }), NetworkError, 3],
+    ['refreshToken', '429 Retry-After: 0', () => throttled(429, '0'), OAuthError, 3],
+    ['refreshToken', '503', () => json(503, {}), ServerError, 3],
+    ['refreshToken', 'HTML 502', () => htmlPage(502, 'Bad Gateway'), ServerError, 1],
+    ['refreshToken', '500', () => json(500, {}), ServerError, 1],
+    ['refreshToken', 'reset mid-body', () => ({ kind: 'reset-mid-body', status: 200, partialBody: '{"access_token":"' }), NetworkError, 1],
+    ['authorizationCode', '503', () => json(503, {}), ServerError, 1],
+    ['authorizationCode', '429 Retry-After: 0', () => throttled(429, '0'), OAuthError, 1],
+    ['authorizationCode', 'HTML 502', () => htmlPage(502, 'Bad Gateway'), ServerError, 1],
+    ['authorizationCode', 'reset mid-body', () => ({ kind: 'reset-mid-body', status: 200, partialBody: '{"access_token":"' }), NetworkError, 1],
+    ['clientCredentials', 'invalid_client 401', () => json(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic' }), OAuthError, 1],
+    ['refreshToken', 'invalid_grant 400', () => json(400, { error: 'invalid_grant' }), OAuthError, 1],
+    ['clientCredentials', 'truncated JSON', () => truncatedJson({ access_token: 'partial-access', token_type: 'Bearer' }), InvalidResponseError, 1],
+  ];
+  it.each(table)('%s, %s every time → %o after %i attempt(s)', async (name, _label, fault, errorClass, attempts) => {
+    server.script(fault(), fault(), fault(), fault());
+    const { error } = await outcome(call(name));
+    expect(error).toBeInstanceOf(errorClass);
+    expect(server.attempts).toBe(attempts);
+    expect(server.requests.every((r) => r.method === 'POST' && r.path === '/connect/token')).toBe(true);
+  });
+
+  it('a retried request resends the same form body', async () => {
+    server.script(json(503, {}));
+    await ccClient().refreshToken({ refreshToken: 'rt-value' });
+    expect(server.requests.map((r) => r.form)).toEqual([server.requests[0]!.form, server.requests[0]!.form]);
+    expect(server.requests[0]!.form).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'rt-value' });
+  });
+
+  it('a hang is a TimeoutError for refresh_token too, with one attempt', async () => {
+    server.script({ kind: 'hang' }, { kind: 'hang' });
+    const { error } = await outcome(client({ timeoutMs: 100 }).refreshToken({ refreshToken: 'rt-value' }));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(server.attempts).toBe(1);
+  });
+
+  it('a body that stops arriving (headers sent, no end) times out as well', async () => {
+    server.script({ kind: 'stall-mid-body', status: 200, partialBody: '{"access_token":"partial' }, { kind: 'stall-mid-body', status: 200, partialBody: '{' });
+    const { error } = await outcome(client({ timeoutMs: 100 }).clientCredentials());
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(server.attempts).toBe(1);
+  });
+});
+
+describe('Retry-After is read from the header', () => {
+  it('Retry-After: 1 (1000 ms) is over a maxRetryAfterMs of 999 → no retry', async () => {
+    server.script(throttled(429, '1'));
+    const { error } = await outcome(client({ retry: { retries: 2, baseDelayMs: 1, maxRetryAfterMs: 999 } }).clientCredentials());
+    expect(error).toBeInstanceOf(OAuthError);
+    expect((error as OAuthError).error).toBe('slow_down');
+    expect(server.attempts).toBe(1);
+  });
+
+  it('Retry-After: 1 within a maxRetryAfterMs of 1000 → waited for, then retried', async () => {
+    server.script(throttled(503, '1'));
+    await client({ retry: { retries: 2, baseDelayMs: 1, maxRetryAfterMs: 1000 } }).clientCredentials();
+    expect(server.attempts).toBe(2);
+  });
+
+  it('an HTTP-date Retry-After in the past means now', async () => {
+    server.script(throttled(503, new Date(Date.now() - 60_000).toUTCString()));
+    await client({ retry: { retries: 1, baseDelayMs: 1, maxRetryAfterMs: 0 } }).clientCredentials();
+    expect(server.attempts).toBe(2);
+  });
+
+  it('an HTTP-date Retry-After an hour ahead is over the limit → no retry', async () => {
+    server.script(throttled(503, new Date(Date.now() + 3_600_000).toUTCString()));
+    expect((await outcome(client().clientCredentials())).error).toBeInstanceOf(ServerError);
+    expect(server.attempts).toBe(1);
+  });
+});
+
+describe('the fault server', () => {
+  it('close() leaves nothing listening, even with a hanging request open', async () => {
+    const own = await startFaultServer({ kind: 'hang' });
+    const pending = outcome(createTokenClient({ clientId: 'c', clientSecret: 's3cret-value', baseUrl: own.baseUrl, retry: false, timeoutMs: 5000 }).clientCredentials());
+    await expect.poll(() => own.attempts).toBe(1);
+    await own.close();
+    expect((await pending).error).toBeInstanceOf(NetworkError);
+    const refused = await new Promise<string>((resolve) => {
+      const socket = connect(own.port, '127.0.0.1');
+      socket.on('connect', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+  });
+});
+
+// Runs last (tests of a file run in order).
+it('secret sweep: no error above shows the client secret, refresh token or code (message, String, inspect, JSON, causes)', () => {
+  expect(seen.length).toBeGreaterThan(20);
+  for (const error of seen) {
+    const views = [String(error), inspect(error, { depth: 10 }), JSON.stringify(error) ?? '', (error as Error).message];
+    for (let cause = (error as Error).cause; cause !== undefined && cause !== null; cause = (cause as Error).cause) views.push(String(cause), inspect(cause, { depth: 10 }));
+    for (const view of views) for (const secret of SECRETS) expect(view).not.toContain(secret);
+  }
 });

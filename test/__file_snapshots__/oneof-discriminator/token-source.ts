@@ -7,20 +7,33 @@ import type { RequestOptions } from "./client.js";
 import type { ScopeParameter, TokenClient } from "./grants.js";
 import type { TokenResponse } from "./models.js";
 
-/** Tokens as an application stores them between runs: plain, serialisable data. */
+/**
+ * Tokens as an application stores them between runs: plain, serialisable data (`JSON.stringify` it into your
+ * secret storage; it holds tokens, so never log it). The expiry is `expiresAt`, or else `expiresIn` counted from
+ * `obtainedAt` (from the moment the tokens are handed to the source when `obtainedAt` is absent). Without either,
+ * the access token is treated as non-expiring: it is used until {@link TokenSource.invalidate} or a 401.
+ */
 export interface StoredTokens {
+  /** The access token. */
   accessToken?: string;
-  /** As the server sent it, e.g. `Bearer`. */
+  /** As the server sent it, e.g. `Bearer`. Absent means bearer. */
   tokenType?: string;
   /** When the access token expires, in epoch milliseconds; absent when the server gave no `expires_in`. */
   expiresAt?: number;
+  /** The token response's `expires_in`, in seconds; only read when `expiresAt` is absent. */
+  expiresIn?: number;
+  /** When the tokens were received, in epoch milliseconds. */
+  obtainedAt?: number;
+  /** The refresh token, the latest one when the server rotates them. */
   refreshToken?: string;
+  /** The scopes granted, space-delimited, when the server said. */
   scope?: string;
 }
 
 /**
  * The source's tokens were rejected for good (`invalid_grant` on refresh, or no refresh token at all): the user or
- * application must authenticate again, then seed the source with {@link TokenSource.setTokens}.
+ * application must authenticate again, then seed the source with {@link TokenSource.setTokens}. Until then every
+ * {@link TokenSource.getAccessToken} call rejects with it, without a request.
  */
 export class ReauthenticationRequiredError extends TokenClientError {}
 
@@ -32,14 +45,18 @@ export type TokenSourceGrant =
   /** Fetches a new token with client_credentials whenever one is needed. */
   | { grant: "client_credentials"; scope?: ScopeParameter }
   /**
-   * Renews with refresh_token. The refresh token comes from `refreshToken` or `initialTokens`; a rotated one
-   * replaces it (RFC 9700 §4.14.2) and is handed to `onTokens`.
+   * Renews with refresh_token. The refresh token comes from `refreshToken` or `initialTokens` (which wins); a
+   * rotated one replaces it (RFC 9700 §4.14.2) and is handed to `onTokens`; when the server sends none, the current
+   * one is kept.
    */
   | { grant: "refresh_token"; refreshToken?: string; scope?: ScopeParameter };
 
 /** Options of {@link createTokenSource}. */
 export type TokenSourceOptions = TokenSourceGrant & {
-  /** A token with this many seconds or fewer left is renewed before use. Default: 30. */
+  /**
+   * A token with this many seconds or fewer left is renewed before use. Default: 30. For tokens that live less
+   * than twice as long, half their lifetime (from `obtainedAt`) is used instead, so short-lived tokens are still reused.
+   */
   skewSeconds?: number;
   /** The clock, in epoch milliseconds. Default: `Date.now` (inject a fake one in tests). */
   clock?: () => number;
@@ -57,45 +74,76 @@ export type TokenSourceOptions = TokenSourceGrant & {
 /** An always-valid access token: fetched once, shared by concurrent callers, renewed in time. */
 export interface TokenSource {
   /**
-   * The current access token, fetching or renewing it when it has `skewSeconds` or less left. Concurrent callers
-   * share one request. A `signal` aborts only this caller's wait, never the shared request.
+   * The current access token, fetching or renewing it when it has `skewSeconds` or less left (a token without an
+   * expiry is kept until invalidated). Concurrent callers share one request; a cache hit returns the same settled
+   * promise every time. A `signal` aborts only this caller's wait, never the shared request. `forceRefresh`
+   * fetches even when the token looks fresh (or joins the request already under way).
    * @throws {ReauthenticationRequiredError} when the refresh token was rejected; the source stays cleared.
+   * @throws {AbortError} when `signal` aborts this caller's wait.
+   * @throws {TokenClientError} subclasses from the token request (network, server, OAuth errors); nothing is cached.
    */
   getAccessToken(options?: {
     signal?: AbortSignal;
     forceRefresh?: boolean;
   }): Promise<string>;
-  /** Forgets the access token (not the refresh token): the next call fetches or renews. */
-  invalidate(): void;
+  /**
+   * Forgets the access token (not the refresh token): the next call fetches or renews. With `rejectedToken`, only
+   * when that is still the current token, so that many requests failing with the same token renew it once.
+   */
+  invalidate(rejectedToken?: string): void;
   /** A copy of the current tokens, for storage; undefined when the source holds none. */
   getTokens(): StoredTokens | undefined;
-  /** Replaces the tokens (e.g. after the user signed in again) and clears a pending re-authentication. */
+  /**
+   * Replaces the tokens (e.g. after the user signed in again) and clears a pending re-authentication. A request
+   * under way keeps serving its callers but no longer changes the source.
+   */
   setTokens(tokens: StoredTokens): void;
 }
 
-/** Converts a token response into {@link StoredTokens}, computing `expiresAt` from `expires_in` and the clock. */
+/**
+ * Converts a token response into {@link StoredTokens}, with `obtainedAt` = `now` and `expiresAt` computed from
+ * `expires_in` (absent when the server sent none).
+ * @param now Epoch milliseconds. Default: `Date.now()`.
+ */
 export function tokensFromResponse(
   response: TokenResponse,
   now: number = Date.now(),
 ): StoredTokens {
+  // Read through RFC 6749 §5.1 names: the document's TokenResponse may leave some of them out.
+  const {
+    expires_in: expiresIn,
+    refresh_token: refreshToken,
+    scope,
+  } = response as {
+    expires_in?: unknown;
+    refresh_token?: unknown;
+    scope?: unknown;
+  };
   return {
     accessToken: response.access_token,
     tokenType: response.token_type,
-    ...(response.expires_in !== undefined
-      ? { expiresAt: now + response.expires_in * 1000 }
+    ...(typeof expiresIn === "number"
+      ? { expiresAt: now + expiresIn * 1000 }
       : {}),
-    ...(response.refresh_token !== undefined
-      ? { refreshToken: response.refresh_token }
-      : {}),
-    ...(response.scope !== undefined ? { scope: response.scope } : {}),
+    obtainedAt: now,
+    ...(typeof refreshToken === "string" ? { refreshToken } : {}),
+    ...(typeof scope === "string" ? { scope } : {}),
   };
 }
 
 /**
- * Creates a token source over a token client.
+ * Creates a token source over a token client: it fetches a token on first use, hands the same token to every caller
+ * while it is fresh, renews it `skewSeconds` before it expires with one request however many callers wait, and
+ * keeps the refresh token chain when the server rotates refresh tokens. Tokens live only inside the source:
+ * inspecting it shows whether it holds tokens, never the tokens.
  * @example
  * const source = createTokenSource(client, { grant: 'client_credentials', scope: 'bensoft_api' });
  * const token = await source.getAccessToken(); // cached until 30 s before it expires
+ * const user = createTokenSource(client, {
+ *   grant: 'refresh_token',
+ *   initialTokens: JSON.parse(await storage.get('tokens')),
+ *   onTokens: (tokens) => storage.set('tokens', JSON.stringify(tokens)), // keep rotated refresh tokens
+ * });
  */
 export function createTokenSource(
   client: TokenClient,
@@ -103,14 +151,14 @@ export function createTokenSource(
 ): TokenSource {
   const clock = options.clock ?? Date.now;
   const skewMs = (options.skewSeconds ?? 30) * 1000;
-  let tokens: StoredTokens | undefined = options.initialTokens
-    ? { ...options.initialTokens }
-    : undefined;
+  let tokens: StoredTokens | undefined;
   // The cache hit path returns this very promise: no allocation per call while the token is fresh.
   let cached: Promise<string> | undefined;
   let freshUntil = 0;
   let inFlight: Promise<string> | undefined;
   let reauthentication: ReauthenticationRequiredError | undefined;
+  // Bumped by setTokens(): a request started before no longer changes the source when it completes.
+  let generation = 0;
 
   const adopt = (next: StoredTokens | undefined): void => {
     tokens = next;
@@ -123,9 +171,22 @@ export function createTokenSource(
         ? 0
         : next.expiresAt === undefined
           ? Infinity
-          : next.expiresAt - skewMs;
+          : next.expiresAt - effectiveSkew(next);
   };
-  adopt(tokens);
+  const effectiveSkew = (next: StoredTokens): number =>
+    next.obtainedAt !== undefined && next.expiresAt !== undefined
+      ? Math.min(skewMs, Math.max(0, (next.expiresAt - next.obtainedAt) / 2))
+      : skewMs;
+  /** A copy of stored tokens with `expiresAt` resolved from `expiresIn` when needed. */
+  const normalise = (seed: StoredTokens): StoredTokens => {
+    const copy = { ...seed };
+    if (copy.expiresAt === undefined && copy.expiresIn !== undefined) {
+      copy.obtainedAt ??= clock();
+      copy.expiresAt = copy.obtainedAt + copy.expiresIn * 1000;
+    }
+    return copy;
+  };
+  adopt(options.initialTokens ? normalise(options.initialTokens) : undefined);
 
   const request = async (): Promise<TokenResponse> => {
     const requestOptions = options.requestOptions ?? {};
@@ -136,9 +197,10 @@ export function createTokenSource(
           requestOptions,
         );
       case "refresh_token": {
+        const epoch = generation;
         const refreshToken =
           tokens?.refreshToken ??
-          (reauthentication ? undefined : options.refreshToken);
+          (reauthentication || epoch > 0 ? undefined : options.refreshToken);
         if (refreshToken === undefined)
           throw new ReauthenticationRequiredError(
             "No refresh token: authenticate again and call setTokens()",
@@ -153,12 +215,15 @@ export function createTokenSource(
           );
         } catch (error) {
           if (!isOAuthError(error, "invalid_grant")) throw error;
-          adopt(undefined);
-          reauthentication = new ReauthenticationRequiredError(
+          const rejected = new ReauthenticationRequiredError(
             "The refresh token was rejected (invalid_grant): authenticate again",
             { cause: error },
           );
-          throw reauthentication;
+          if (epoch === generation) {
+            adopt(undefined);
+            reauthentication = rejected;
+          }
+          throw rejected;
         }
       }
       default:
@@ -167,11 +232,20 @@ export function createTokenSource(
   };
 
   const fetchTokens = async (): Promise<string> => {
+    const epoch = generation;
     const response = await request();
+    if (epoch !== generation) return response.access_token;
     const next = tokensFromResponse(response, clock());
     // A server that rotates sends a new refresh token; one that does not leaves the current one valid.
     if (next.refreshToken === undefined && tokens?.refreshToken !== undefined)
       next.refreshToken = tokens.refreshToken;
+    if (
+      next.refreshToken === undefined &&
+      options.grant === "refresh_token" &&
+      options.refreshToken !== undefined &&
+      epoch === 0
+    )
+      next.refreshToken = options.refreshToken;
     adopt(next);
     await options.onTokens?.({ ...next });
     return response.access_token;
@@ -185,22 +259,25 @@ export function createTokenSource(
         clock() < freshUntil
       )
         return cached;
-      if (reauthentication !== undefined && tokens === undefined)
+      if (reauthentication !== undefined)
         return Promise.reject(reauthentication);
+      if (callOptions?.signal?.aborted) return Promise.reject(new AbortError());
       let shared = inFlight;
       if (shared === undefined) {
-        shared = fetchTokens().finally(() => {
-          inFlight = undefined;
+        const started: Promise<string> = fetchTokens().finally(() => {
+          if (inFlight === started) inFlight = undefined;
         });
         // Callers who gave up (aborted) leave no unhandled rejection behind.
-        shared.catch(() => undefined);
-        inFlight = shared;
+        started.catch(() => undefined);
+        inFlight = shared = started;
       }
       return callOptions?.signal === undefined
         ? shared
         : abortable(shared, callOptions.signal);
     },
-    invalidate() {
+    invalidate(rejectedToken) {
+      if (rejectedToken !== undefined && rejectedToken !== tokens?.accessToken)
+        return;
       cached = undefined;
       freshUntil = 0;
     },
@@ -208,8 +285,10 @@ export function createTokenSource(
       return tokens === undefined ? undefined : { ...tokens };
     },
     setTokens(next) {
+      generation += 1;
+      inFlight = undefined;
       reauthentication = undefined;
-      adopt({ ...next });
+      adopt(normalise(next));
     },
   };
   // Inspection shows the state, never the tokens.
@@ -218,6 +297,7 @@ export function createTokenSource(
     hasAccessToken: tokens?.accessToken !== undefined,
     hasRefreshToken: tokens?.refreshToken !== undefined,
     expiresAt: tokens?.expiresAt,
+    reauthenticationRequired: reauthentication !== undefined,
   });
   for (const key of ["nodejs.util.inspect.custom", "Deno.customInspect"])
     Object.defineProperty(source, Symbol.for(key), {
@@ -247,10 +327,14 @@ function abortable<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /**
- * Wraps fetch so that every request carries `Authorization: Bearer <token>` from the source. On a 401 whose
- * `WWW-Authenticate` says `invalid_token`, it renews the token once and sends the request once more, when the
- * request can be sent again (no streamed body). It never loops.
- * @throws {UnsupportedTokenTypeError} when the server issued a token type other than bearer.
+ * Wraps fetch so that every request carries `Authorization: Bearer <token>` from the source (other headers, method,
+ * body and signal pass through). On a 401 whose `WWW-Authenticate` says `error="invalid_token"`, it invalidates the
+ * token that was rejected, renews it once and sends the request once more, when the request can be sent again (no
+ * streamed body: no `ReadableStream` body, no `Request` with a body). The second answer is returned whatever it is:
+ * it never loops.
+ * @param fetchImpl Default: `globalThis.fetch`.
+ * @throws {UnsupportedTokenTypeError} when the server issued a token type other than bearer (compared case-insensitively).
+ * @throws {TokenClientError} subclasses from {@link TokenSource.getAccessToken}, and whatever `fetchImpl` throws.
  * @example
  * const api = authorizedFetch(source);
  * const response = await api('https://api.wealthcare.com/v1/members');
@@ -260,16 +344,8 @@ export function authorizedFetch(
   fetchImpl: typeof fetch = globalThis.fetch,
 ): typeof fetch {
   return async (input, init) => {
-    const send = async (forceRefresh: boolean): Promise<Response> => {
-      const token = await source.getAccessToken({
-        forceRefresh,
-        ...(init?.signal ? { signal: init.signal } : {}),
-      });
-      const tokenType = source.getTokens()?.tokenType;
-      if (tokenType !== undefined && tokenType.toLowerCase() !== "bearer")
-        throw new UnsupportedTokenTypeError(
-          `Token type ${JSON.stringify(tokenType)} cannot be sent as a bearer token`,
-        );
+    const signal = init?.signal ?? undefined;
+    const send = async (token: string): Promise<Response> => {
       const headers = new Headers(
         input instanceof Request ? input.headers : undefined,
       );
@@ -279,7 +355,19 @@ export function authorizedFetch(
       headers.set("authorization", `Bearer ${token}`);
       return fetchImpl(input, { ...init, headers });
     };
-    const response = await send(false);
+    const bearer = async (): Promise<string> => {
+      const token = await source.getAccessToken(
+        signal === undefined ? undefined : { signal },
+      );
+      const tokenType = source.getTokens()?.tokenType;
+      if (tokenType !== undefined && tokenType.toLowerCase() !== "bearer")
+        throw new UnsupportedTokenTypeError(
+          `Token type ${JSON.stringify(tokenType)} cannot be sent as a bearer token`,
+        );
+      return token;
+    };
+    const token = await bearer();
+    const response = await send(token);
     const replayable =
       !(input instanceof Request && input.body !== null) &&
       !(init?.body instanceof ReadableStream);
@@ -290,6 +378,7 @@ export function authorizedFetch(
     )
       return response;
     await response.body?.cancel();
-    return send(true);
+    source.invalidate(token);
+    return send(await bearer());
   };
 }
