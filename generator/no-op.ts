@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { computeFingerprint } from './fingerprint.js';
 import { MANIFEST_NAME, parseManifest } from './write/manifest.js';
+import { hasLeftovers } from './write/staging.js';
 
 /**
  * The no-op path: decides from the output's manifest alone whether a run would change nothing, without loading the
@@ -16,6 +17,8 @@ export async function detectNoOp(options: { input: string; output: string; cwd: 
     const outputDir = resolve(options.cwd, options.output);
     const manifest = parseManifest(await readFile(join(outputDir, MANIFEST_NAME), 'utf8'));
     if (!manifest) return undefined;
+    // A killed run left a swap to undo or temporaries to remove: the full pipeline's writer does that.
+    if (await hasLeftovers(outputDir)) return undefined;
     const source = relative(options.cwd, resolve(options.cwd, options.input)).split(sep).join('/');
     if (manifest.source !== source) return undefined;
     const inputFiles = manifest.inputs.map((file) => resolve(options.cwd, file));

@@ -97,6 +97,16 @@ function toGrants(candidates: GrantCandidate[]): GrantIR[] {
   return unique.map((candidate, index) => toGrant(candidate, helperNames[index]!, typeNames[index]!));
 }
 
+/**
+ * The helper option of a wire field. Helpers read `params.<option>` from a caller's plain object, so a name that
+ * object inherits (`toString`, `valueOf`, `hasOwnProperty`, …) would send Object.prototype's function when the
+ * caller leaves the option out: those get a `Field` suffix, like reserved words.
+ */
+function optionName(wireName: string): string {
+  const name = safeIdentifier(camelCase(wireName), 'field');
+  return name in Object.prototype ? `${name}Field` : name;
+}
+
 function toGrant(candidate: GrantCandidate, helperName: string, typeName: string): GrantIR {
   const registered = findRegisteredGrant(candidate.grantType);
   const allowed = (name: string): boolean => {
@@ -116,7 +126,7 @@ function toGrant(candidate: GrantCandidate, helperName: string, typeName: string
   // Required fields first (they lead the helper's parameters), then document order.
   const isRequired = (field: FieldIR): boolean => (registered?.required.includes(field.name) ?? false) || field.requiredBySpec;
   fields.sort((a, b) => Number(isRequired(b)) - Number(isRequired(a)));
-  const optionNames = dedupe(fields.map((field) => safeIdentifier(camelCase(field.name), 'field')));
+  const optionNames = dedupe(fields.map((field) => optionName(field.name)));
   const grantFields: GrantFieldIR[] = fields.map((field, index) => {
     const byRfc = registered?.required.includes(field.name) ?? false;
     const requiredBy = byRfc ? registered!.reference.citation : field.requiredBySpec ? 'the document' : undefined;

@@ -33,6 +33,14 @@ export function identifier(value: string): string {
   return value;
 }
 
+/**
+ * A key of an object literal that creates an own property named `value`. A literal key `__proto__` (quoted or
+ * not) would set the object's prototype instead (ECMA-262 §B.3.1), so that one is written as a computed key.
+ */
+export function objectKey(value: string): string {
+  return value === '__proto__' ? `[${tsString(value)}]` : tsString(value);
+}
+
 /** A property name: the bare name when it is an identifier, else a string literal. */
 export function propertyName(value: string): string {
   return IDENTIFIER.test(value) ? value : tsString(value);

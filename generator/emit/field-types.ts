@@ -21,9 +21,22 @@ export function typeText(type: FieldType): string {
   }
 }
 
-/** The type of a grant helper's option: like {@link typeText}, but lists are read-only and `scope` takes a list too. */
+/**
+ * The type of a grant helper's option: like {@link typeText}, but lists are read-only, `scope` takes a list too,
+ * and what a form field cannot carry as such — an object, a nested list, an untyped value — is given as the text
+ * (or number or boolean) to send: the runtime sends each value with `String()`.
+ */
 export function optionTypeText(name: string, type: FieldType): string {
   if (name === 'scope' && type.kind === 'string' && !type.enum) return 'ScopeParameter';
-  if (type.kind === 'array') return `readonly ${typeText(type).replace(/\[\]$/, '[]')}`.replace(/^readonly Array<(.*)>$/, 'ReadonlyArray<$1>');
+  if (type.kind === 'array') {
+    const items = formValueText(type.items);
+    return /^[\w.]+$/.test(items) ? `readonly ${items}[]` : `ReadonlyArray<${items}>`;
+  }
+  return formValueText(type);
+}
+
+function formValueText(type: FieldType): string {
+  if (type.kind === 'object' || type.kind === 'array') return 'string';
+  if (type.kind === 'unknown') return 'string | number | boolean';
   return typeText(type);
 }

@@ -1,6 +1,6 @@
 import type { GeneratorIR, GrantIR, TokenEndpointIR } from '../analyze/ir.js';
 import { SECRET_FIELDS } from '../analyze/rfc-grants.js';
-import { tsString } from './escape.js';
+import { objectKey, tsString } from './escape.js';
 import { optionTypeText } from './field-types.js';
 
 /**
@@ -50,6 +50,8 @@ function grantView(grant: GrantIR) {
     hasRequiredField: grant.fields.some((field) => field.required),
     fields: grant.fields.map((field) => ({
       name: field.name,
+      /** The wire name as an object-literal key (never the `__proto__` setter). */
+      key: objectKey(field.name),
       optionName: field.optionName,
       required: field.required,
       requiredBy: field.requiredBy ?? null,

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  BaseResolver,
   bundleDocument,
   createConfig,
   lintDocument,
@@ -10,6 +9,9 @@ import {
 } from '@redocly/openapi-core';
 import { InputError, locate } from '../errors.js';
 import type { JsonObject } from '../analyze/schema-utils.js';
+import { BoundedResolver } from './bounded-resolver.js';
+import { markPrototypeKeys, unmarkPrototypeKeys, unmarkText } from './prototype-keys.js';
+import { assertNoBareRefCycles } from './ref-cycles.js';
 import { readSource, type SourceText } from './read-source.js';
 import { assertReasonableSize } from './size-guard.js';
 
@@ -52,12 +54,16 @@ export async function loadDocument(input: string, options: { cwd: string }): Pro
 export async function loadDocumentFromText(source: SourceText): Promise<LoadedDocument> {
   const sha256 = createHash('sha256').update(source.text).digest('hex');
   const document = parse(source);
-  assertReasonableSize(document.parsed, source.displayName);
+  const nodes = assertReasonableSize(document.parsed, source.displayName);
   const version = checkVersion(document.parsed, source.displayName);
+  // redocly would trip over keys named like Object.prototype members; see prototype-keys.ts.
+  markPrototypeKeys(document.parsed);
+  assertNoBareRefCycles(document.parsed, source.displayName, unmarkText);
 
   const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error' } });
-  const resolver = new BaseResolver(config.resolve);
-  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: resolver });
+  // Referenced files are read and sized within the budgets the document itself has left.
+  const resolver = new BoundedResolver(config.resolve, { bytes: Buffer.byteLength(source.text), nodes });
+  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: resolver }).catch((error: unknown) => validatorFailed(error, source));
   // Fatal: a $ref that resolves nowhere, or a broken skeleton (the root, info, paths). Anything deeper is a warning.
   const fatal = problems.filter((problem) => problem.ruleId !== 'struct' || skeletal(problem.location[0]?.pointer));
   throwFirstError(fatal, source);
@@ -68,10 +74,29 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
     config: config.styleguide,
     externalRefResolver: resolver,
     dereference: false,
-  });
+  }).catch((error: unknown) => validatorFailed(error, source));
   throwFirstError(bundled.problems, source);
+  unmarkPrototypeKeys(bundled.bundle.parsed);
   const files = [source.absoluteRef, ...bundled.fileDependencies].filter((file) => !/^https?:\/\//i.test(file));
   return { source: source.displayName, sha256, text: source.text, document: bundled.bundle.parsed as OpenApiDocument, version, files: [...new Set(files)], warnings };
+}
+
+/**
+ * @redocly/openapi-core throws instead of reporting on some input: its walker recurses once per `$ref` it follows,
+ * so a chain of some 600 schemas each referring to the next (through properties) exhausts the stack. Bad input
+ * either way: one line naming the document.
+ */
+function validatorFailed(error: unknown, source: SourceText): never {
+  if (error instanceof InputError) throw error;
+  if (error instanceof RangeError) {
+    throw new InputError(
+      'the schemas refer to each other in chains too long for @redocly/openapi-core to follow (it ran out of stack; a few hundred $refs deep is the limit)',
+      source.displayName,
+      'Shorten the chains of $refs',
+    );
+  }
+  const message = unmarkText((error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim());
+  throw new InputError(`@redocly/openapi-core cannot validate the document: ${message}`, source.displayName, 'Fix the document and run again');
 }
 
 function skeletal(pointer: string | undefined): boolean {
@@ -81,7 +106,7 @@ function skeletal(pointer: string | undefined): boolean {
 function describe(problem: NormalizedProblem, source: SourceText): string {
   const location = problem.location[0];
   const file = location && location.source.absoluteRef !== source.absoluteRef ? location.source.absoluteRef : source.displayName;
-  return `${locate(file, location?.pointer)}: ${problem.message.replace(/\s+/g, ' ').trim()}`;
+  return unmarkText(`${locate(file, location?.pointer)}: ${problem.message.replace(/\s+/g, ' ').trim()}`);
 }
 
 function parse(source: SourceText): Document {
@@ -127,5 +152,5 @@ function throwFirstError(problems: NormalizedProblem[], source: SourceText): voi
   const location = first.location[0];
   const file = location && location.source.absoluteRef !== source.absoluteRef ? location.source.absoluteRef : source.displayName;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-  throw new InputError(`${first.message.replace(/\s+/g, ' ').trim()}${more}`, locate(file, location?.pointer), 'Fix the document and run again.');
+  throw new InputError(unmarkText(`${first.message.replace(/\s+/g, ' ').trim()}${more}`), unmarkText(locate(file, location?.pointer)), 'Fix the document and run again.');
 }

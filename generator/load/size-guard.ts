@@ -11,11 +11,11 @@ export const MAX_EXPANDED_NODES = 5_000_000;
 export const MAX_DEPTH = 2_000;
 
 /**
- * Throws when the parsed document would expand past {@link MAX_EXPANDED_NODES} nodes or {@link MAX_DEPTH} levels,
- * or contains an alias cycle. Shared subtrees (YAML aliases) are sized once, so this costs time linear in the
- * unique nodes, not in the expansion.
+ * Throws when the parsed document would expand past `maxNodes` ({@link MAX_EXPANDED_NODES}) nodes or
+ * {@link MAX_DEPTH} levels, or contains an alias cycle. Shared subtrees (YAML aliases) are sized once, so this
+ * costs time linear in the unique nodes, not in the expansion. Returns the expanded size, in nodes.
  */
-export function assertReasonableSize(root: unknown, where: string): void {
+export function assertReasonableSize(root: unknown, where: string, maxNodes = MAX_EXPANDED_NODES): number {
   const sizes = new Map<object, number>();
   const onPath = new Set<object>();
   const fail = (why: string): never => {
@@ -34,7 +34,7 @@ export function assertReasonableSize(root: unknown, where: string): void {
     onPath.add(node);
     stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), index: 0, total: 1 });
   };
-  if (root === null || typeof root !== 'object') return;
+  if (root === null || typeof root !== 'object') return 1;
   push(root);
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;
@@ -47,17 +47,19 @@ export function assertReasonableSize(root: unknown, where: string): void {
       }
       frame.total += known;
       frame.index += 1;
-      if (frame.total > MAX_EXPANDED_NODES) fail(`the document expands to more than ${MAX_EXPANDED_NODES} nodes`);
+      if (frame.total > maxNodes) fail(`the document expands to more than ${maxNodes} nodes`);
       continue;
     }
     stack.pop();
     onPath.delete(frame.node);
     sizes.set(frame.node, frame.total);
+    if (frame.node === root) return frame.total;
     const parent = stack[stack.length - 1];
     if (parent) {
       parent.total += frame.total;
       parent.index += 1;
-      if (parent.total > MAX_EXPANDED_NODES) fail(`the document expands to more than ${MAX_EXPANDED_NODES} nodes`);
+      if (parent.total > maxNodes) fail(`the document expands to more than ${maxNodes} nodes`);
     }
   }
+  return sizes.get(root) ?? 1;
 }

@@ -1,0 +1,96 @@
+/**
+ * Keys named like members of Object.prototype (`toString`, `hasOwnProperty`, `constructor`, `__proto__`, …) are
+ * legal names of schemas, properties, scopes and security schemes, but @redocly/openapi-core looks document keys
+ * up in plain objects (`type.properties[key]`, `target[segment]`): `hasOwnProperty` as a property name crashes its
+ * resolver with a TypeError (and leaves unhandled rejections behind), `toString` resolves a `$ref` to a missing
+ * schema to a function, `constructor` draws bogus struct warnings.
+ *
+ * So the loader hands redocly a document whose such keys (and the `$ref` tokens that name them) carry a marker
+ * prefix no OpenAPI keyword has, and removes the marker from the bundled result. Keys that already start with the
+ * marker get a second one, so the mapping is reversible whatever the document holds. Both passes work in place,
+ * visit each node once (YAML aliases share nodes) and keep key order.
+ */
+
+/** A prefix from the Unicode private use area; never part of an OpenAPI keyword. */
+export const KEY_MARKER = '\uE000wcg\uE001';
+
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+function needsMarker(key: string): boolean {
+  return INHERITED.has(key) || key.startsWith(KEY_MARKER);
+}
+
+/** Rewrites the keys of every object under `root` with `rename` (undefined: keep), in place and in order. */
+function renameKeys(root: unknown, rename: (key: string) => string | undefined, rewriteRef: (ref: string) => string): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push(item);
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (keys.some((key) => rename(key) !== undefined)) {
+      const entries = keys.map((key) => [rename(key) ?? key, record[key]] as const);
+      for (const key of keys) delete record[key];
+      // defineProperty: an own `__proto__` must stay a member, not become the prototype.
+      for (const [key, value] of entries) Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+    }
+    if (typeof record['$ref'] === 'string') record['$ref'] = rewriteRef(record['$ref']);
+    const mapping = record['mapping'];
+    if (typeof record['propertyName'] === 'string' && mapping !== null && typeof mapping === 'object' && !Array.isArray(mapping)) {
+      for (const [name, target] of Object.entries(mapping)) if (typeof target === 'string') (mapping as Record<string, unknown>)[name] = rewriteRef(target);
+    }
+    for (const key of Object.keys(record)) stack.push(record[key]);
+  }
+}
+
+/** Applies `token` to every reference token of a `$ref`'s fragment (or to a bare component name). */
+function rewriteTokens(ref: string, token: (decoded: string) => string | undefined): string {
+  const hash = ref.indexOf('#');
+  if (hash === -1) {
+    // A discriminator mapping may name a schema without a pointer.
+    return /[/.]/.test(ref) ? ref : (token(ref) ?? ref);
+  }
+  const fragment = ref.slice(hash + 1);
+  const tokens = fragment.split('/').map((raw) => {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    } catch {
+      return raw;
+    }
+    const renamed = token(decoded);
+    return renamed === undefined ? raw : renamed.replace(/~/g, '~0').replace(/\//g, '~1');
+  });
+  return `${ref.slice(0, hash + 1)}${tokens.join('/')}`;
+}
+
+/** Marks the keys of `root` (and the `$ref` tokens) that redocly cannot handle. In place. */
+export function markPrototypeKeys(root: unknown): void {
+  const mark = (key: string): string | undefined => (needsMarker(key) ? `${KEY_MARKER}${key}` : undefined);
+  renameKeys(root, mark, (ref) => rewriteTokens(ref, mark));
+}
+
+/** Removes the markers {@link markPrototypeKeys} added. In place. */
+export function unmarkPrototypeKeys(root: unknown): void {
+  const unmark = (key: string): string | undefined => (key.startsWith(KEY_MARKER) ? key.slice(KEY_MARKER.length) : undefined);
+  renameKeys(root, unmark, (ref) => rewriteTokens(ref, unmark));
+}
+
+/** A redocly message or pointer as the user's document spells it. */
+export function unmarkText(text: string): string {
+  return text.split(KEY_MARKER).join('');
+}
+
+/**
+ * TypeScript printed from a marked document with the marks removed: they only occur in keys, printed as string
+ * literals either raw or \u-escaped.
+ */
+export function unmarkSchemaText(text: string): string {
+  return unmarkText(text).replace(/\\u[eE]000wcg\\u[eE]001/g, '');
+}
