@@ -31,7 +31,12 @@ const client = (options: Partial<TokenClientOptions> = {}): TokenClient =>
 const HTML_502 = { kind: 'respond', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } } as const;
 /** Every error these tests saw, swept for secrets at the end. */
 const seen: unknown[] = [];
-const outcome = (promise: Promise<unknown>) =>
+/** A settled call: `error` is set when it rejected, `value` when it resolved. */
+interface Outcome {
+  value?: unknown;
+  error?: unknown;
+}
+const outcome = (promise: Promise<unknown>): Promise<Outcome> =>
   promise.then(
     (value) => ({ value }),
     (error: unknown) => {
