@@ -9,15 +9,31 @@ export const CONFIG_FILE = 'wealthcare-codegen.config.json';
 export const DEFAULT_INPUT = 'spec/wealthcare-access.openapi.yaml';
 export const DEFAULT_OUTPUT = 'generated';
 
+/**
+ * When prettier formats the generated files:
+ * - `auto`: when a prettier configuration applies to the output folder (prettier's own lookup: `.prettierrc*`,
+ *   `prettier.config.*`, a `prettier` key in package.json), every file is formatted with it, so the files pass the
+ *   repository's format check. Without one, files are written as the generator prints them (templates and ts-morph
+ *   in their own tidy style, `schema.ts` as openapi-typescript prints it), which skips prettier's cost (most of a
+ *   cold run: see the README's Performance section).
+ * - `always`: format with prettier, with the applicable configuration or prettier's defaults.
+ * - `never`: never format.
+ */
+export type PrettierMode = 'auto' | 'always' | 'never';
+export const PRETTIER_MODES: readonly PrettierMode[] = ['auto', 'always', 'never'];
+export const DEFAULT_PRETTIER_MODE: PrettierMode = 'auto';
+
 /** What a config file may set; command-line options override it. */
 export interface CodegenConfig {
   /** The OpenAPI document: a path relative to the config file's folder, or an http(s) URL. */
   input?: string;
   /** The output folder, relative to the config file's folder. */
   output?: string;
+  /** When prettier formats the output; see {@link PrettierMode}. */
+  prettier?: PrettierMode;
 }
 
-const KEYS = new Set(['$schema', 'input', 'output']);
+const KEYS = new Set(['$schema', 'input', 'output', 'prettier']);
 
 /**
  * Reads a config file. A missing default config is fine (returns `{}`); a missing explicit one, bad JSON, an unknown
@@ -40,8 +56,16 @@ export async function readConfig(path: string | undefined, cwd: string): Promise
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError('the config must be a JSON object', path ?? CONFIG_FILE);
   for (const [key, member] of Object.entries(value)) {
-    if (!KEYS.has(key)) throw new InputError(`unknown key ${JSON.stringify(key)}`, `${path ?? CONFIG_FILE}#/${key}`, `Known keys: input, output.`);
+    if (!KEYS.has(key)) throw new InputError(`unknown key ${JSON.stringify(key)}`, `${path ?? CONFIG_FILE}#/${key}`, `Known keys: input, output, prettier.`);
     if (typeof member !== 'string' || member === '') throw new InputError('must be a non-empty string', `${path ?? CONFIG_FILE}#/${key}`);
+    if (key === 'prettier' && !isPrettierMode(member)) {
+      throw new InputError(`must be one of ${PRETTIER_MODES.join(', ')} (got ${JSON.stringify(member)})`, `${path ?? CONFIG_FILE}#/${key}`);
+    }
   }
   return { config: value as CodegenConfig, path: file };
+}
+
+/** Whether `value` names a {@link PrettierMode}. */
+export function isPrettierMode(value: unknown): value is PrettierMode {
+  return typeof value === 'string' && (PRETTIER_MODES as readonly string[]).includes(value);
 }

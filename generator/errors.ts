@@ -16,7 +16,8 @@ export class InputError extends Error {
    * @param hint How to fix it, when there is something useful to say.
    */
   constructor(message: string, readonly where?: string, readonly hint?: string) {
-    super(`${where ? `${where}: ` : ''}${message}${hint ? `. ${hint}` : ''}`);
+    // Messages quoted from validators often end with a full stop already; never print two.
+    super(`${where ? `${where}: ` : ''}${hint ? `${message.replace(/\.+$/, '')}. ${hint}` : message}`);
   }
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PrettierMode } from './config.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
 /**
@@ -15,7 +16,7 @@ import { TOOL_NAME, TOOL_VERSION } from './version.js';
  */
 
 /** Bump when the fingerprint's composition changes. */
-const FINGERPRINT_FORMAT = '1';
+const FINGERPRINT_FORMAT = '2';
 
 const PRETTIER_CONFIG_FILES = [
   '.prettierrc',
@@ -52,6 +53,8 @@ export interface FingerprintInputs {
   outputDir: string;
   /** Base for the relative paths recorded (the working directory). */
   cwd: string;
+  /** When prettier formats (config.ts). */
+  prettier: PrettierMode;
 }
 
 function sha256(data: string | Buffer): string {
@@ -108,7 +111,7 @@ export function computeFingerprint(inputs: FingerprintInputs): string {
     `source ${inputs.source}`,
     `output ${relative(inputs.cwd, inputs.outputDir).split(sep).join('/')}`,
     ...[...new Set(inputs.inputFiles)].sort().map((file) => `input ${relative(inputs.cwd, file).split(sep).join('/')} ${sha256(readFileSync(file))}`),
-    `prettier ${prettierConfigHash(inputs.outputDir)}`,
+    `prettier ${inputs.prettier} ${prettierConfigHash(inputs.outputDir)}`,
   ];
   return sha256(parts.join('\n'));
 }

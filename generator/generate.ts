@@ -2,11 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { analyze } from './analyze/analyze.js';
 import type { GeneratorIR } from './analyze/ir.js';
+import type { PrettierMode } from './config.js';
 import { emit } from './emit/emit.js';
 import { isUrl } from './load/read-source.js';
 import { loadDocument, loadDocumentFromText, type LoadedDocument } from './load/load.js';
-import { compareLoaded } from './compare.js';
-import { formatChanges } from './diff/index.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { formatFiles } from './write/format.js';
 import { MANIFEST_NAME, SOURCE_SNAPSHOT_NAME, createManifest, parseManifest, sameOutput, serializeManifest } from './write/manifest.js';
@@ -20,6 +19,8 @@ export interface GenerateOptions {
   cwd: string;
   /** Compare with disk and report; write nothing. */
   check: boolean;
+  /** When prettier formats the output (config.ts). */
+  prettier: PrettierMode;
 }
 
 /** What a run did or found. */
@@ -52,10 +53,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const source = isUrl(options.input) ? options.input : toPosix(relative(options.cwd, resolve(options.cwd, options.input)));
   const loaded = { ...(await loadDocument(options.input, { cwd: options.cwd })), source };
   const ir = analyze(loaded);
-  const files = await formatFiles(await emit(loaded, ir), outputDir);
+  const files = await formatFiles(await emit(loaded, ir), outputDir, options.prettier);
   files.set(SOURCE_SNAPSHOT_NAME, `${JSON.stringify(loaded.document, null, 2)}\n`);
   const inputs = loaded.files.map((file) => toPosix(relative(options.cwd, file)));
-  const fingerprint = computeFingerprint({ source, inputFiles: loaded.files, outputDir, cwd: options.cwd });
+  const fingerprint = computeFingerprint({ source, inputFiles: loaded.files, outputDir, cwd: options.cwd, prettier: options.prettier });
   const manifest = createManifest({ tool: TOOL_NAME, version: TOOL_VERSION, source, sha256: loaded.sha256, inputs, fingerprint }, files);
   files.set(MANIFEST_NAME, serializeManifest(manifest));
 
@@ -80,6 +81,8 @@ async function classifyDrift(outputDir: string, previous: GenerateResult['previo
   if (snapshot === undefined) return undefined;
   try {
     const old = await loadDocumentFromText({ absoluteRef: join(outputDir, SOURCE_SNAPSHOT_NAME), displayName: previous.source, text: snapshot });
+    // Only a stale --check needs the diff engine.
+    const [{ compareLoaded }, { formatChanges }] = await Promise.all([import('./compare.js'), import('./diff/index.js')]);
     return formatChanges(compareLoaded(old, current), 'text');
   } catch {
     // A damaged snapshot must not hide the drift itself: the code diff is still reported.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import type { PrettierMode } from './config.js';
 import { computeFingerprint } from './fingerprint.js';
 import { MANIFEST_NAME, parseManifest } from './write/manifest.js';
 import { hasLeftovers } from './write/staging.js';
@@ -11,7 +12,7 @@ import { hasLeftovers } from './write/staging.js';
  * Returns the number of files found fresh, or undefined when the full pipeline must run. Never throws: any doubt
  * (a URL input, no manifest, an unreadable file) means "run the pipeline".
  */
-export async function detectNoOp(options: { input: string; output: string; cwd: string }): Promise<number | undefined> {
+export async function detectNoOp(options: { input: string; output: string; cwd: string; prettier: PrettierMode }): Promise<number | undefined> {
   if (/^https?:\/\//i.test(options.input)) return undefined;
   try {
     const outputDir = resolve(options.cwd, options.output);
@@ -22,7 +23,7 @@ export async function detectNoOp(options: { input: string; output: string; cwd: 
     const source = relative(options.cwd, resolve(options.cwd, options.input)).split(sep).join('/');
     if (manifest.source !== source) return undefined;
     const inputFiles = manifest.inputs.map((file) => resolve(options.cwd, file));
-    if (computeFingerprint({ source, inputFiles, outputDir, cwd: options.cwd }) !== manifest.fingerprint) return undefined;
+    if (computeFingerprint({ source, inputFiles, outputDir, cwd: options.cwd, prettier: options.prettier }) !== manifest.fingerprint) return undefined;
     const checks = await Promise.all(
       Object.entries(manifest.files).map(async ([name, hash]) => {
         if (name.includes('..')) return false;

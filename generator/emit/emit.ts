@@ -1,7 +1,7 @@
 import type { GeneratorIR } from '../analyze/ir.js';
 import type { LoadedDocument } from '../load/load.js';
 import { fileHeader } from './header.js';
-import { emitModels } from './models.js';
+import { startModels } from './models-job.js';
 import { emitSchemaTypes } from './schema-types.js';
 import { renderTemplate } from './templates.js';
 import { clientView, errorsView, grantsView, indexView, tokenSourceView } from './views.js';
@@ -19,10 +19,12 @@ export async function emit(loaded: LoadedDocument, ir: GeneratorIR): Promise<Emi
   const header = fileHeader(ir.document.source, ir.document.sha256);
   const files: EmittedFiles = new Map();
   const add = (name: string, body: string): void => void files.set(name, `${header}\n${body.trimEnd()}\n`);
-  add('schema.ts', await emitSchemaTypes(loaded));
   // One token client per generated folder: the first token endpoint of the document gets it.
   const endpoint = ir.tokenEndpoints[0];
-  if (endpoint) add('models.ts', emitModels(ir, endpoint));
+  // Started first: it loads ts-morph on another thread while this one loads openapi-typescript (models-job.ts).
+  const models = endpoint ? startModels({ ir, endpoint: 0 }) : undefined;
+  add('schema.ts', await emitSchemaTypes(loaded));
+  if (models) add('models.ts', await models);
   // The operations throw the token client's errors too, so errors.ts comes with either of them.
   if (endpoint || ir.operations.length > 0) add('errors.ts', renderTemplate('errors', errorsView(ir)));
   if (endpoint) {

@@ -1,4 +1,5 @@
-import openapiTS, { astToString } from 'openapi-typescript';
+import { createRequire } from 'node:module';
+import type { GlobalContext, OpenAPI3 } from 'openapi-typescript';
 import type { LoadedDocument } from '../load/load.js';
 import { InputError, locate } from '../errors.js';
 import { markPrototypeKeys, unmarkSchemaText, unmarkText } from '../load/prototype-keys.js';
@@ -8,22 +9,81 @@ import { assertTypeableCycles } from '../load/ref-cycles.js';
  * `schema.ts`: the raw types of the whole document (`paths`, `components`, `operations`), from openapi-typescript
  * used as a library. Its output is passed on as text: ts-morph bundles another TypeScript, so AST nodes must
  * not cross between them.
+ *
+ * openapi-typescript's default export would lint and bundle the document a second time (with the same
+ * @redocly/openapi-core the loader has just used: about 1.7 s of the 11 s a cold run on openai.yaml took), then
+ * call its exported `transformSchema`. The loader's bundle is what that second pass would produce, so this calls
+ * `transformSchema` directly with the context `openapiTS()` builds from default options. The loader lints
+ * `operation-operationId-unique` as an error for the same reason openapiTS does (duplicate `operations` members).
+ * test/emit/schema-types.test.ts checks the output is the same as `openapiTS()`'s for real documents, so an upgrade
+ * that changes the context shows up there.
  */
 export async function emitSchemaTypes(loaded: LoadedDocument): Promise<string> {
+  const { astToString, resolveRef, scanDiscriminators, transformSchema } = loadOpenapiTypescript();
   // Recursion openapi-typescript would write as a type that refers to itself: bad input, not a broken schema.ts.
   assertTypeableCycles(loaded.document, loaded.source);
   // openapi-typescript annotates what it is given while it bundles; hand it a copy.
-  const document = structuredClone(loaded.document) as unknown as Parameters<typeof openapiTS>[0];
+  const document = structuredClone(loaded.document) as unknown as OpenAPI3;
   // openapi-typescript bundles with @redocly/openapi-core too: keys named like Object.prototype members are marked
   // for it as for the loader, and the marks removed from its output (see load/prototype-keys.ts).
   markPrototypeKeys(document);
-  let ast: Awaited<ReturnType<typeof openapiTS>>;
+  let ast: ReturnType<typeof import('openapi-typescript').transformSchema>;
   try {
-    ast = await openapiTS(document, { silent: true });
+    ast = transformSchema(document, defaultContext(document, scanDiscriminators, resolveRef));
   } catch (error) {
     throw unreadable(error, loaded);
   }
   return unmarkSchemaText(astToString(ast));
+}
+
+/**
+ * openapi-typescript through its CommonJS build, loaded here rather than at the top so the models worker
+ * (models-job.ts) starts loading ts-morph first. Why `require`: its ES module build imports `typescript` (a 9 MB
+ * CommonJS file) with `import`, and Node then scans the whole file for its named exports (cjs-module-lexer) and
+ * for module syntax: about 1.0 s, against 0.3 s to `require` it (Node 20; measured in the README's Performance
+ * section). The CommonJS build is the same code (both are built from one source by the package).
+ */
+function loadOpenapiTypescript(): typeof import('openapi-typescript') {
+  return createRequire(import.meta.url)('openapi-typescript') as typeof import('openapi-typescript');
+}
+
+/** The context `openapiTS(document, { silent: true })` builds (openapi-typescript 7.13.0, dist/index.mjs). */
+function defaultContext(
+  document: OpenAPI3,
+  scanDiscriminators: typeof import('openapi-typescript').scanDiscriminators,
+  resolveRef: typeof import('openapi-typescript').resolveRef,
+): GlobalContext {
+  return {
+    additionalProperties: false,
+    alphabetize: false,
+    arrayLength: false,
+    defaultNonNullable: true,
+    discriminators: scanDiscriminators(document, {}),
+    emptyObjectsUnknown: false,
+    enum: false,
+    enumValues: false,
+    conditionalEnums: false,
+    dedupeEnums: false,
+    excludeDeprecated: false,
+    exportType: false,
+    immutable: false,
+    rootTypes: false,
+    rootTypesNoSchemaPrefix: false,
+    rootTypesKeepCasing: false,
+    injectFooter: [],
+    pathParamsAsTypes: false,
+    postTransform: undefined,
+    propertiesRequiredByDefault: false,
+    // Read only by openapi-typescript's own lint and bundle step, which is not run here.
+    redoc: undefined as unknown as GlobalContext['redoc'],
+    silent: true,
+    transform: undefined,
+    transformProperty: undefined,
+    makePathsEnum: false,
+    generatePathParams: false,
+    readWriteMarkers: false,
+    resolve: <T>($ref: string) => resolveRef<T>(document, $ref, { silent: true }),
+  };
 }
 
 /**

@@ -60,7 +60,9 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
   markPrototypeKeys(document.parsed);
   assertNoBareRefCycles(document.parsed, source.displayName, unmarkText);
 
-  const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error' } });
+  // operation-operationId-unique: openapi-typescript keys its `operations` interface by operationId (and its own
+  // lint, which emit/schema-types.ts does not run again, makes duplicates an error too).
+  const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error', 'operation-operationId-unique': 'error' } });
   // Referenced files are read and sized within the budgets the document itself has left.
   const resolver = new BoundedResolver(config.resolve, { bytes: Buffer.byteLength(source.text), nodes });
   const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: resolver }).catch((error: unknown) => validatorFailed(error, source));
@@ -152,5 +154,7 @@ function throwFirstError(problems: NormalizedProblem[], source: SourceText): voi
   const location = first.location[0];
   const file = location && location.source.absoluteRef !== source.absoluteRef ? location.source.absoluteRef : source.displayName;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-  throw new InputError(unmarkText(`${first.message.replace(/\s+/g, ' ').trim()}${more}`), unmarkText(locate(file, location?.pointer)), 'Fix the document and run again.');
+  // This rule points at a child named after the id's value (`…/get/listPets`); the member is `operationId`.
+  const pointer = first.ruleId === 'operation-operationId-unique' ? location?.pointer?.replace(/\/[^/]*$/, '/operationId') : location?.pointer;
+  throw new InputError(unmarkText(`${first.message.replace(/\s+/g, ' ').trim()}${more}`), unmarkText(locate(file, pointer)), 'Fix the document and run again.');
 }

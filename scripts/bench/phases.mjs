@@ -72,7 +72,7 @@ try {
     }
     const formatted = await t(
       `(again, warm) formatFiles on all ${files.size} files${suffix}`,
-      () => formatFiles(files, output),
+      () => formatFiles(files, output, 'always'),
       { counted: false },
     );
     await t(`snapshot: JSON.stringify of the bundled document${suffix}`, () =>

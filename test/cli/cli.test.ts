@@ -60,11 +60,51 @@ describe('generate', () => {
     expect(Object.keys(await snapshot('src/client'))).toContain('grants.ts');
   });
 
-  it('respects a prettier config in the target repo', async () => {
-    await writeFile(join(dir, '.prettierrc.json'), JSON.stringify({ singleQuote: false, printWidth: 80 }));
+  it('auto (the default): without a prettier config, files are written as the generator prints them', async () => {
     await run('generate');
-    const grants = (await snapshot('generated'))['grants.ts']!.text;
-    expect(grants).toContain('"client_credentials"');
+    const auto = await snapshot('generated');
+    // openapi-typescript's printer indents with four spaces; prettier (any config) would not leave it so.
+    expect(auto['schema.ts']!.text).toMatch(/^ {4}"\/connect\/token": \{$/m);
+    await run('generate', '--prettier', 'never', '-o', 'raw');
+    const never = await snapshot('raw');
+    for (const name of ['schema.ts', 'models.ts', 'client.ts', 'grants.ts']) expect(auto[name]!.text, name).toBe(never[name]!.text);
+  });
+
+  it('auto: a prettier config in the target repo formats every file with it', async () => {
+    await writeFile(join(dir, '.prettierrc.json'), JSON.stringify({ useTabs: true, singleQuote: true }));
+    await run('generate');
+    const files = await snapshot('generated');
+    expect(files['schema.ts']!.text).toMatch(/^\t'\/connect\/token': \{$/m);
+    expect(files['grants.ts']!.text).toContain("'client_credentials'");
+    expect(files['client.ts']!.text).toMatch(/^\t[a-z]/m);
+  });
+
+  it('--prettier never skips a config that applies; --prettier always formats without one (prettier defaults)', async () => {
+    await run('generate', '--prettier', 'always');
+    expect((await snapshot('generated'))['schema.ts']!.text).toMatch(/^ {2}"\/connect\/token": \{$/m);
+    await writeFile(join(dir, '.prettierrc.json'), JSON.stringify({ useTabs: true }));
+    await run('generate', '--prettier', 'never', '-o', 'raw');
+    expect((await snapshot('raw'))['schema.ts']!.text).toMatch(/^ {4}"\/connect\/token": \{$/m);
+  });
+
+  it('takes the mode from the config file, and a changed mode is not a no-op', async () => {
+    await writeFile(join(dir, 'wealthcare-codegen.config.json'), JSON.stringify({ prettier: 'always' }));
+    await run('generate');
+    const formatted = (await snapshot('generated'))['schema.ts']!.text;
+    expect(formatted).toMatch(/^ {2}"\/connect\/token": \{$/m);
+    const again = await run('generate', '--prettier', 'never');
+    expect(again.stdout).toMatch(/changed schema\.ts/);
+    expect((await snapshot('generated'))['schema.ts']!.text).not.toBe(formatted);
+  });
+
+  it('rejects an unknown mode, from the command line and from the config file', async () => {
+    const flag = await run('generate', '--prettier', 'sometimes');
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/prettier.*sometimes|sometimes.*prettier/i);
+    await writeFile(join(dir, 'wealthcare-codegen.config.json'), JSON.stringify({ prettier: 'sometimes' }));
+    const config = await run('generate');
+    expect(config.code).toBe(2);
+    expect(config.stderr).toBe('wealthcare-codegen: wealthcare-codegen.config.json#/prettier: must be one of auto, always, never (got "sometimes")\n');
   });
 });
 
@@ -78,8 +118,8 @@ describe('generate --check', () => {
     const stale = await run('generate', '--check');
     expect(stale.code).toBe(1);
     expect(stale.stdout).toContain('--- generated/models.ts');
-    expect(stale.stdout).toContain('-  /** OAuth client identifier. */');
-    expect(stale.stdout).toContain('+  /** The OAuth client identifier. */');
+    expect(stale.stdout).toMatch(/^- +\/\*\* OAuth client identifier\. \*\/$/m);
+    expect(stale.stdout).toMatch(/^\+ +\/\*\* The OAuth client identifier\. \*\/$/m);
     expect(stale.stderr).toMatch(/stale: .*models\.ts \(changed\)/);
     expect(await snapshot('generated')).toEqual(before);
   });

@@ -67,6 +67,6 @@ describe('generate --check classifies what changed in the API, above the code di
     expect(classification).toContain('API changes since generated/ was last generated');
     expect(classification).toMatch(/BREAKING {2}Response field `refresh_token` of POST \/connect\/token was removed\./);
     expect(codeDiff).toBeDefined();
-    expect(result.stdout).toContain('-  /** Refresh token issued with the access token, if applicable. */');
+    expect(result.stdout).toMatch(/^- +\/\*\* Refresh token issued with the access token, if applicable\. \*\/$/m);
   });
 });

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { GeneratorIR } from '../analyze/ir.js';
+import { InputError } from '../errors.js';
+
+/** What the worker posts back: the text of models.ts, or the error it threw. */
+export type ModelsReply = { ok: true; text: string } | { ok: false; name: string; message: string; where?: string; hint?: string; stack?: string };
+
+/** What the worker is given. */
+export interface ModelsJob {
+  ir: GeneratorIR;
+  /** Index into `ir.tokenEndpoints`. */
+  endpoint: number;
+}
+
+/**
+ * Starts building `models.ts` (ts-morph) and resolves to its text.
+ *
+ * Why a worker thread: ts-morph bundles its own TypeScript, about 0.4 s and 40 MiB to load, and nothing else in a
+ * run needs it. Started as soon as the analyzer has found a token endpoint, that load runs on the second core while
+ * the main thread loads openapi-typescript and its TypeScript (about 0.9 s) for schema.ts, so it costs no wall time.
+ * Documents without a token endpoint never start it.
+ *
+ * From the TypeScript sources (tests run them through vitest) there is no JavaScript worker file to start, so the
+ * models are built in-process, with the same code; the CLI runs from dist/ and uses the worker.
+ */
+export function startModels(job: ModelsJob): Promise<string> {
+  const workerFile = new URL('./models-worker.js', import.meta.url);
+  const inProcess = !import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(workerFile));
+  const result = inProcess ? buildInProcess(job) : buildInWorker(workerFile, job);
+  // The caller awaits it later; a failure meanwhile must not count as an unhandled rejection.
+  result.catch(() => undefined);
+  return result;
+}
+
+async function buildInProcess(job: ModelsJob): Promise<string> {
+  const { emitModels } = await import('./models.js');
+  return emitModels(job.ir, job.ir.tokenEndpoints[job.endpoint]!);
+}
+
+function buildInWorker(workerFile: URL, job: ModelsJob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerFile, { workerData: job });
+    // A run that fails elsewhere must be able to exit without waiting for the models.
+    worker.unref();
+    worker.once('message', (reply: ModelsReply) => (reply.ok ? resolve(reply.text) : reject(revive(reply))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the models.ts worker exited with code ${code} before answering`)));
+  });
+}
+
+/** The worker's error as the main thread would have thrown it: an InputError stays one (bad input, exit 2). */
+function revive(reply: Extract<ModelsReply, { ok: false }>): Error {
+  if (reply.name === 'InputError') {
+    const error = new InputError('', reply.where, reply.hint);
+    error.message = reply.message;
+    return error;
+  }
+  const error = new Error(reply.message);
+  error.name = reply.name;
+  if (reply.stack !== undefined) error.stack = reply.stack;
+  return error;
+}
