@@ -3,7 +3,7 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, SPEC, removeDir, tempDir } from '../support/generate-to-temp.js';
+import { ROOT, SPEC, generateToTemp, removeDir, tempDir } from '../support/generate-to-temp.js';
 
 /**
  * The no-op path of prebuild hooks and CI gates: when nothing changed, `generate` and `generate --check` answer from
@@ -54,10 +54,21 @@ describe('the no-op path', () => {
     await writeFile(spec, `${original}# a comment\n`);
     try {
       const result = await cliLoading('generate', '--check');
-      expect(heavyIn(result.loaded)).toEqual(expect.arrayContaining(['/node_modules/ts-morph/', '/node_modules/prettier/']));
+      expect(heavyIn(result.loaded)).toEqual(expect.arrayContaining(['/node_modules/ts-morph/', '/node_modules/openapi-typescript/']));
+      // From dist/, models.ts is built in a worker thread (emit/models-job.ts).
+      expect(result.loaded.some((url) => url.endsWith('/dist/emit/models-worker.js'))).toBe(true);
       expect(result.code).toBe(1); // the header's SHA-256 changed
     } finally {
       await writeFile(spec, original);
+    }
+  });
+
+  it('the worker thread builds the same models.ts as the in-process path the other tests use', async () => {
+    const { files, dir: inProcess } = await generateToTemp(SPEC);
+    try {
+      expect(await readFile(join(dir, 'generated/models.ts'), 'utf8')).toBe(files.get('models.ts'));
+    } finally {
+      await removeDir(inProcess);
     }
   });
 
