@@ -1,4 +1,4 @@
-import { Project, StructureKind, type InterfaceDeclarationStructure, type OptionalKind, type PropertySignatureStructure, type TypeAliasDeclarationStructure } from 'ts-morph';
+import { IndentationText, Project, StructureKind, type InterfaceDeclarationStructure, type OptionalKind, type PropertySignatureStructure, type TypeAliasDeclarationStructure } from 'ts-morph';
 import type { FieldIR, GeneratorIR, TokenEndpointIR } from '../analyze/ir.js';
 import { CLIENT_AUTH_FIELDS } from '../analyze/rfc-grants.js';
 import { jsdocText, propertyName, tsString } from './escape.js';
@@ -25,7 +25,8 @@ const ERROR_CODES: ReadonlyArray<{ code: string; when?: string }> = [
  * error codes and the scopes. Every declaration carries the document's description as JSDoc.
  */
 export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
-  const project = new Project({ useInMemoryFileSystem: true });
+  // Two spaces, as the templates print: without a prettier config the files are written as printed.
+  const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { indentationText: IndentationText.TwoSpaces } });
   const file = project.createSourceFile('models.ts');
   const grantTypes = new Set(endpoint.grants.map((grant) => grant.grantType));
   const specErrorCodes = endpoint.errorFields.find((field) => field.name === 'error');

@@ -20,12 +20,12 @@ function operationView(operation: OperationIR) {
     const parameters = operation.parameters.filter((parameter) => parameter.in === location);
     if (parameters.length === 0) continue;
     const required = parameters.some((parameter) => parameter.required);
-    const type = `${ref}['parameters'][${tsString(location)}]`;
+    const type = `${ref}["parameters"][${tsString(location)}]`;
     members.push({ key: location, required, tsType: required ? `NonNullable<${type}>` : type });
   }
   const body = operation.requestBody;
   if (body) {
-    const type = `NonNullable<${ref}['requestBody']>['content'][${tsString(body.contentType)}]`;
+    const type = `NonNullable<${ref}["requestBody"]>["content"][${tsString(body.contentType)}]`;
     const tsType = body.kind === 'json' ? type : body.kind === 'form' ? `${type} | URLSearchParams | string` : body.kind === 'multipart' ? `MultipartBody<${type}> | FormData` : 'BodyInit';
     members.push({ key: 'body', required: body.required, tsType });
   }
@@ -85,7 +85,7 @@ function resultType(ref: string, responses: ResponseIR[]): string {
     return response.content.map(({ contentType, kind }) => {
       switch (kind) {
         case 'json':
-          return `${ref}['responses'][${tsString(response.status)}]['content'][${tsString(contentType)}]`;
+          return `${ref}["responses"][${tsString(response.status)}]["content"][${tsString(contentType)}]`;
         case 'event-stream':
           return 'ReadableStream<Uint8Array>';
         case 'text':

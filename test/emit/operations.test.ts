@@ -37,7 +37,7 @@ describe('operations.ts for the operations fixtures', () => {
     const text = petstore.files.get('operations.ts')!;
     expect(text).toContain('path: NonNullable<paths["/pets/{petId}"]["get"]["parameters"]["path"]>;');
     expect(text).toMatch(/export type GetPetResponse =\s+paths\["\/pets\/\{petId\}"\]\["get"\]\["responses"\]\["200"\]\["content"\]\["application\/json"\];/);
-    expect(text).toMatch(/export type GetPetError =\s+\| paths\["\/pets\/\{petId\}"\]\["get"\]\["responses"\]\["404"\]\["content"\]\["application\/json"\]\s+\| string;/);
+    expect(text).toMatch(/export type GetPetError =\s+(?:\|\s+)?paths\["\/pets\/\{petId\}"\]\["get"\]\["responses"\]\["404"\]\["content"\]\["application\/json"\]\s+\| string;/);
     // Document text stays inside comments.
     expect(text).toContain('Text with *\\/ and \\@tag');
   });
