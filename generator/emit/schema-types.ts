@@ -22,9 +22,9 @@ export async function emitSchemaTypes(loaded: LoadedDocument): Promise<string> {
   const { astToString, resolveRef, scanDiscriminators, transformSchema } = loadOpenapiTypescript();
   // Recursion openapi-typescript would write as a type that refers to itself: bad input, not a broken schema.ts.
   assertTypeableCycles(loaded.document, loaded.source);
-  // openapi-typescript annotates what it is given while it bundles; hand it a copy.
+  // openapi-typescript's transforms write into the document they are given (discriminator members); hand them a copy.
   const document = structuredClone(loaded.document) as unknown as OpenAPI3;
-  // openapi-typescript bundles with @redocly/openapi-core too: keys named like Object.prototype members are marked
+  // openapi-typescript resolves $refs by indexing plain objects: keys named like Object.prototype members are marked
   // for it as for the loader, and the marks removed from its output (see load/prototype-keys.ts).
   markPrototypeKeys(document);
   let ast: ReturnType<typeof import('openapi-typescript').transformSchema>;
