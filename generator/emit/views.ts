@@ -18,12 +18,23 @@ export function endpointView(endpoint: TokenEndpointIR): EndpointView {
   return { method: endpoint.method, path: endpoint.path, clientAuthentication: endpoint.clientAuthentication };
 }
 
+/**
+ * The secrets this client can send or receive, by name: the client secret and the tokens of a token response
+ * (RFC 6749 §5.1, OpenID Connect's id_token), and every secret field (a registered credential or token name, or
+ * `format: password`) of the document's request, its grants and its success response. Secret fields of grants the
+ * document lacks (a device code, a token-exchange token) are left out: this client never holds them.
+ */
+function secretParameters(endpoint: TokenEndpointIR): string[] {
+  const fields = [...endpoint.requestFields, ...endpoint.grants.flatMap((grant) => grant.fields), ...endpoint.responseFields];
+  const always = ['client_secret', 'access_token', 'refresh_token', 'id_token'];
+  return [...new Set([...always, ...fields.filter((field) => field.secret || SECRET_FIELDS.has(field.name)).map((field) => field.name)])].sort();
+}
+
 export function clientView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
-  const documentSecrets = endpoint.requestFields.filter((field) => field.secret).map((field) => field.name);
   return {
     defaultBaseUrl: ir.defaultBaseUrl ?? null,
     endpoint: endpointView(endpoint),
-    secretParameters: [...new Set([...SECRET_FIELDS, ...documentSecrets])].sort(),
+    secretParameters: secretParameters(endpoint),
   };
 }
 
@@ -38,6 +49,8 @@ export function grantsView(endpoint: TokenEndpointIR) {
   };
 }
 
+const RETRY_SAFETY_CODES: Record<GrantIR['retrySafety'], 0 | 1 | 2> = { replayable: 0, 'not-after-send': 1, 'single-use': 2 };
+
 function grantView(grant: GrantIR) {
   return {
     grantType: grant.grantType,
@@ -47,6 +60,8 @@ function grantView(grant: GrantIR) {
     description: grant.description ?? null,
     deprecated: grant.deprecated ?? null,
     retrySafety: grant.retrySafety,
+    /** The generated client's RetrySafety code: 0 replayable, 1 not after send, 2 single use. */
+    retrySafetyCode: RETRY_SAFETY_CODES[grant.retrySafety],
     hasRequiredField: grant.fields.some((field) => field.required),
     fields: grant.fields.map((field) => ({
       name: field.name,
