@@ -79,9 +79,22 @@ describe('client authentication', () => {
   it('a confidential method without a secret is a configuration error', () => {
     expect(() => createTokenClient({ clientId: 'x', baseUrl: server.baseUrl })).toThrow(ConfigurationError);
   });
+  it.each([
+    ['a missing clientId', { clientId: '' }, /createTokenClient: clientId is required/],
+    ['an unknown method (from JavaScript)', { clientAuthentication: 'private_key_jwt' }, /clientAuthentication must be client_secret_post or client_secret_basic with a clientSecret, or none/],
+    ['a confidential method without a secret', { clientSecret: '' }, /with a clientSecret, or none/],
+    ['a relative baseUrl', { baseUrl: '/auth' }, /baseUrl must be an absolute http\(s\) URL/],
+    ['a baseUrl that is not http(s)', { baseUrl: 'ftp://auth.example.com' }, /baseUrl must be an absolute http\(s\) URL/],
+  ])('%s is a one-line ConfigurationError naming the option', (_name, options, message) => {
+    const create = () => createTokenClient({ clientId: 'x', clientSecret: 'y', baseUrl: server.baseUrl, ...(options as Partial<TokenClientOptions>) });
+    expect(create).toThrow(ConfigurationError);
+    expect(create).toThrow(message);
+  });
   it('http: is refused for non-loopback hosts unless allowed explicitly', () => {
     expect(() => createTokenClient({ clientId: 'x', clientSecret: 'y', baseUrl: 'http://auth.example.com' })).toThrow(/clear text/);
     expect(() => createTokenClient({ clientId: 'x', clientSecret: 'y', baseUrl: 'http://auth.example.com', allowInsecureHttp: true })).not.toThrow();
+    // The opt-in is `true` itself, not any truthy value (an environment variable's "false" must not opt in).
+    expect(() => createTokenClient({ clientId: 'x', clientSecret: 'y', baseUrl: 'http://auth.example.com', allowInsecureHttp: 'false' as unknown as boolean })).toThrow(/clear text/);
     expect(() => createTokenClient({ clientId: 'x', clientSecret: 'y', baseUrl: 'http://localhost:1' })).not.toThrow();
   });
 });

@@ -114,6 +114,103 @@ describe('each fault becomes the right typed error', () => {
     expect((error as Error).message).toMatch(/redirect/);
     expect(server.requests).toHaveLength(1);
   });
+
+  it('a redirect whose body is an OAuth error object is an OAuthError (decided by the body), still not followed', async () => {
+    server.script(json(302, { error: 'invalid_request', error_description: 'moved' }, { location: 'https://elsewhere.example/token' }));
+    const { error } = await outcome(client().clientCredentials());
+    expect(error).toBeInstanceOf(OAuthError);
+    expect(error).toMatchObject({ error: 'invalid_request', errorDescription: 'moved', status: 302 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('errors without a cause have no cause property, and a response error carries no secret in its excerpt', async () => {
+    server.script(json(400, { error: 'invalid_grant', echo: 'rt-value' }));
+    const { error } = await outcome(client().refreshToken({ refreshToken: 'rt-value' }));
+    expect(error).toBeInstanceOf(OAuthError);
+    expect(Object.hasOwn(error as object, 'cause')).toBe(false);
+    expect((error as OAuthError).bodyExcerpt).toBe('{"error":"invalid_grant","echo":"[REDACTED]"}');
+  });
+});
+
+describe('timeouts and the caller\'s signal', () => {
+  it('an already-aborted signal sends nothing', async () => {
+    const { error } = await outcome(client().clientCredentials({}, { signal: AbortSignal.abort() }));
+    expect(error).toBeInstanceOf(AbortError);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('the timeout is per attempt: a Retry-After backoff longer than timeoutMs does not time out the retry', async () => {
+    server.script(throttled(503, '1'));
+    const tokens = await client({ timeoutMs: 400, retry: { retries: 1, baseDelayMs: 1, maxRetryAfterMs: 2000 } }).clientCredentials();
+    expect(tokens.access_token).toBe('fallback-token');
+    expect(server.attempts).toBe(2);
+  });
+
+  it('a per-call timeoutMs overrides the client\'s', async () => {
+    server.script({ kind: 'hang' });
+    const { error } = await outcome(client({ timeoutMs: 60_000 }).clientCredentials({}, { timeoutMs: 100 }));
+    expect(error).toMatchObject({ name: 'TimeoutError', timeoutMs: 100 });
+  });
+
+  it('a successful call leaves no timer and no listener on the caller\'s signal behind', async () => {
+    const controller = new AbortController();
+    const added: unknown[] = [];
+    const removed: unknown[] = [];
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((type: string, listener: EventListener) => (added.push(listener), add(type, listener))) as typeof add;
+    controller.signal.removeEventListener = ((type: string, listener: EventListener) => (removed.push(listener), remove(type, listener))) as typeof remove;
+    const timers = new Set<unknown>();
+    const { setTimeout: set, clearTimeout: clear } = globalThis;
+    // Only the client's own timer is tracked: it is the one set to this call's unusual timeoutMs.
+    globalThis.setTimeout = ((handler: () => void, ms?: number) => {
+      const timer = set(() => (timers.delete(timer), handler()), ms);
+      if (ms === 12_345) timers.add(timer);
+      return timer;
+    }) as typeof setTimeout;
+    globalThis.clearTimeout = ((timer: ReturnType<typeof setTimeout>) => (timers.delete(timer), clear(timer))) as typeof clearTimeout;
+    try {
+      const pending = client().clientCredentials({}, { signal: controller.signal, timeoutMs: 12_345 });
+      expect(timers.size).toBe(1);
+      await pending;
+    } finally {
+      Object.assign(globalThis, { setTimeout: set, clearTimeout: clear });
+    }
+    expect(added).toHaveLength(1);
+    expect(removed).toEqual(added);
+    expect(timers.size).toBe(0);
+  });
+});
+
+describe('refused connections, as Node reports them', () => {
+  // Happy eyeballs: every address refused → an AggregateError carrying the first error's code, under fetch's TypeError.
+  const refusedEverywhere = (): Error =>
+    new TypeError('fetch failed', { cause: Object.assign(new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:1'), { code: 'ECONNREFUSED' }), Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })]), { code: 'ECONNREFUSED' }) });
+
+  it('are retried even for authorization_code (nothing was sent), then surface as NetworkError', async () => {
+    let attempts = 0;
+    const refusing: typeof fetch = async () => {
+      attempts += 1;
+      throw refusedEverywhere();
+    };
+    const { error } = await outcome(client({ fetch: refusing }).authorizationCode({ code: 'code-value' }));
+    expect(attempts).toBe(3);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({ mayHaveReachedServer: false, message: 'The token endpoint refused the connection' });
+    expect((error as Error).cause).toMatchObject({ name: 'AggregateError', code: 'ECONNREFUSED' });
+  });
+
+  it('a reset is not a refusal: authorization_code is not replayed', async () => {
+    let attempts = 0;
+    const resetting: typeof fetch = async () => {
+      attempts += 1;
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    };
+    const { error } = await outcome(client({ fetch: resetting }).authorizationCode({ code: 'code-value' }));
+    expect(attempts).toBe(1);
+    expect(error).toMatchObject({ mayHaveReachedServer: true });
+    expect((error as Error).cause).toMatchObject({ name: 'Error', code: 'UND_ERR_SOCKET', message: 'other side closed' });
+  });
 });
 
 describe('retries: only when the server cannot have used the grant', () => {

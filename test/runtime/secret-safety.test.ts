@@ -68,3 +68,17 @@ it('inspecting a token response redacts its tokens; JSON keeps them for storage'
   expect(inspect(client, { showHidden: true, depth: 5 })).not.toContain(SECRET);
   expect(JSON.stringify(client)).not.toContain(SECRET);
 });
+
+it('inspection redacts secret members at any depth, inside other objects too, and keeps the rest', async () => {
+  const body = { access_token: ACCESS, token_type: 'Bearer', expires_in: '60', extra: { id_token: 'nested-id-token-VALUE', list: [{ refresh_token: REFRESH }] }, note: 'kept' };
+  mode = () => ({ status: 200, body: JSON.stringify(body) });
+  const tokens = await createTokenClient({ clientId: 'c', clientSecret: SECRET, baseUrl: server.baseUrl }).clientCredentials();
+  for (const view of [inspect(tokens), inspect({ tokens }, { depth: 5 }), inspect([tokens], { showHidden: true })]) {
+    for (const secret of [ACCESS, REFRESH, 'nested-id-token-VALUE']) expect(view).not.toContain(secret);
+    expect(view).toContain('"note":"kept"');
+    expect(view).toContain('"expires_in":60');
+  }
+  // The response object itself is plain data: its own members only, JSON as received (expires_in normalised).
+  expect(Object.keys(tokens)).toEqual(['access_token', 'token_type', 'expires_in', 'extra', 'note']);
+  expect(JSON.parse(JSON.stringify(tokens))).toEqual({ ...body, expires_in: 60 });
+});
