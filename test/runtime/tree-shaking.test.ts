@@ -1,0 +1,45 @@
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/**
+ * The generated runtime stays tree-shakeable: an application bundling one part of generated/index.ts (minified, as
+ * `npm run bench` row 5 does) gets none of the others. Top-level code must be free of side effects for this: a
+ * `Symbol.for()` call or an object built from one at the top level of client.ts would pull the token client into
+ * every bundle.
+ */
+async function bundle(contents: string): Promise<string> {
+  const { outputFiles } = await build({
+    stdin: { contents, resolveDir: join(ROOT, 'generated'), sourcefile: 'app.ts', loader: 'ts' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  return outputFiles[0]!.text;
+}
+
+/** Strings only the token client's request code (client.ts, grants.ts) contains. */
+const TOKEN_CLIENT = ['application/x-www-form-urlencoded', 'nodejs.util.inspect.custom', 'client_credentials', 'access_token'];
+
+describe('an app importing one part bundles none of the others', () => {
+  it.each([
+    ['createPkce', "import { createPkce } from './index.js';\nconsole.log(await createPkce());\n", 'S256'],
+    ['isOAuthError', "import { isOAuthError } from './index.js';\nconsole.log(isOAuthError(new Error('x')));\n", 'extends Error'],
+    ['formEncode', "import { formEncode } from './index.js';\nconsole.log(formEncode('a b'));\n", 'URLSearchParams'],
+  ])('%s alone leaves the token client out', async (_name, app, present) => {
+    const code = await bundle(app);
+    expect(code).toContain(present);
+    for (const absent of TOKEN_CLIENT) expect(code, absent).not.toContain(absent);
+  });
+
+  it('createTokenClient alone leaves PKCE and the token source out', async () => {
+    const code = await bundle("import { createTokenClient } from './index.js';\nconsole.log(await createTokenClient({ clientId: 'app', clientSecret: 'secret' }).clientCredentials());\n");
+    for (const present of TOKEN_CLIENT) expect(code, present).toContain(present);
+    for (const absent of ['crypto.subtle', 'SHA-256', 'ReauthenticationRequiredError', 'invalid_token']) expect(code, absent).not.toContain(absent);
+  });
+});
