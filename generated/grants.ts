@@ -2,7 +2,7 @@
 // Source: spec/wealthcare-access.openapi.yaml
 // SHA-256: ac1bef7a319b1b2da5c55c276416e4f0e1b27b865e0c567565e8beb1443e1ebd
 
-import { requestToken, resolveConfig, type RequestOptions, type TokenClientOptions } from './client.js';
+import { tokenEndpoint, type RequestOptions, type TokenClientOptions } from './client.js';
 import type { Scope, TokenResponse } from './models.js';
 
 /** Scopes as a space-delimited string or a list (joined with spaces on the wire, RFC 6749 §3.3). */
@@ -128,32 +128,29 @@ export interface TokenClient {
  * const tokens = await client.clientCredentials({ scope: "…" });
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  const config = resolveConfig(options);
+  const send = tokenEndpoint(options);
   return Object.freeze({
     clientCredentials: (params: ClientCredentialsParams = {}, requestOptions?: RequestOptions) =>
-      requestToken(config, 'client_credentials', { scope: params.scope }, 'replayable', requestOptions),
+      send('client_credentials', { scope: params.scope }, 0 /* replayable */, requestOptions),
     authorizationCode: (params: AuthorizationCodeParams, requestOptions?: RequestOptions) =>
-      requestToken(
-        config,
+      send(
         'authorization_code',
         { code: params.code, redirect_uri: params.redirectUri, code_verifier: params.codeVerifier },
-        'single-use',
+        2 /* single-use */,
         requestOptions,
       ),
     refreshToken: (params: RefreshTokenParams, requestOptions?: RequestOptions) =>
-      requestToken(
-        config,
+      send(
         'refresh_token',
         { refresh_token: params.refreshToken, scope: params.scope },
-        'not-after-send',
+        1 /* not-after-send */,
         requestOptions,
       ),
     password: (params: PasswordParams, requestOptions?: RequestOptions) =>
-      requestToken(
-        config,
+      send(
         'password',
         { username: params.username, password: params.password, scope: params.scope },
-        'replayable',
+        0 /* replayable */,
         requestOptions,
       ),
   });

@@ -2,15 +2,7 @@
 // Source: test/fixtures/variants/grant-type-enum-with-device-code.yaml
 // SHA-256: 5bdfa613b63f459b01d0eae1cfb378e0c744acc307a5f33628c48695c7ee8ed8
 
-export {
-  createTokenClient,
-  type TokenClient,
-  type ScopeParameter,
-  type ClientCredentialsParams,
-  type AuthorizationCodeParams,
-  type RefreshTokenParams,
-  type DeviceCodeParams,
-} from "./grants.js";
+export { createTokenClient, type TokenClient, type ScopeParameter, type ClientCredentialsParams, type AuthorizationCodeParams, type RefreshTokenParams, type DeviceCodeParams } from './grants.js';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_RETRY,
@@ -22,7 +14,7 @@ export {
   type RequestOptions,
   type RetryOptions,
   type TokenClientOptions,
-} from "./client.js";
+} from './client.js';
 export {
   AbortError,
   ConfigurationError,
@@ -34,8 +26,8 @@ export {
   TokenClientError,
   UnexpectedResponseError,
   isOAuthError,
-} from "./errors.js";
-export { computeCodeChallenge, createPkce, type Pkce } from "./pkce.js";
-export * from "./token-source.js";
-export type * from "./models.js";
-export type { components, operations, paths } from "./schema.js";
+} from './errors.js';
+export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
+export * from './token-source.js';
+export type * from './models.js';
+export type { components, operations, paths } from './schema.js';

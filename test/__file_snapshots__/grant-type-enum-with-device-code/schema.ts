@@ -3,145 +3,141 @@
 // SHA-256: 5bdfa613b63f459b01d0eae1cfb378e0c744acc307a5f33628c48695c7ee8ed8
 
 export interface paths {
-  "/connect/token": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/connect/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request an Access Token
+         * @description Exchanges client and grant credentials for an access token using the OAuth 2.0 token endpoint. Requests must be sent as application/x-www-form-urlencoded.
+         */
+        post: operations["requestAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Request an Access Token
-     * @description Exchanges client and grant credentials for an access token using the OAuth 2.0 token endpoint. Requests must be sent as application/x-www-form-urlencoded.
-     */
-    post: operations["requestAccessToken"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    TokenRequest: {
-      /**
-       * @description OAuth 2.0 grant type being used.
-       * @enum {string}
-       */
-      grant_type:
-        | "client_credentials"
-        | "authorization_code"
-        | "refresh_token"
-        | "urn:ietf:params:oauth:grant-type:device_code";
-      /** @description Space-delimited list of requested scopes. */
-      scope?: string;
-      /** @description OAuth client identifier. */
-      client_id?: string;
-      /**
-       * Format: password
-       * @description OAuth client secret for confidential clients.
-       */
-      client_secret?: string;
-      /** @description Resource owner username when using the password grant. */
-      username?: string;
-      /**
-       * Format: password
-       * @description Resource owner password when using the password grant.
-       */
-      password?: string;
-      /** @description Refresh token used to obtain a new access token. */
-      refresh_token?: string;
-      /** @description Authorization code returned from the authorization endpoint. */
-      code?: string;
-      /**
-       * Format: uri
-       * @description Redirect URI associated with the authorization code request.
-       */
-      redirect_uri?: string;
-      /** @description PKCE code verifier for authorization code exchange. */
-      code_verifier?: string;
-      /** @description Device verification code from the device authorization response. */
-      device_code?: string;
+    schemas: {
+        TokenRequest: {
+            /**
+             * @description OAuth 2.0 grant type being used.
+             * @enum {string}
+             */
+            grant_type: "client_credentials" | "authorization_code" | "refresh_token" | "urn:ietf:params:oauth:grant-type:device_code";
+            /** @description Space-delimited list of requested scopes. */
+            scope?: string;
+            /** @description OAuth client identifier. */
+            client_id?: string;
+            /**
+             * Format: password
+             * @description OAuth client secret for confidential clients.
+             */
+            client_secret?: string;
+            /** @description Resource owner username when using the password grant. */
+            username?: string;
+            /**
+             * Format: password
+             * @description Resource owner password when using the password grant.
+             */
+            password?: string;
+            /** @description Refresh token used to obtain a new access token. */
+            refresh_token?: string;
+            /** @description Authorization code returned from the authorization endpoint. */
+            code?: string;
+            /**
+             * Format: uri
+             * @description Redirect URI associated with the authorization code request.
+             */
+            redirect_uri?: string;
+            /** @description PKCE code verifier for authorization code exchange. */
+            code_verifier?: string;
+            /** @description Device verification code from the device authorization response. */
+            device_code?: string;
+        };
+        TokenResponse: {
+            /** @description Issued access token. */
+            access_token?: string;
+            /** @description Token type returned by the authorization server. */
+            token_type?: string;
+            /**
+             * Format: int32
+             * @description Lifetime of the access token in seconds.
+             */
+            expires_in?: number;
+            /** @description Space-delimited list of scopes granted to the token. */
+            scope?: string;
+            /** @description Refresh token issued with the access token, if applicable. */
+            refresh_token?: string;
+        };
+        TokenError: {
+            /** @description OAuth 2.0 error code. */
+            error?: string;
+            /** @description Human-readable text with additional information about the error (RFC 6749 §5.2). Not in the page's field list; present in its invalid_client example. */
+            error_description?: string;
+            /**
+             * Format: uri
+             * @description URI of a human-readable page about the error (RFC 6749 §5.2). Not in the page's field list.
+             */
+            error_uri?: string;
+        };
     };
-    TokenResponse: {
-      /** @description Issued access token. */
-      access_token?: string;
-      /** @description Token type returned by the authorization server. */
-      token_type?: string;
-      /**
-       * Format: int32
-       * @description Lifetime of the access token in seconds.
-       */
-      expires_in?: number;
-      /** @description Space-delimited list of scopes granted to the token. */
-      scope?: string;
-      /** @description Refresh token issued with the access token, if applicable. */
-      refresh_token?: string;
-    };
-    TokenError: {
-      /** @description OAuth 2.0 error code. */
-      error?: string;
-      /** @description Human-readable text with additional information about the error (RFC 6749 §5.2). Not in the page's field list; present in its invalid_client example. */
-      error_description?: string;
-      /**
-       * Format: uri
-       * @description URI of a human-readable page about the error (RFC 6749 §5.2). Not in the page's field list.
-       */
-      error_uri?: string;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  requestAccessToken: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    requestAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Access token issued. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description The request was rejected (RFC 6749 §5.2), for example an unsupported grant type or an invalid, expired or revoked grant. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+            /** @description Client authentication failed (RFC 6749 §5.2, invalid_client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
-      };
-    };
-    responses: {
-      /** @description Access token issued. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TokenResponse"];
-        };
-      };
-      /** @description The request was rejected (RFC 6749 §5.2), for example an unsupported grant type or an invalid, expired or revoked grant. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TokenError"];
-        };
-      };
-      /** @description Client authentication failed (RFC 6749 §5.2, invalid_client). */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TokenError"];
-        };
-      };
-    };
-  };
 }

@@ -2,10 +2,10 @@
 // Source: test/fixtures/variants/grant-type-enum-with-device-code.yaml
 // SHA-256: 5bdfa613b63f459b01d0eae1cfb378e0c744acc307a5f33628c48695c7ee8ed8
 
-import { AbortError, TokenClientError, isOAuthError } from "./errors.js";
-import type { RequestOptions } from "./client.js";
-import type { ScopeParameter, TokenClient } from "./grants.js";
-import type { TokenResponse } from "./models.js";
+import { AbortError, TokenClientError, isOAuthError } from './errors.js';
+import type { RequestOptions } from './client.js';
+import type { ScopeParameter, TokenClient } from './grants.js';
+import type { TokenResponse } from './models.js';
 
 /**
  * Tokens as an application stores them between runs: plain, serialisable data (`JSON.stringify` it into your
@@ -43,13 +43,13 @@ export class UnsupportedTokenTypeError extends TokenClientError {}
 /** How a source obtains tokens: the grants of the document that can be repeated without the user. */
 export type TokenSourceGrant =
   /** Fetches a new token with client_credentials whenever one is needed. */
-  | { grant: "client_credentials"; scope?: ScopeParameter }
+  | { grant: 'client_credentials'; scope?: ScopeParameter }
   /**
    * Renews with refresh_token. The refresh token comes from `refreshToken` or `initialTokens` (which wins); a
    * rotated one replaces it (RFC 9700 §4.14.2) and is handed to `onTokens`; when the server sends none, the current
    * one is kept.
    */
-  | { grant: "refresh_token"; refreshToken?: string; scope?: ScopeParameter };
+  | { grant: 'refresh_token'; refreshToken?: string; scope?: ScopeParameter };
 
 /** Options of {@link createTokenSource}. */
 export type TokenSourceOptions = TokenSourceGrant & {
@@ -68,7 +68,7 @@ export type TokenSourceOptions = TokenSourceGrant & {
   /** Tokens from storage to start with (see {@link tokensFromResponse}). */
   initialTokens?: StoredTokens;
   /** Options for every token request the source makes (timeout, retry). */
-  requestOptions?: Omit<RequestOptions, "signal">;
+  requestOptions?: Omit<RequestOptions, 'signal'>;
 };
 
 /** An always-valid access token: fetched once, shared by concurrent callers, renewed in time. */
@@ -82,10 +82,7 @@ export interface TokenSource {
    * @throws {AbortError} when `signal` aborts this caller's wait.
    * @throws {TokenClientError} subclasses from the token request (network, server, OAuth errors); nothing is cached.
    */
-  getAccessToken(options?: {
-    signal?: AbortSignal;
-    forceRefresh?: boolean;
-  }): Promise<string>;
+  getAccessToken(options?: { signal?: AbortSignal; forceRefresh?: boolean }): Promise<string>;
   /**
    * Forgets the access token (not the refresh token): the next call fetches or renews. With `rejectedToken`, only
    * when that is still the current token, so that many requests failing with the same token renew it once.
@@ -105,29 +102,16 @@ export interface TokenSource {
  * `expires_in` (absent when the server sent none).
  * @param now Epoch milliseconds. Default: `Date.now()`.
  */
-export function tokensFromResponse(
-  response: TokenResponse,
-  now: number = Date.now(),
-): StoredTokens {
+export function tokensFromResponse(response: TokenResponse, now: number = Date.now()): StoredTokens {
   // Read through RFC 6749 §5.1 names: the document's TokenResponse may leave some of them out.
-  const {
-    expires_in: expiresIn,
-    refresh_token: refreshToken,
-    scope,
-  } = response as {
-    expires_in?: unknown;
-    refresh_token?: unknown;
-    scope?: unknown;
-  };
+  const { expires_in: expiresIn, refresh_token: refreshToken, scope } = response as { expires_in?: unknown; refresh_token?: unknown; scope?: unknown };
   return {
     accessToken: response.access_token,
     tokenType: response.token_type,
-    ...(typeof expiresIn === "number"
-      ? { expiresAt: now + expiresIn * 1000 }
-      : {}),
+    ...(typeof expiresIn === 'number' ? { expiresAt: now + expiresIn * 1000 } : {}),
     obtainedAt: now,
-    ...(typeof refreshToken === "string" ? { refreshToken } : {}),
-    ...(typeof scope === "string" ? { scope } : {}),
+    ...(typeof refreshToken === 'string' ? { refreshToken } : {}),
+    ...(typeof scope === 'string' ? { scope } : {}),
   };
 }
 
@@ -145,10 +129,7 @@ export function tokensFromResponse(
  *   onTokens: (tokens) => storage.set('tokens', JSON.stringify(tokens)), // keep rotated refresh tokens
  * });
  */
-export function createTokenSource(
-  client: TokenClient,
-  options: TokenSourceOptions,
-): TokenSource {
+export function createTokenSource(client: TokenClient, options: TokenSourceOptions): TokenSource {
   const clock = options.clock ?? Date.now;
   const skewMs = (options.skewSeconds ?? 30) * 1000;
   let tokens: StoredTokens | undefined;
@@ -162,21 +143,11 @@ export function createTokenSource(
 
   const adopt = (next: StoredTokens | undefined): void => {
     tokens = next;
-    cached =
-      next?.accessToken !== undefined
-        ? Promise.resolve(next.accessToken)
-        : undefined;
-    freshUntil =
-      next?.accessToken === undefined
-        ? 0
-        : next.expiresAt === undefined
-          ? Infinity
-          : next.expiresAt - effectiveSkew(next);
+    cached = next?.accessToken !== undefined ? Promise.resolve(next.accessToken) : undefined;
+    freshUntil = next?.accessToken === undefined ? 0 : next.expiresAt === undefined ? Infinity : next.expiresAt - effectiveSkew(next);
   };
   const effectiveSkew = (next: StoredTokens): number =>
-    next.obtainedAt !== undefined && next.expiresAt !== undefined
-      ? Math.min(skewMs, Math.max(0, (next.expiresAt - next.obtainedAt) / 2))
-      : skewMs;
+    next.obtainedAt !== undefined && next.expiresAt !== undefined ? Math.min(skewMs, Math.max(0, (next.expiresAt - next.obtainedAt) / 2)) : skewMs;
   /** A copy of stored tokens with `expiresAt` resolved from `expiresIn` when needed. */
   const normalise = (seed: StoredTokens): StoredTokens => {
     const copy = { ...seed };
@@ -191,34 +162,17 @@ export function createTokenSource(
   const request = async (): Promise<TokenResponse> => {
     const requestOptions = options.requestOptions ?? {};
     switch (options.grant) {
-      case "client_credentials":
-        return client.clientCredentials(
-          options.scope === undefined ? {} : { scope: options.scope },
-          requestOptions,
-        );
-      case "refresh_token": {
+      case 'client_credentials':
+        return client.clientCredentials(options.scope === undefined ? {} : { scope: options.scope }, requestOptions);
+      case 'refresh_token': {
         const epoch = generation;
-        const refreshToken =
-          tokens?.refreshToken ??
-          (reauthentication || epoch > 0 ? undefined : options.refreshToken);
-        if (refreshToken === undefined)
-          throw new ReauthenticationRequiredError(
-            "No refresh token: authenticate again and call setTokens()",
-          );
+        const refreshToken = tokens?.refreshToken ?? (reauthentication || epoch > 0 ? undefined : options.refreshToken);
+        if (refreshToken === undefined) throw new ReauthenticationRequiredError('No refresh token: authenticate again and call setTokens()');
         try {
-          return await client.refreshToken(
-            {
-              refreshToken: refreshToken,
-              ...(options.scope === undefined ? {} : { scope: options.scope }),
-            },
-            requestOptions,
-          );
+          return await client.refreshToken({ refreshToken: refreshToken, ...(options.scope === undefined ? {} : { scope: options.scope }) }, requestOptions);
         } catch (error) {
-          if (!isOAuthError(error, "invalid_grant")) throw error;
-          const rejected = new ReauthenticationRequiredError(
-            "The refresh token was rejected (invalid_grant): authenticate again",
-            { cause: error },
-          );
+          if (!isOAuthError(error, 'invalid_grant')) throw error;
+          const rejected = new ReauthenticationRequiredError('The refresh token was rejected (invalid_grant): authenticate again', { cause: error });
           if (epoch === generation) {
             adopt(undefined);
             reauthentication = rejected;
@@ -227,7 +181,7 @@ export function createTokenSource(
         }
       }
       default:
-        throw new TokenClientError("Unknown grant for a token source");
+        throw new TokenClientError('Unknown grant for a token source');
     }
   };
 
@@ -237,15 +191,8 @@ export function createTokenSource(
     if (epoch !== generation) return response.access_token;
     const next = tokensFromResponse(response, clock());
     // A server that rotates sends a new refresh token; one that does not leaves the current one valid.
-    if (next.refreshToken === undefined && tokens?.refreshToken !== undefined)
-      next.refreshToken = tokens.refreshToken;
-    if (
-      next.refreshToken === undefined &&
-      options.grant === "refresh_token" &&
-      options.refreshToken !== undefined &&
-      epoch === 0
-    )
-      next.refreshToken = options.refreshToken;
+    if (next.refreshToken === undefined && tokens?.refreshToken !== undefined) next.refreshToken = tokens.refreshToken;
+    if (next.refreshToken === undefined && options.grant === 'refresh_token' && options.refreshToken !== undefined && epoch === 0) next.refreshToken = options.refreshToken;
     adopt(next);
     await options.onTokens?.({ ...next });
     return response.access_token;
@@ -253,14 +200,8 @@ export function createTokenSource(
 
   const source: TokenSource = {
     getAccessToken(callOptions) {
-      if (
-        cached !== undefined &&
-        callOptions?.forceRefresh !== true &&
-        clock() < freshUntil
-      )
-        return cached;
-      if (reauthentication !== undefined)
-        return Promise.reject(reauthentication);
+      if (cached !== undefined && callOptions?.forceRefresh !== true && clock() < freshUntil) return cached;
+      if (reauthentication !== undefined) return Promise.reject(reauthentication);
       if (callOptions?.signal?.aborted) return Promise.reject(new AbortError());
       let shared = inFlight;
       if (shared === undefined) {
@@ -271,13 +212,10 @@ export function createTokenSource(
         started.catch(() => undefined);
         inFlight = shared = started;
       }
-      return callOptions?.signal === undefined
-        ? shared
-        : abortable(shared, callOptions.signal);
+      return callOptions?.signal === undefined ? shared : abortable(shared, callOptions.signal);
     },
     invalidate(rejectedToken) {
-      if (rejectedToken !== undefined && rejectedToken !== tokens?.accessToken)
-        return;
+      if (rejectedToken !== undefined && rejectedToken !== tokens?.accessToken) return;
       cached = undefined;
       freshUntil = 0;
     },
@@ -299,11 +237,7 @@ export function createTokenSource(
     expiresAt: tokens?.expiresAt,
     reauthenticationRequired: reauthentication !== undefined,
   });
-  for (const key of ["nodejs.util.inspect.custom", "Deno.customInspect"])
-    Object.defineProperty(source, Symbol.for(key), {
-      value: describe,
-      enumerable: false,
-    });
+  for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect']) Object.defineProperty(source, Symbol.for(key), { value: describe, enumerable: false });
   return Object.freeze(source);
 }
 
@@ -312,14 +246,14 @@ function abortable<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(new AbortError());
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(new AbortError());
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
     shared.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        signal.removeEventListener('abort', onAbort);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        signal.removeEventListener('abort', onAbort);
         reject(error);
       },
     );
@@ -339,44 +273,25 @@ function abortable<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
  * const api = authorizedFetch(source);
  * const response = await api('https://api.wealthcare.com/v1/members');
  */
-export function authorizedFetch(
-  source: TokenSource,
-  fetchImpl: typeof fetch = globalThis.fetch,
-): typeof fetch {
+export function authorizedFetch(source: TokenSource, fetchImpl: typeof fetch = globalThis.fetch): typeof fetch {
   return async (input, init) => {
     const signal = init?.signal ?? undefined;
     const send = async (token: string): Promise<Response> => {
-      const headers = new Headers(
-        input instanceof Request ? input.headers : undefined,
-      );
-      new Headers(init?.headers).forEach((value, name) =>
-        headers.set(name, value),
-      );
-      headers.set("authorization", `Bearer ${token}`);
+      const headers = new Headers(input instanceof Request ? input.headers : undefined);
+      new Headers(init?.headers).forEach((value, name) => headers.set(name, value));
+      headers.set('authorization', `Bearer ${token}`);
       return fetchImpl(input, { ...init, headers });
     };
     const bearer = async (): Promise<string> => {
-      const token = await source.getAccessToken(
-        signal === undefined ? undefined : { signal },
-      );
+      const token = await source.getAccessToken(signal === undefined ? undefined : { signal });
       const tokenType = source.getTokens()?.tokenType;
-      if (tokenType !== undefined && tokenType.toLowerCase() !== "bearer")
-        throw new UnsupportedTokenTypeError(
-          `Token type ${JSON.stringify(tokenType)} cannot be sent as a bearer token`,
-        );
+      if (tokenType !== undefined && tokenType.toLowerCase() !== 'bearer') throw new UnsupportedTokenTypeError(`Token type ${JSON.stringify(tokenType)} cannot be sent as a bearer token`);
       return token;
     };
     const token = await bearer();
     const response = await send(token);
-    const replayable =
-      !(input instanceof Request && input.body !== null) &&
-      !(init?.body instanceof ReadableStream);
-    if (
-      response.status !== 401 ||
-      !replayable ||
-      !/\binvalid_token\b/i.test(response.headers.get("www-authenticate") ?? "")
-    )
-      return response;
+    const replayable = !(input instanceof Request && input.body !== null) && !(init?.body instanceof ReadableStream);
+    if (response.status !== 401 || !replayable || !/\binvalid_token\b/i.test(response.headers.get('www-authenticate') ?? '')) return response;
     await response.body?.cancel();
     source.invalidate(token);
     return send(await bearer());

@@ -2,13 +2,8 @@
 // Source: test/fixtures/variants/no-refresh-token.yaml
 // SHA-256: 7f1941511f46103ef1116f51099b1889c3741761310031b50b71f9501fb7bedb
 
-import {
-  requestToken,
-  resolveConfig,
-  type RequestOptions,
-  type TokenClientOptions,
-} from "./client.js";
-import type { Scope, TokenResponse } from "./models.js";
+import { tokenEndpoint, type RequestOptions, type TokenClientOptions } from './client.js';
+import type { Scope, TokenResponse } from './models.js';
 
 /** Scopes as a space-delimited string or a list (joined with spaces on the wire, RFC 6749 §3.3). */
 export type ScopeParameter = string | readonly Scope[];
@@ -75,10 +70,7 @@ export interface TokenClient {
    * @throws {OAuthError} when the server answers with an OAuth error (e.g. `invalid_grant`).
    * @throws {TokenClientError} subclasses for other failures: see errors.ts.
    */
-  clientCredentials(
-    params?: ClientCredentialsParams,
-    options?: RequestOptions,
-  ): Promise<TokenResponse>;
+  clientCredentials(params?: ClientCredentialsParams, options?: RequestOptions): Promise<TokenResponse>;
   /**
    * Requests tokens with the `authorization_code` grant (RFC 6749 §4.1.3, RFC 7636 §4.5, https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3).
    *
@@ -88,10 +80,7 @@ export interface TokenClient {
    * @throws {OAuthError} when the server answers with an OAuth error (e.g. `invalid_grant`).
    * @throws {TokenClientError} subclasses for other failures: see errors.ts.
    */
-  authorizationCode(
-    params: AuthorizationCodeParams,
-    options?: RequestOptions,
-  ): Promise<TokenResponse>;
+  authorizationCode(params: AuthorizationCodeParams, options?: RequestOptions): Promise<TokenResponse>;
   /**
    * Requests tokens with the `password` grant (RFC 6749 §4.3.2, https://www.rfc-editor.org/rfc/rfc6749#section-4.3.2).
    *
@@ -103,10 +92,7 @@ export interface TokenClient {
    * @throws {OAuthError} when the server answers with an OAuth error (e.g. `invalid_grant`).
    * @throws {TokenClientError} subclasses for other failures: see errors.ts.
    */
-  password(
-    params: PasswordParams,
-    options?: RequestOptions,
-  ): Promise<TokenResponse>;
+  password(params: PasswordParams, options?: RequestOptions): Promise<TokenResponse>;
 }
 
 /**
@@ -117,45 +103,13 @@ export interface TokenClient {
  * const tokens = await client.clientCredentials({ scope: "…" });
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  const config = resolveConfig(options);
+  const send = tokenEndpoint(options);
   return Object.freeze({
-    clientCredentials: (
-      params: ClientCredentialsParams = {},
-      requestOptions?: RequestOptions,
-    ) =>
-      requestToken(
-        config,
-        "client_credentials",
-        { scope: params.scope },
-        "replayable",
-        requestOptions,
-      ),
-    authorizationCode: (
-      params: AuthorizationCodeParams,
-      requestOptions?: RequestOptions,
-    ) =>
-      requestToken(
-        config,
-        "authorization_code",
-        {
-          code: params.code,
-          redirect_uri: params.redirectUri,
-          code_verifier: params.codeVerifier,
-        },
-        "single-use",
-        requestOptions,
-      ),
+    clientCredentials: (params: ClientCredentialsParams = {}, requestOptions?: RequestOptions) =>
+      send("client_credentials", { "scope": params.scope }, 0 /* replayable */, requestOptions),
+    authorizationCode: (params: AuthorizationCodeParams, requestOptions?: RequestOptions) =>
+      send("authorization_code", { "code": params.code, "redirect_uri": params.redirectUri, "code_verifier": params.codeVerifier }, 2 /* single-use */, requestOptions),
     password: (params: PasswordParams, requestOptions?: RequestOptions) =>
-      requestToken(
-        config,
-        "password",
-        {
-          username: params.username,
-          password: params.password,
-          scope: params.scope,
-        },
-        "replayable",
-        requestOptions,
-      ),
+      send("password", { "username": params.username, "password": params.password, "scope": params.scope }, 0 /* replayable */, requestOptions),
   });
 }

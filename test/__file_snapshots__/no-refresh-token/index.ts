@@ -2,14 +2,7 @@
 // Source: test/fixtures/variants/no-refresh-token.yaml
 // SHA-256: 7f1941511f46103ef1116f51099b1889c3741761310031b50b71f9501fb7bedb
 
-export {
-  createTokenClient,
-  type TokenClient,
-  type ScopeParameter,
-  type ClientCredentialsParams,
-  type AuthorizationCodeParams,
-  type PasswordParams,
-} from "./grants.js";
+export { createTokenClient, type TokenClient, type ScopeParameter, type ClientCredentialsParams, type AuthorizationCodeParams, type PasswordParams } from './grants.js';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_RETRY,
@@ -21,7 +14,7 @@ export {
   type RequestOptions,
   type RetryOptions,
   type TokenClientOptions,
-} from "./client.js";
+} from './client.js';
 export {
   AbortError,
   ConfigurationError,
@@ -33,8 +26,8 @@ export {
   TokenClientError,
   UnexpectedResponseError,
   isOAuthError,
-} from "./errors.js";
-export { computeCodeChallenge, createPkce, type Pkce } from "./pkce.js";
-export * from "./token-source.js";
-export type * from "./models.js";
-export type { components, operations, paths } from "./schema.js";
+} from './errors.js';
+export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
+export * from './token-source.js';
+export type * from './models.js';
+export type { components, operations, paths } from './schema.js';

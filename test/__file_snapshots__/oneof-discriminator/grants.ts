@@ -2,13 +2,8 @@
 // Source: test/fixtures/variants/oneof-discriminator.yaml
 // SHA-256: 822e3a5fd804d091d6a2dc04750198b7b4319ada985ec10012337f86743ea461
 
-import {
-  requestToken,
-  resolveConfig,
-  type RequestOptions,
-  type TokenClientOptions,
-} from "./client.js";
-import type { Scope, TokenResponse } from "./models.js";
+import { tokenEndpoint, type RequestOptions, type TokenClientOptions } from './client.js';
+import type { Scope, TokenResponse } from './models.js';
 
 /** Scopes as a space-delimited string or a list (joined with spaces on the wire, RFC 6749 §3.3). */
 export type ScopeParameter = string | readonly Scope[];
@@ -72,10 +67,7 @@ export interface TokenClient {
    * @throws {OAuthError} when the server answers with an OAuth error (e.g. `invalid_grant`).
    * @throws {TokenClientError} subclasses for other failures: see errors.ts.
    */
-  clientCredentials(
-    params?: ClientCredentialsParams,
-    options?: RequestOptions,
-  ): Promise<TokenResponse>;
+  clientCredentials(params?: ClientCredentialsParams, options?: RequestOptions): Promise<TokenResponse>;
   /**
    * Requests tokens with the `authorization_code` grant (RFC 6749 §4.1.3, RFC 7636 §4.5, https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3).
    *
@@ -87,10 +79,7 @@ export interface TokenClient {
    * @throws {OAuthError} when the server answers with an OAuth error (e.g. `invalid_grant`).
    * @throws {TokenClientError} subclasses for other failures: see errors.ts.
    */
-  authorizationCode(
-    params: AuthorizationCodeParams,
-    options?: RequestOptions,
-  ): Promise<TokenResponse>;
+  authorizationCode(params: AuthorizationCodeParams, options?: RequestOptions): Promise<TokenResponse>;
   /**
    * Requests tokens with the `refresh_token` grant (RFC 6749 §6, https://www.rfc-editor.org/rfc/rfc6749#section-6).
    *
@@ -99,10 +88,7 @@ export interface TokenClient {
    * @throws {OAuthError} when the server answers with an OAuth error (e.g. `invalid_grant`).
    * @throws {TokenClientError} subclasses for other failures: see errors.ts.
    */
-  refreshToken(
-    params: RefreshTokenParams,
-    options?: RequestOptions,
-  ): Promise<TokenResponse>;
+  refreshToken(params: RefreshTokenParams, options?: RequestOptions): Promise<TokenResponse>;
 }
 
 /**
@@ -113,44 +99,13 @@ export interface TokenClient {
  * const tokens = await client.clientCredentials({ scope: "…" });
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  const config = resolveConfig(options);
+  const send = tokenEndpoint(options);
   return Object.freeze({
-    clientCredentials: (
-      params: ClientCredentialsParams = {},
-      requestOptions?: RequestOptions,
-    ) =>
-      requestToken(
-        config,
-        "client_credentials",
-        { scope: params.scope },
-        "replayable",
-        requestOptions,
-      ),
-    authorizationCode: (
-      params: AuthorizationCodeParams,
-      requestOptions?: RequestOptions,
-    ) =>
-      requestToken(
-        config,
-        "authorization_code",
-        {
-          code: params.code,
-          code_verifier: params.codeVerifier,
-          redirect_uri: params.redirectUri,
-        },
-        "single-use",
-        requestOptions,
-      ),
-    refreshToken: (
-      params: RefreshTokenParams,
-      requestOptions?: RequestOptions,
-    ) =>
-      requestToken(
-        config,
-        "refresh_token",
-        { refresh_token: params.refreshToken, scope: params.scope },
-        "not-after-send",
-        requestOptions,
-      ),
+    clientCredentials: (params: ClientCredentialsParams = {}, requestOptions?: RequestOptions) =>
+      send("client_credentials", { "scope": params.scope }, 0 /* replayable */, requestOptions),
+    authorizationCode: (params: AuthorizationCodeParams, requestOptions?: RequestOptions) =>
+      send("authorization_code", { "code": params.code, "code_verifier": params.codeVerifier, "redirect_uri": params.redirectUri }, 2 /* single-use */, requestOptions),
+    refreshToken: (params: RefreshTokenParams, requestOptions?: RequestOptions) =>
+      send("refresh_token", { "refresh_token": params.refreshToken, "scope": params.scope }, 1 /* not-after-send */, requestOptions),
   });
 }

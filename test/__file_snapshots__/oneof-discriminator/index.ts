@@ -2,14 +2,7 @@
 // Source: test/fixtures/variants/oneof-discriminator.yaml
 // SHA-256: 822e3a5fd804d091d6a2dc04750198b7b4319ada985ec10012337f86743ea461
 
-export {
-  createTokenClient,
-  type TokenClient,
-  type ScopeParameter,
-  type ClientCredentialsParams,
-  type AuthorizationCodeParams,
-  type RefreshTokenParams,
-} from "./grants.js";
+export { createTokenClient, type TokenClient, type ScopeParameter, type ClientCredentialsParams, type AuthorizationCodeParams, type RefreshTokenParams } from './grants.js';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_RETRY,
@@ -21,7 +14,7 @@ export {
   type RequestOptions,
   type RetryOptions,
   type TokenClientOptions,
-} from "./client.js";
+} from './client.js';
 export {
   AbortError,
   ConfigurationError,
@@ -33,8 +26,8 @@ export {
   TokenClientError,
   UnexpectedResponseError,
   isOAuthError,
-} from "./errors.js";
-export { computeCodeChallenge, createPkce, type Pkce } from "./pkce.js";
-export * from "./token-source.js";
-export type * from "./models.js";
-export type { components, operations, paths } from "./schema.js";
+} from './errors.js';
+export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
+export * from './token-source.js';
+export type * from './models.js';
+export type { components, operations, paths } from './schema.js';

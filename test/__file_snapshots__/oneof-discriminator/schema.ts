@@ -3,167 +3,164 @@
 // SHA-256: 822e3a5fd804d091d6a2dc04750198b7b4319ada985ec10012337f86743ea461
 
 export interface paths {
-  "/connect/token": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/connect/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request an Access Token
+         * @description Exchanges client and grant credentials for an access token using the OAuth 2.0 token endpoint. Requests must be sent as application/x-www-form-urlencoded.
+         */
+        post: operations["requestAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Request an Access Token
-     * @description Exchanges client and grant credentials for an access token using the OAuth 2.0 token endpoint. Requests must be sent as application/x-www-form-urlencoded.
-     */
-    post: operations["requestAccessToken"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    TokenRequest:
-      | components["schemas"]["ClientCredentialsRequest"]
-      | components["schemas"]["AuthorizationCodeRequest"]
-      | components["schemas"]["RefreshTokenRequest"];
-    TokenResponse: {
-      /** @description Issued access token. */
-      access_token?: string;
-      /** @description Token type returned by the authorization server. */
-      token_type?: string;
-      /**
-       * Format: int32
-       * @description Lifetime of the access token in seconds.
-       */
-      expires_in?: number;
-      /** @description Space-delimited list of scopes granted to the token. */
-      scope?: string;
-      /** @description Refresh token issued with the access token, if applicable. */
-      refresh_token?: string;
+    schemas: {
+        TokenRequest: components["schemas"]["ClientCredentialsRequest"] | components["schemas"]["AuthorizationCodeRequest"] | components["schemas"]["RefreshTokenRequest"];
+        TokenResponse: {
+            /** @description Issued access token. */
+            access_token?: string;
+            /** @description Token type returned by the authorization server. */
+            token_type?: string;
+            /**
+             * Format: int32
+             * @description Lifetime of the access token in seconds.
+             */
+            expires_in?: number;
+            /** @description Space-delimited list of scopes granted to the token. */
+            scope?: string;
+            /** @description Refresh token issued with the access token, if applicable. */
+            refresh_token?: string;
+        };
+        TokenError: {
+            /** @description OAuth 2.0 error code. */
+            error?: string;
+            /** @description Human-readable text with additional information about the error (RFC 6749 §5.2). Not in the page's field list; present in its invalid_client example. */
+            error_description?: string;
+            /**
+             * Format: uri
+             * @description URI of a human-readable page about the error (RFC 6749 §5.2). Not in the page's field list.
+             */
+            error_uri?: string;
+        };
+        TokenRequestBase: {
+            /** @description Space-delimited list of requested scopes. */
+            scope?: string;
+            /** @description OAuth client identifier. */
+            client_id?: string;
+            /**
+             * Format: password
+             * @description OAuth client secret for confidential clients.
+             */
+            client_secret?: string;
+        };
+        /** @description Machine-to-machine access. */
+        ClientCredentialsRequest: components["schemas"]["TokenRequestBase"] & {
+            /** @constant */
+            grant_type: "client_credentials";
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            grant_type: "client_credentials";
+        };
+        /** @description Exchange of an authorization code, with PKCE. */
+        AuthorizationCodeRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            grant_type: "authorization_code";
+            /** @description OAuth client identifier. */
+            client_id?: string;
+            /**
+             * Format: password
+             * @description OAuth client secret for confidential clients.
+             */
+            client_secret?: string;
+            /** @description Authorization code returned from the authorization endpoint. */
+            code: string;
+            /**
+             * Format: uri
+             * @description Redirect URI associated with the authorization code request.
+             */
+            redirect_uri?: string;
+            /** @description PKCE code verifier for authorization code exchange. */
+            code_verifier: string;
+        };
+        RefreshTokenRequest: components["schemas"]["TokenRequestBase"] & {
+            /** @constant */
+            grant_type: "refresh_token";
+            /** @description Refresh token used to obtain a new access token. */
+            refresh_token: string;
+        } & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            grant_type: "refresh_token";
+        };
     };
-    TokenError: {
-      /** @description OAuth 2.0 error code. */
-      error?: string;
-      /** @description Human-readable text with additional information about the error (RFC 6749 §5.2). Not in the page's field list; present in its invalid_client example. */
-      error_description?: string;
-      /**
-       * Format: uri
-       * @description URI of a human-readable page about the error (RFC 6749 §5.2). Not in the page's field list.
-       */
-      error_uri?: string;
-    };
-    TokenRequestBase: {
-      /** @description Space-delimited list of requested scopes. */
-      scope?: string;
-      /** @description OAuth client identifier. */
-      client_id?: string;
-      /**
-       * Format: password
-       * @description OAuth client secret for confidential clients.
-       */
-      client_secret?: string;
-    };
-    /** @description Machine-to-machine access. */
-    ClientCredentialsRequest: components["schemas"]["TokenRequestBase"] & {
-      /** @constant */
-      grant_type: "client_credentials";
-    } & {
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      grant_type: "client_credentials";
-    };
-    /** @description Exchange of an authorization code, with PKCE. */
-    AuthorizationCodeRequest: {
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      grant_type: "authorization_code";
-      /** @description OAuth client identifier. */
-      client_id?: string;
-      /**
-       * Format: password
-       * @description OAuth client secret for confidential clients.
-       */
-      client_secret?: string;
-      /** @description Authorization code returned from the authorization endpoint. */
-      code: string;
-      /**
-       * Format: uri
-       * @description Redirect URI associated with the authorization code request.
-       */
-      redirect_uri?: string;
-      /** @description PKCE code verifier for authorization code exchange. */
-      code_verifier: string;
-    };
-    RefreshTokenRequest: components["schemas"]["TokenRequestBase"] & {
-      /** @constant */
-      grant_type: "refresh_token";
-      /** @description Refresh token used to obtain a new access token. */
-      refresh_token: string;
-    } & {
-      /**
-       * @description discriminator enum property added by openapi-typescript
-       * @enum {string}
-       */
-      grant_type: "refresh_token";
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  requestAccessToken: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    requestAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Access token issued. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description The request was rejected (RFC 6749 §5.2), for example an unsupported grant type or an invalid, expired or revoked grant. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+            /** @description Client authentication failed (RFC 6749 §5.2, invalid_client). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenError"];
+                };
+            };
+        };
     };
-    requestBody: {
-      content: {
-        "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
-      };
-    };
-    responses: {
-      /** @description Access token issued. */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TokenResponse"];
-        };
-      };
-      /** @description The request was rejected (RFC 6749 §5.2), for example an unsupported grant type or an invalid, expired or revoked grant. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TokenError"];
-        };
-      };
-      /** @description Client authentication failed (RFC 6749 §5.2, invalid_client). */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          "application/json": components["schemas"]["TokenError"];
-        };
-      };
-    };
-  };
 }

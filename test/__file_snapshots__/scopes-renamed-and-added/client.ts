@@ -10,18 +10,16 @@ import {
   OAuthError,
   ServerError,
   TimeoutError,
-  TokenClientError,
   UnexpectedResponseError,
-} from "./errors.js";
-import type { TokenResponse } from "./models.js";
+  type TokenClientError,
+} from './errors.js';
+import type { TokenResponse } from './models.js';
 
 /** How the client authenticates to the token endpoint (RFC 6749 §2.3.1; names from RFC 7591 §2). */
-export type ClientAuthentication =
-  "client_secret_post" | "client_secret_basic" | "none";
+export type ClientAuthentication = 'client_secret_post' | 'client_secret_basic' | 'none';
 
 /** The first server of the document. */
-export const DEFAULT_BASE_URL: string | undefined =
-  "https://beta.auth.wealthcare.com";
+export const DEFAULT_BASE_URL: string | undefined = "https://beta.auth.wealthcare.com";
 
 /** Path of the token endpoint (POST /connect/token), appended to the base URL. */
 export const TOKEN_PATH = "/connect/token";
@@ -30,35 +28,16 @@ export const TOKEN_PATH = "/connect/token";
  * Client authentication methods the document shows the token endpoint accepts, in its order of preference.
  * The first is the default; pass `clientAuthentication` to choose another.
  */
-export const SUPPORTED_CLIENT_AUTHENTICATION: readonly ClientAuthentication[] =
-  ["client_secret_post", "client_secret_basic", "none"];
+export const SUPPORTED_CLIENT_AUTHENTICATION: readonly ClientAuthentication[] = ["client_secret_post", "client_secret_basic", "none"];
 
-/** Request parameters whose values are credentials or tokens: redacted from every error and inspection. */
-export const SECRET_PARAMETERS: ReadonlySet<string> = new Set([
-  "access_token",
-  "actor_token",
-  "assertion",
-  "client_assertion",
-  "client_secret",
-  "code",
-  "code_verifier",
-  "device_code",
-  "id_token",
-  "password",
-  "refresh_token",
-  "subject_token",
-]);
+/** Names of the parameters and token response members whose values are credentials or tokens: redacted from every error and inspection. */
+export const SECRET_PARAMETERS: ReadonlySet<string> = new Set(["access_token", "client_secret", "code", "code_verifier", "id_token", "password", "refresh_token"]);
 
 /** Default timeout of one token request, in milliseconds (the whole exchange, body included). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Default retry policy: at most 2 retries, exponential backoff with full jitter, capped. */
-export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = {
-  retries: 2,
-  baseDelayMs: 250,
-  maxDelayMs: 8_000,
-  maxRetryAfterMs: 60_000,
-};
+export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = { retries: 2, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
 
 /** How failed token requests are retried. Retries happen only when the server cannot have used the grant. */
 export interface RetryOptions {
@@ -111,528 +90,227 @@ export interface RequestOptions {
 
 /**
  * When a grant may be sent again after a failure:
- * - `replayable`: after any failure the server reports as transient (429, 5xx) and after connection resets;
- * - `not-after-send`: only when the server cannot have acted on it (refused connection, 429, 503);
- * - `single-use`: only when the connection was refused, since a replayed code revokes tokens (RFC 6749 §4.1.2).
+ * - `0`, replayable: after any failure the server reports as transient (429, 5xx) and after connection resets;
+ * - `1`, not after send: only when the server cannot have acted on it (refused connection, 429, 503);
+ * - `2`, single use: only when the connection was refused, since a replayed code revokes tokens (RFC 6749 §4.1.2).
  */
-export type RetrySafety = "replayable" | "not-after-send" | "single-use";
+export type RetrySafety = 0 | 1 | 2;
 
-/** A client's settled configuration. Internal: shared by the grant helpers and the token source. */
-export interface TokenEndpointConfig {
-  readonly url: string;
-  readonly clientId: string;
-  readonly clientAuthentication: ClientAuthentication;
-  readonly fetch: typeof fetch;
-  readonly timeoutMs: number;
-  readonly retry: Readonly<Required<RetryOptions>> | false;
-  readonly headers: Readonly<Record<string, string>>;
-  /** Adds client credentials to a request. Holds the secret in a closure so no object ever shows it. */
-  readonly authenticate: (
-    headers: Record<string, string>,
-    body: URLSearchParams,
-  ) => void;
-  /** Secret values configured on the client, for redaction. */
-  readonly secrets: () => readonly string[];
-}
-
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/** The values a helper passes for one request: wire name → value; `undefined` is not sent. */
+export type TokenParameters = Record<string, string | number | boolean | readonly (string | number | boolean)[] | undefined>;
 
 /**
- * Checks options and settles defaults.
- * @throws {ConfigurationError} on a missing secret, an unsupported URL scheme, or `http:` to a remote host.
+ * Sends one token request with `grant_type` = `grantType` (with retries as `safety` allows) and returns the validated
+ * response. Made by {@link tokenEndpoint}; the grant helpers of `createTokenClient` call it.
  */
-export function resolveConfig(
-  options: TokenClientOptions,
-): TokenEndpointConfig {
-  const clientAuthentication =
-    options.clientAuthentication ?? "client_secret_post";
-  if (
-    !["client_secret_basic", "client_secret_post", "none"].includes(
-      clientAuthentication,
-    )
-  ) {
-    throw new ConfigurationError(
-      `Unknown clientAuthentication ${JSON.stringify(clientAuthentication)}`,
-    );
-  }
-  if (typeof options.clientId !== "string" || options.clientId === "")
-    throw new ConfigurationError("clientId is required");
-  const secret = options.clientSecret;
-  if (
-    clientAuthentication !== "none" &&
-    (typeof secret !== "string" || secret === "")
-  ) {
-    throw new ConfigurationError(
-      `clientSecret is required for ${clientAuthentication}; use clientAuthentication: 'none' for a public client`,
-    );
+export type SendTokenRequest = (grantType: string, parameters: TokenParameters, safety: RetrySafety, options?: RequestOptions) => Promise<TokenResponse>;
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d+){3}|\[::1\])$/i;
+const settleRetry = (retry: RetryOptions | false | undefined): Readonly<Required<RetryOptions>> | false => retry !== false && { ...DEFAULT_RETRY, ...retry };
+
+/**
+ * Checks a client's options once and returns the function that sends its token requests. The client secret lives
+ * only in that function's scope: no object the client returns or throws holds it.
+ * @throws {ConfigurationError} on a missing id or secret, a base URL that is not absolute http(s), or `http:` to a
+ * remote host without `allowInsecureHttp`.
+ */
+export function tokenEndpoint(options: TokenClientOptions): SendTokenRequest {
+  const fail = (problem: string): never => {
+    throw new ConfigurationError(`createTokenClient: ${problem}`);
+  };
+  const { clientId, clientSecret: secret, clientAuthentication: auth = "client_secret_post" } = options;
+  if (!clientId) fail('clientId is required');
+  // One check for two mistakes: an unknown method, and a confidential method without its secret.
+  if (auth !== 'none' && !(secret && /^client_secret_(post|basic)$/.test(auth))) {
+    fail('clientAuthentication must be client_secret_post or client_secret_basic with a clientSecret, or none');
   }
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-  if (baseUrl === undefined)
-    throw new ConfigurationError(
-      "baseUrl is required: the document names no absolute server URL",
-    );
-  let url: URL;
+  let url: URL | undefined;
   try {
-    url = new URL(`${baseUrl.replace(/\/+$/, "")}${TOKEN_PATH}`);
+    url = new URL(`${baseUrl!.replace(/\/+$/, '')}${TOKEN_PATH}`);
   } catch {
-    throw new ConfigurationError("baseUrl is not an absolute URL");
+    // reported below
   }
-  if (
-    url.protocol === "http:" &&
-    !LOOPBACK_HOST.test(url.hostname) &&
-    options.allowInsecureHttp !== true
-  ) {
-    throw new ConfigurationError(
-      "Refusing http: to a non-loopback host: credentials and tokens would be sent in clear text. Use https:, or set allowInsecureHttp: true",
-    );
+  if (!/^https?:$/.test(url?.protocol!)) return fail('baseUrl must be an absolute http(s) URL');
+  if (url!.protocol === 'http:' && !LOOPBACK_HOST.test(url!.hostname) && options.allowInsecureHttp !== true) {
+    fail('http: to a non-loopback host sends secrets in clear text; use https: or allowInsecureHttp: true');
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new ConfigurationError(`Unsupported URL scheme ${url.protocol}`);
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== "function")
-    throw new ConfigurationError("No fetch implementation: pass options.fetch");
-  const clientId = options.clientId;
-  return {
-    url: url.href,
-    clientId,
-    clientAuthentication,
-    fetch: fetchImpl,
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    retry:
-      options.retry === false ? false : { ...DEFAULT_RETRY, ...options.retry },
-    headers: { ...options.headers },
-    authenticate(headers, body) {
-      if (clientAuthentication === "client_secret_basic") {
-        headers["authorization"] =
-          `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret!)}`)}`;
-      } else {
-        body.set("client_id", clientId);
-        if (clientAuthentication === "client_secret_post")
-          body.set("client_secret", secret!);
+  if (typeof fetchImpl !== 'function') fail('no fetch: pass options.fetch');
+  const href = url!.href;
+  const headers: Record<string, string> = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  // RFC 6749 §2.3.1: Basic credentials are the form-encoded id and secret.
+  if (auth === 'client_secret_basic') headers['authorization'] = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret!)}`)}`;
+  const clientTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const clientRetry = settleRetry(options.retry);
+
+  return async (grantType, parameters, safety, { signal, timeoutMs = clientTimeoutMs, retry: callRetry } = {}) => {
+    const retry = callRetry === undefined ? clientRetry : settleRetry(callRetry);
+    const form = new URLSearchParams({ grant_type: grantType });
+    for (const [name, value] of Object.entries(parameters)) {
+      // Scopes are one space-delimited parameter (RFC 6749 §3.3); other lists repeat the parameter (form style).
+      if (value === undefined) continue;
+      const values = Array.isArray(value) ? value : [value];
+      for (const item of name === 'scope' ? [values.join(' ')] : values) form.append(name, String(item));
+    }
+    if (auth !== 'client_secret_basic') form.append('client_id', clientId);
+    if (auth === 'client_secret_post') form.append('client_secret', secret!);
+    const body = form.toString();
+    // Only failures redact: the known secret values of this request, looked up when an error is built.
+    const redact = (text: string): string => redactValues(text, secret, form);
+    for (let attempt = 0, delay: number | undefined = 0; ; attempt += 1) {
+      // One controller per attempt: the caller's signal, the timeout and (before a retry) the backoff share it.
+      const controller = new AbortController();
+      const abort = (): void => controller.abort();
+      signal?.addEventListener('abort', abort);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let response: Response | undefined;
+      let text: string | undefined;
+      let outcome: TokenResponse | TokenClientError | undefined;
+      try {
+        if (delay) {
+          await new Promise((resolve) => {
+            timer = setTimeout(resolve, delay);
+            controller.signal.addEventListener('abort', resolve);
+          });
+        }
+        if (signal?.aborted) throw signal.reason; // becomes an AbortError below; nothing is sent
+        timer = setTimeout(abort, timeoutMs);
+        response = await fetchImpl(href, { method: 'POST', headers: { ...headers }, body, redirect: 'manual', signal: controller.signal });
+        text = await response.text();
+      } catch (cause) {
+        outcome = signal?.aborted ? new AbortError() : controller.signal.aborted ? new TimeoutError(timeoutMs) : networkError(cause, redact);
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
       }
-    },
-    secrets: () => (secret ? [secret] : []),
+      outcome ??= interpret(response!, text!, redact);
+      if (!(outcome instanceof Error)) return outcome;
+      delay = retry && attempt < retry.retries ? retryDelay(outcome, response?.headers.get('retry-after'), safety, retry, attempt) : undefined;
+      if (delay === undefined) throw outcome;
+    }
   };
 }
 
 /** Encodes one value as application/x-www-form-urlencoded (space → `+`), as RFC 6749 §2.3.1 asks for Basic credentials. */
 export function formEncode(value: string): string {
-  return new URLSearchParams([["", value]]).toString().slice(1);
+  return new URLSearchParams([['', value]]).toString().slice(1);
 }
-
-/** The values a helper passes for one request: wire name → value; `undefined` is not sent. */
-export type TokenParameters = Record<
-  string,
-  string | number | boolean | readonly (string | number | boolean)[] | undefined
->;
 
 /**
- * Sends one token request (with retries as the grant allows) and returns the validated response.
- * @param grantType The `grant_type` value.
- * @param parameters Grant parameters by wire name; `undefined` values are left out.
+ * Decides by the body, not the status: an OAuth error object is an {@link OAuthError} whatever the status, a
+ * success status needs a valid token response (RFC 6749 §5.1). The excerpt and the rest are built on failure only.
  */
-export async function requestToken(
-  config: TokenEndpointConfig,
-  grantType: string,
-  parameters: TokenParameters,
-  safety: RetrySafety,
-  options: RequestOptions = {},
-): Promise<TokenResponse> {
-  const secrets = [...config.secrets()];
-  const body = new URLSearchParams();
-  body.set("grant_type", grantType);
-  for (const [name, value] of Object.entries(parameters)) {
-    if (value === undefined) continue;
-    // Scopes are one space-delimited parameter (RFC 6749 §3.3); other lists repeat the parameter (form style).
-    const texts = Array.isArray(value)
-      ? name === "scope"
-        ? [value.join(" ")]
-        : value.map(String)
-      : [String(value)];
-    for (const text of texts) body.append(name, text);
-    if (SECRET_PARAMETERS.has(name)) secrets.push(...texts);
-  }
-  const headers: Record<string, string> = {
-    ...config.headers,
-    "content-type": "application/x-www-form-urlencoded",
-    accept: "application/json",
-  };
-  config.authenticate(headers, body);
-  const retry =
-    options.retry === undefined
-      ? config.retry
-      : options.retry === false
-        ? false
-        : { ...DEFAULT_RETRY, ...options.retry };
-  const timeoutMs = options.timeoutMs ?? config.timeoutMs;
-  const redact = redactor(secrets);
-  for (let attempt = 0; ; attempt += 1) {
-    if (options.signal?.aborted) throw new AbortError();
-    const outcome = await attemptOnce(
-      config,
-      headers,
-      body.toString(),
-      timeoutMs,
-      options.signal,
-      redact,
-    );
-    if (outcome.ok) return outcome.tokens;
-    const delay = retry
-      ? retryDelay(outcome, safety, retry, attempt)
-      : undefined;
-    if (delay === undefined) throw outcome.error;
-    await sleep(delay, options.signal);
-  }
-}
-
-type Outcome =
-  | { ok: true; tokens: TokenResponse }
-  | {
-      ok: false;
-      error: TokenClientError;
-      status?: number;
-      retryAfterMs?: number;
-    };
-
-async function attemptOnce(
-  config: TokenEndpointConfig,
-  headers: Record<string, string>,
-  body: string,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-  redact: Redactor,
-): Promise<Outcome> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const onAbort = (): void => controller.abort();
-  signal?.addEventListener("abort", onAbort, { once: true });
-  let response: Response;
-  let text: string;
+function interpret(response: Response, text: string, redact: Redactor): TokenResponse | TokenClientError {
+  const { status, ok } = response;
+  let json: unknown;
   try {
-    response = await config.fetch(config.url, {
-      method: "POST",
-      headers,
-      body,
-      redirect: "manual",
-      signal: controller.signal,
-    });
-    text = await response.text();
-  } catch (cause) {
-    if (signal?.aborted) return { ok: false, error: new AbortError() };
-    if (timedOut) return { ok: false, error: new TimeoutError(timeoutMs) };
-    const refused = connectionRefused(cause);
-    const error = new NetworkError(
-      refused
-        ? "The token endpoint refused the connection"
-        : "The token request failed before a complete response arrived",
-      { cause: sanitizeCause(cause, redact), mayHaveReachedServer: !refused },
-    );
-    return { ok: false, error };
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
+    json = JSON.parse(text);
+  } catch {
+    // not JSON: json stays undefined
   }
-  return interpret(response, text, redact);
+  const record = json instanceof Object && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  const problem = record ? validateTokenResponse(record) : `the body is not ${json === undefined ? 'JSON' : 'a JSON object'}`;
+  if (ok && typeof problem !== 'string') return problem;
+  const contentType = response.headers.get('content-type') ?? undefined;
+  const details = { status, contentType, bodyExcerpt: excerpt(text, redact) };
+  if (typeof record?.['error'] === 'string' && !(ok && typeof record['access_token'] === 'string')) {
+    const member = (name: string): string | undefined => (typeof record[name] === 'string' ? redact(record[name]) : undefined);
+    const wwwAuthenticate = response.headers.get('www-authenticate') ?? undefined;
+    return new OAuthError({ error: member('error')!, error_description: member('error_description'), error_uri: member('error_uri') }, { ...details, wwwAuthenticate });
+  }
+  // Not ok below 400 is a redirect (an opaque one has status 0 in browsers) that `redirect: 'manual'` left unfollowed.
+  const kind = ok
+    ? `an invalid token response: ${problem as string}`
+    : status < 400
+      ? 'a redirect, which is not followed'
+      : json !== undefined
+        ? 'JSON that is not an OAuth error'
+        : /^\s*</.test(text)
+          ? 'an HTML page'
+          : 'a non-JSON body';
+  return new (ok ? InvalidResponseError : status < 500 ? UnexpectedResponseError : ServerError)(`The token endpoint answered HTTP ${status} with ${kind}`, details);
 }
 
-function interpret(
-  response: Response,
-  text: string,
-  redact: Redactor,
-): Outcome {
-  const status = response.status;
-  const contentType = response.headers.get("content-type") ?? undefined;
-  const bodyExcerpt = excerpt(text, redact);
-  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
-  const failure = (error: TokenClientError): Outcome => ({
-    ok: false,
-    error,
-    status,
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-  });
-  if (response.type === "opaqueredirect" || (status >= 300 && status < 400)) {
-    return failure(
-      new UnexpectedResponseError(
-        `The token endpoint answered with a redirect (HTTP ${status}), which is not followed`,
-        { status, contentType },
-      ),
-    );
-  }
-  const json = parseJson(text);
-  const successLike =
-    response.ok && isRecord(json) && typeof json["access_token"] === "string";
-  if (isRecord(json) && typeof json["error"] === "string" && !successLike) {
-    const description =
-      typeof json["error_description"] === "string"
-        ? redact(json["error_description"])
-        : undefined;
-    const errorUri =
-      typeof json["error_uri"] === "string" ? json["error_uri"] : undefined;
-    return failure(
-      new OAuthError(
-        {
-          error: json["error"],
-          error_description: description,
-          error_uri: errorUri,
-        },
-        {
-          status,
-          bodyExcerpt,
-          wwwAuthenticate:
-            response.headers.get("www-authenticate") ?? undefined,
-        },
-      ),
-    );
-  }
-  if (!response.ok) {
-    const kind =
-      json === undefined
-        ? /html/i.test(contentType ?? "") || /^\s*</.test(text)
-          ? "an HTML page"
-          : "a non-JSON body"
-        : "JSON that is not an OAuth error";
-    const message = `The token endpoint answered HTTP ${status} with ${kind}`;
-    return failure(
-      status >= 500
-        ? new ServerError(message, { status, bodyExcerpt, contentType })
-        : new UnexpectedResponseError(message, {
-            status,
-            bodyExcerpt,
-            contentType,
-          }),
-    );
-  }
-  const tokens = validateTokenResponse(json);
-  if (typeof tokens === "string")
-    return failure(
-      new InvalidResponseError(
-        `Invalid token response (HTTP ${status}): ${tokens}`,
-        { status, bodyExcerpt },
-      ),
-    );
-  return { ok: true, tokens };
+/**
+ * Checks a JSON object against RFC 6749 §5.1 and returns it as the token response (with `expires_in` as a number
+ * and inspection redacted), or what is wrong with it. Unknown members are kept.
+ */
+function validateTokenResponse(json: Record<string, unknown>): TokenResponse | string {
+  const expiresIn = json['expires_in'];
+  const seconds = typeof expiresIn === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(expiresIn) ? Number(expiresIn) : expiresIn;
+  for (const name of ['access_token', 'token_type']) if (!json[name] || typeof json[name] !== 'string') return `${name} is missing or not a non-empty string`;
+  for (const name of ['refresh_token', 'scope', 'id_token']) if (json[name] !== undefined && typeof json[name] !== 'string') return `${name} is not a string`;
+  if (seconds != null && !(typeof seconds === 'number' && seconds >= 0 && seconds < Infinity)) return 'expires_in is not a non-negative number';
+  // The object is this client's own parse of the body: it is normalised in place rather than copied.
+  if (seconds == null) delete json['expires_in'];
+  else json['expires_in'] = seconds;
+  for (const key of INSPECT_KEYS) Object.defineProperty(json, Symbol.for(key), { value: inspectRedacted });
+  return json as TokenResponse;
 }
 
-/** Checks a success body against RFC 6749 §5.1. Returns the response (expires_in as a number) or what is wrong. */
-export function validateTokenResponse(json: unknown): TokenResponse | string {
-  if (!isRecord(json))
-    return json === undefined
-      ? "the body is not JSON"
-      : "the body is not a JSON object";
-  if (typeof json["access_token"] !== "string" || json["access_token"] === "")
-    return "access_token is missing or not a non-empty string";
-  if (typeof json["token_type"] !== "string" || json["token_type"] === "")
-    return "token_type is missing or not a non-empty string";
-  const result: Record<string, unknown> = { ...json };
-  const expiresIn = json["expires_in"];
-  if (expiresIn !== undefined && expiresIn !== null) {
-    const seconds =
-      typeof expiresIn === "string" && /^\s*\d+(\.\d+)?\s*$/.test(expiresIn)
-        ? Number(expiresIn)
-        : expiresIn;
-    if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds < 0)
-      return "expires_in is not a non-negative number";
-    result["expires_in"] = seconds;
-  } else {
-    delete result["expires_in"];
-  }
-  for (const name of ["refresh_token", "scope", "id_token"]) {
-    if (json[name] !== undefined && typeof json[name] !== "string")
-      return `${name} is not a string`;
-  }
-  hideFromInspection(result);
-  return result as unknown as TokenResponse;
+/** Inspection of a token response (Node's util.inspect, Deno's console) shows its JSON with secret members redacted. */
+function inspectRedacted(this: unknown): string {
+  return redactMembers(JSON.stringify(this));
+}
+// Symbol.for() is called where used, not at the top level: an app that imports only other parts stays free of this.
+const INSPECT_KEYS = ['nodejs.util.inspect.custom', 'Deno.customInspect'];
+
+/**
+ * The delay before the next attempt, or undefined to give up. Only when the server cannot have used the grant:
+ * a refused connection (any grant), 429 and 503 (all but single-use grants; OAuth error bodies only then), other 5xx
+ * and connection resets (replayable grants). `Retry-After` (seconds or an HTTP date, RFC 9110 §10.2.3) wins over
+ * the exponential backoff with full jitter, unless it is longer than `maxRetryAfterMs`.
+ */
+function retryDelay(error: TokenClientError, retryAfter: string | null | undefined, safety: RetrySafety, retry: Readonly<Required<RetryOptions>>, attempt: number): number | undefined {
+  const network = error instanceof NetworkError;
+  const throttled = error.status === 429 || error.status === 503;
+  const transient = network || error instanceof ServerError;
+  if (!((network && !error.mayHaveReachedServer) || (safety < 2 && (throttled || (!safety && transient))))) return undefined;
+  // Retry-After: delay-seconds, or an HTTP date (the past means now).
+  const ms = !retryAfter ? NaN : isNaN(+retryAfter) ? Math.max(0, Date.parse(retryAfter) - Date.now()) : +retryAfter * 1000;
+  if (isNaN(ms)) return Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
+  return ms <= retry.maxRetryAfterMs ? ms : undefined;
 }
 
-/** Makes Node's and Deno's inspection show a token response with its secrets redacted. JSON stays intact for storage. */
-function hideFromInspection(tokens: Record<string, unknown>): void {
-  const redacted = (): Record<string, unknown> =>
-    redactJson(tokens) as Record<string, unknown>;
-  for (const key of ["nodejs.util.inspect.custom", "Deno.customInspect"]) {
-    Object.defineProperty(tokens, Symbol.for(key), {
-      value: redacted,
-      enumerable: false,
-    });
-  }
-}
+type Cause = { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | null | undefined;
 
-function retryDelay(
-  outcome: Extract<Outcome, { ok: false }>,
-  safety: RetrySafety,
-  retry: Readonly<Required<RetryOptions>>,
-  attempt: number,
-): number | undefined {
-  if (attempt >= retry.retries) return undefined;
-  const { error, status } = outcome;
-  const refused = error instanceof NetworkError && !error.mayHaveReachedServer;
-  const throttled = status === 429 || status === 503;
-  const transient =
-    (error instanceof ServerError && status !== undefined && status >= 500) ||
-    (error instanceof NetworkError && error.mayHaveReachedServer);
-  const allowed =
-    refused ||
-    (safety !== "single-use" &&
-      (throttled || (safety === "replayable" && transient)));
-  if (!allowed || (error instanceof OAuthError && !throttled)) return undefined;
-  if (outcome.retryAfterMs !== undefined)
-    return outcome.retryAfterMs <= retry.maxRetryAfterMs
-      ? outcome.retryAfterMs
-      : undefined;
-  return (
-    Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt)
-  );
-}
-
-/** Parses `Retry-After` (delta-seconds or an HTTP date, RFC 9110 §10.2.3) into milliseconds. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortError());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-/** Whether a fetch failure is a refused connection (nothing was sent), looking through undici's cause chain. */
-function connectionRefused(error: unknown): boolean {
-  for (
-    let current: unknown = error, depth = 0;
-    current && depth < 5;
-    depth += 1
-  ) {
-    const record = current as {
-      code?: unknown;
-      errors?: unknown;
-      cause?: unknown;
-    };
-    if (record.code === "ECONNREFUSED") return true;
-    if (
-      Array.isArray(record.errors) &&
-      record.errors.length > 0 &&
-      record.errors.every(
-        (inner) => (inner as { code?: unknown })?.code === "ECONNREFUSED",
-      )
-    )
-      return true;
-    current = record.cause;
-  }
-  return false;
-}
-
-/** A cause safe to keep: name, redacted message and code of the innermost error, nothing else. */
-function sanitizeCause(error: unknown, redact: Redactor): Error {
-  let innermost: unknown = error;
-  for (
-    let depth = 0;
-    depth < 5 && (innermost as { cause?: unknown })?.cause;
-    depth += 1
-  )
-    innermost = (innermost as { cause: unknown }).cause;
-  const source = innermost as {
-    name?: unknown;
-    message?: unknown;
-    code?: unknown;
-  };
-  const safe = new Error(
-    redact(
-      typeof source?.message === "string" ? source.message : String(innermost),
-    ),
-  );
-  safe.name = typeof source?.name === "string" ? source.name : "Error";
-  if (typeof source?.code === "string")
-    (safe as Error & { code?: string }).code = source.code;
-  return safe;
+/**
+ * No complete response. Refused (nothing was sent) when a link of the cause chain says ECONNREFUSED (Node's error
+ * for several addresses carries the first one's code; any failed connect sent nothing). The cause kept is the
+ * innermost one reduced to its name, redacted message and code.
+ */
+function networkError(error: unknown, redact: Redactor): NetworkError {
+  let inner = error as Cause;
+  let refused = inner?.code === 'ECONNREFUSED';
+  for (let depth = 0; depth < 5 && inner?.cause; depth += 1) refused ||= (inner = inner.cause as Cause)?.code === 'ECONNREFUSED';
+  const cause = Object.assign(new Error(redact(String(inner?.message ?? inner))), { name: String(inner?.name ?? 'Error') });
+  if (typeof inner?.code === 'string') Object.assign(cause, { code: inner.code });
+  return new NetworkError(`The token endpoint ${refused ? 'refused the connection' : 'sent no complete response'}`, { cause, mayHaveReachedServer: !refused });
 }
 
 type Redactor = (text: string) => string;
 
-const REDACTED = "[REDACTED]";
-const EXCERPT_LENGTH = 200;
+const REDACTED = '[REDACTED]';
 
-/** Replaces every known secret value (raw, form-encoded, URI-encoded, JSON-escaped) in a text. */
-function redactor(secrets: readonly string[]): Redactor {
-  const needles = new Set<string>();
-  for (const secret of secrets) {
-    if (secret.length < 4) continue; // too short to redact without destroying the text; never a real secret
-    needles.add(secret);
-    needles.add(formEncode(secret));
-    needles.add(encodeURIComponent(secret));
-    needles.add(JSON.stringify(secret).slice(1, -1));
-  }
-  const ordered = [...needles].sort((a, b) => b.length - a.length);
-  return (text) =>
-    ordered.reduce(
-      (result, needle) => result.split(needle).join(REDACTED),
-      text,
-    );
+/** Replaces the secret values of a request (raw, form-encoded, URI-encoded, JSON-escaped) in a text. */
+function redactValues(text: string, secret: string | undefined, form: URLSearchParams): string {
+  return [secret ?? '', ...[...SECRET_PARAMETERS].flatMap((name) => form.getAll(name))]
+    .filter((value) => value.length >= 4) // shorter is never a real secret, and would shred the text
+    .flatMap((value) => [value, formEncode(value), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)])
+    .sort((a, b) => b.length - a.length)
+    .reduce((result, needle) => result.split(needle).join(REDACTED), text);
 }
 
-/** Copies a JSON value with the values of secret members replaced. */
-function redactJson(value: unknown, depth = 0): unknown {
-  if (depth > 20 || value === null || typeof value !== "object") return value;
-  if (Array.isArray(value))
-    return value.map((item) => redactJson(item, depth + 1));
-  const copy: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value))
-    copy[key] = SECRET_PARAMETERS.has(key)
-      ? REDACTED
-      : redactJson(member, depth + 1);
-  return copy;
+/** Redacts the values of secret members: as JSON members (also in truncated JSON or HTML echoing a request) and as form fields. */
+function redactMembers(text: string): string {
+  const names = [...SECRET_PARAMETERS].map((name) => name.replace(/\W/g, '\\$&')).join('|');
+  const members = new RegExp(`("(?:${names})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*|\\b((?:${names})=)[^&\\s"'<]*`, 'g');
+  return text.replace(members, (_, json?: string, form?: string) => `${json ?? form}${REDACTED}`);
 }
 
-/** The start of a body for error reports: secret members and known secret values redacted, whitespace folded. */
+/** The start of a body for error reports, whitespace folded, with secret members and known secret values redacted. */
 function excerpt(text: string, redact: Redactor): string | undefined {
-  if (text === "") return undefined;
-  const json = parseJson(text);
-  const safe = redact(
-    json === undefined
-      ? redactSecretMembers(text)
-      : JSON.stringify(redactJson(json)),
-  );
-  const folded = safe.replace(/\s+/g, " ").trim();
-  return folded.length > EXCERPT_LENGTH
-    ? `${folded.slice(0, EXCERPT_LENGTH)}…`
-    : folded;
-}
-
-/** Redacts secret members in text that is not valid JSON (truncated JSON, form bodies, HTML echoing a request). */
-function redactSecretMembers(text: string): string {
-  const names = [...SECRET_PARAMETERS]
-    .map((name) => name.replace(/[^\w]/g, "\\$&"))
-    .join("|");
-  return text
-    .replace(
-      new RegExp(`("(?:${names})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*("?)`, "g"),
-      `$1${REDACTED}$2`,
-    )
-    .replace(new RegExp(`\\b((?:${names})=)[^&\\s"'<]*`, "g"), `$1${REDACTED}`);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  const folded = redact(redactMembers(text)).replace(/\s+/g, ' ').trim();
+  return folded.length > 200 ? `${folded.slice(0, 200)}…` : folded || undefined;
 }

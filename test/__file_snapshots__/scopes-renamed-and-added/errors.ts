@@ -2,7 +2,7 @@
 // Source: test/fixtures/variants/scopes-renamed-and-added.yaml
 // SHA-256: fd3fa95bdb3caba8d03275a39d1f761bcb4e92dcfe047f3c09dbe7281bcffa4c
 
-import type { OAuthErrorCode } from "./models.js";
+import type { OAuthErrorCode } from './models.js';
 
 /**
  * Every error the token client throws extends this class, so `catch (e) { if (e instanceof TokenClientError) … }`
@@ -10,23 +10,15 @@ import type { OAuthErrorCode } from "./models.js";
  * and redacted, causes are reduced to their name, message and code.
  */
 export class TokenClientError extends Error {
+  // `declare`: assigned by the constructor only (no class-field initialisers to emit, run or ship).
   /** HTTP status of the response, when there was one. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** The first characters of the response body, with secrets redacted, when there was a body. */
-  readonly bodyExcerpt: string | undefined;
+  declare readonly bodyExcerpt: string | undefined;
 
-  constructor(
-    message: string,
-    details: {
-      status?: number | undefined;
-      bodyExcerpt?: string | undefined;
-      cause?: unknown;
-    } = {},
-  ) {
-    super(
-      message,
-      details.cause === undefined ? undefined : { cause: details.cause },
-    );
+  constructor(message: string, details: { status?: number | undefined; bodyExcerpt?: string | undefined; cause?: unknown } = {}) {
+    // Error reads only `cause` from its options (and only when the key is present): `details` serves as them.
+    super(message, details);
     this.name = new.target.name;
     this.status = details.status;
     this.bodyExcerpt = details.bodyExcerpt;
@@ -39,30 +31,19 @@ export class TokenClientError extends Error {
  */
 export class OAuthError extends TokenClientError {
   /** The error code, e.g. `invalid_grant`. */
-  readonly error: OAuthErrorCode;
-  /** The server's human-readable explanation, if it sent one. */
-  readonly errorDescription: string | undefined;
+  declare readonly error: OAuthErrorCode;
+  /** The server's human-readable explanation, if it sent one (known secrets redacted). */
+  declare readonly errorDescription: string | undefined;
   /** A page about the error, if the server named one. */
-  readonly errorUri: string | undefined;
+  declare readonly errorUri: string | undefined;
   /** The `WWW-Authenticate` header of the response, if any (sent with 401 for failed client authentication). */
-  readonly wwwAuthenticate: string | undefined;
+  declare readonly wwwAuthenticate: string | undefined;
 
   constructor(
-    body: {
-      error: string;
-      error_description?: string | undefined;
-      error_uri?: string | undefined;
-    },
-    details: {
-      status: number;
-      bodyExcerpt?: string | undefined;
-      wwwAuthenticate?: string | undefined;
-    },
+    body: { error: string; error_description?: string | undefined; error_uri?: string | undefined },
+    details: { status: number; bodyExcerpt?: string | undefined; wwwAuthenticate?: string | undefined },
   ) {
-    super(
-      `OAuth error ${body.error}${body.error_description ? `: ${body.error_description}` : ""} (HTTP ${details.status})`,
-      details,
-    );
+    super(`The token endpoint answered ${body.error}${body.error_description ? `: ${body.error_description}` : ''} (HTTP ${details.status})`, details);
     this.error = body.error;
     this.errorDescription = body.error_description;
     this.errorUri = body.error_uri;
@@ -73,15 +54,8 @@ export class OAuthError extends TokenClientError {
 /** A non-success response that is not an OAuth error object: an HTML page, plain text, unexpected JSON, a redirect. */
 export class UnexpectedResponseError extends TokenClientError {
   /** The response's `Content-Type`, if any. */
-  readonly contentType: string | undefined;
-  constructor(
-    message: string,
-    details: {
-      status: number;
-      bodyExcerpt?: string | undefined;
-      contentType?: string | undefined;
-    },
-  ) {
+  declare readonly contentType: string | undefined;
+  constructor(message: string, details: { status: number; bodyExcerpt?: string | undefined; contentType?: string | undefined }) {
     super(message, details);
     this.contentType = details.contentType;
   }
@@ -99,11 +73,8 @@ export class NetworkError extends TokenClientError {
    * Whether the request may have reached the server. `false` only when the connection was refused, so the
    * grant was certainly not used; retries of single-use grants depend on it.
    */
-  readonly mayHaveReachedServer: boolean;
-  constructor(
-    message: string,
-    details: { cause?: unknown; mayHaveReachedServer: boolean },
-  ) {
+  declare readonly mayHaveReachedServer: boolean;
+  constructor(message: string, details: { cause?: unknown; mayHaveReachedServer: boolean }) {
     super(message, details);
     this.mayHaveReachedServer = details.mayHaveReachedServer;
   }
@@ -112,9 +83,9 @@ export class NetworkError extends TokenClientError {
 /** No complete response arrived within the configured timeout. */
 export class TimeoutError extends TokenClientError {
   /** The timeout that elapsed, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
   constructor(timeoutMs: number) {
-    super(`The token request timed out after ${timeoutMs} ms`);
+    super(`The token endpoint sent no complete response within ${timeoutMs} ms`);
     this.timeoutMs = timeoutMs;
   }
 }
@@ -122,7 +93,7 @@ export class TimeoutError extends TokenClientError {
 /** The caller's `AbortSignal` aborted the request. */
 export class AbortError extends TokenClientError {
   constructor() {
-    super("The token request was aborted by the caller");
+    super('The token request was aborted by the caller');
   }
 }
 
@@ -134,11 +105,6 @@ export class ConfigurationError extends TokenClientError {}
  * @example
  * if (isOAuthError(e, 'invalid_grant')) startLoginAgain();
  */
-export function isOAuthError<Code extends OAuthErrorCode>(
-  error: unknown,
-  code?: Code,
-): error is OAuthError & { readonly error: Code } {
-  return (
-    error instanceof OAuthError && (code === undefined || error.error === code)
-  );
+export function isOAuthError<Code extends OAuthErrorCode>(error: unknown, code?: Code): error is OAuthError & { readonly error: Code } {
+  return error instanceof OAuthError && (code === undefined || error.error === code);
 }

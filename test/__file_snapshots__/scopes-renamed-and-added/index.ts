@@ -2,15 +2,7 @@
 // Source: test/fixtures/variants/scopes-renamed-and-added.yaml
 // SHA-256: fd3fa95bdb3caba8d03275a39d1f761bcb4e92dcfe047f3c09dbe7281bcffa4c
 
-export {
-  createTokenClient,
-  type TokenClient,
-  type ScopeParameter,
-  type ClientCredentialsParams,
-  type AuthorizationCodeParams,
-  type RefreshTokenParams,
-  type PasswordParams,
-} from "./grants.js";
+export { createTokenClient, type TokenClient, type ScopeParameter, type ClientCredentialsParams, type AuthorizationCodeParams, type RefreshTokenParams, type PasswordParams } from './grants.js';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_RETRY,
@@ -22,7 +14,7 @@ export {
   type RequestOptions,
   type RetryOptions,
   type TokenClientOptions,
-} from "./client.js";
+} from './client.js';
 export {
   AbortError,
   ConfigurationError,
@@ -34,8 +26,8 @@ export {
   TokenClientError,
   UnexpectedResponseError,
   isOAuthError,
-} from "./errors.js";
-export { computeCodeChallenge, createPkce, type Pkce } from "./pkce.js";
-export * from "./token-source.js";
-export type * from "./models.js";
-export type { components, operations, paths } from "./schema.js";
+} from './errors.js';
+export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
+export * from './token-source.js';
+export type * from './models.js';
+export type { components, operations, paths } from './schema.js';

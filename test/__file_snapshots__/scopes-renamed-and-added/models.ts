@@ -10,27 +10,15 @@
  * - `offline_access`: Seen in the page's success example; by convention (OpenID Connect Core §11) it asks for a refresh token.
  * - `reports_api`: Access to the reports API.
  */
-export type Scope =
-  "bensoft_api" | "mbi_read" | "offline_access" | "reports_api" | (string & {});
+export type Scope = "bensoft_api" | "mbi_read" | "offline_access" | "reports_api" | (string & {});
 /** An OAuth 2.0 error code (RFC 6749 §5.2 and the extensions of the grants in use); servers may send others. */
-export type OAuthErrorCode =
-  | "invalid_request"
-  | "invalid_client"
-  | "invalid_grant"
-  | "unauthorized_client"
-  | "unsupported_grant_type"
-  | "invalid_scope"
-  | (string & {});
+export type OAuthErrorCode = "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope" | (string & {});
 /**
  * The form body of POST /connect/token, one member per grant.
  *
  * Exchanges client and grant credentials for an access token using the OAuth 2.0 token endpoint. Requests must be sent as application/x-www-form-urlencoded.
  */
-export type TokenRequest =
-  | ClientCredentialsTokenRequest
-  | AuthorizationCodeTokenRequest
-  | RefreshTokenTokenRequest
-  | PasswordTokenRequest;
+export type TokenRequest = ClientCredentialsTokenRequest | AuthorizationCodeTokenRequest | RefreshTokenTokenRequest | PasswordTokenRequest;
 
 /** Token request of the `client_credentials` grant (RFC 6749 §4.4). */
 export interface ClientCredentialsTokenRequest {

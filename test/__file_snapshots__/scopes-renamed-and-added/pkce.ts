@@ -9,11 +9,10 @@ export interface Pkce {
   /** Send it with the authorization request as `code_challenge`. */
   codeChallenge: string;
   /** Send it with the authorization request as `code_challenge_method`. */
-  codeChallengeMethod: "S256";
+  codeChallengeMethod: 'S256';
 }
 
-const UNRESERVED =
-  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
 
 /**
  * Creates a PKCE pair with WebCrypto only: a verifier of `length` characters drawn uniformly from the RFC 7636
@@ -21,37 +20,21 @@ const UNRESERVED =
  * @param length 43 to 128 characters; default 64.
  */
 export async function createPkce(length = 64): Promise<Pkce> {
-  if (!Number.isInteger(length) || length < 43 || length > 128)
-    throw new RangeError("PKCE verifier length must be 43..128");
-  let codeVerifier = "";
+  if (!Number.isInteger(length) || length < 43 || length > 128) throw new RangeError('PKCE verifier length must be 43..128');
+  let codeVerifier = '';
   // Rejection sampling keeps the 66-character alphabet uniform: bytes ≥ 198 (3 × 66) are drawn again.
   while (codeVerifier.length < length) {
     for (const byte of crypto.getRandomValues(new Uint8Array(length * 2))) {
-      if (byte < 198 && codeVerifier.length < length)
-        codeVerifier += UNRESERVED[byte % 66];
+      if (byte < 198 && codeVerifier.length < length) codeVerifier += UNRESERVED[byte % 66];
     }
   }
-  return {
-    codeVerifier,
-    codeChallenge: await computeCodeChallenge(codeVerifier),
-    codeChallengeMethod: "S256",
-  };
+  return { codeVerifier, codeChallenge: await computeCodeChallenge(codeVerifier), codeChallengeMethod: 'S256' };
 }
 
 /** The S256 code challenge of a verifier: BASE64URL(SHA-256(ASCII(verifier))), without padding. */
-export async function computeCodeChallenge(
-  codeVerifier: string,
-): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest(
-      "SHA-256",
-      new TextEncoder().encode(codeVerifier),
-    ),
-  );
-  let binary = "";
+export async function computeCodeChallenge(codeVerifier: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(codeVerifier)));
+  let binary = '';
   for (const byte of digest) binary += String.fromCharCode(byte);
-  return btoa(binary)
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

@@ -2,15 +2,7 @@
 // Source: spec/wealthcare-access.openapi.yaml
 // SHA-256: ac1bef7a319b1b2da5c55c276416e4f0e1b27b865e0c567565e8beb1443e1ebd
 
-export {
-  createTokenClient,
-  type TokenClient,
-  type ScopeParameter,
-  type ClientCredentialsParams,
-  type AuthorizationCodeParams,
-  type RefreshTokenParams,
-  type PasswordParams,
-} from "./grants.js";
+export { createTokenClient, type TokenClient, type ScopeParameter, type ClientCredentialsParams, type AuthorizationCodeParams, type RefreshTokenParams, type PasswordParams } from './grants.js';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_RETRY,
@@ -22,7 +14,7 @@ export {
   type RequestOptions,
   type RetryOptions,
   type TokenClientOptions,
-} from "./client.js";
+} from './client.js';
 export {
   AbortError,
   ConfigurationError,
@@ -34,8 +26,8 @@ export {
   TokenClientError,
   UnexpectedResponseError,
   isOAuthError,
-} from "./errors.js";
-export { computeCodeChallenge, createPkce, type Pkce } from "./pkce.js";
-export * from "./token-source.js";
-export type * from "./models.js";
-export type { components, operations, paths } from "./schema.js";
+} from './errors.js';
+export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
+export * from './token-source.js';
+export type * from './models.js';
+export type { components, operations, paths } from './schema.js';
