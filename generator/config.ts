@@ -11,9 +11,10 @@ export const DEFAULT_OUTPUT = 'generated';
 
 /**
  * When prettier formats the generated files:
- * - `auto`: when a prettier configuration applies to the output folder (prettier's own lookup: `.prettierrc*`,
- *   `prettier.config.*`, a `prettier` key in package.json), every file is formatted with it, so the files pass the
- *   repository's format check. Without one, files are written as the generator prints them (templates and ts-morph
+ * - `auto`: when a prettier configuration of the repository applies to the output folder (prettier's own lookup:
+ *   `.prettierrc*`, `prettier.config.*`, a `prettier` key in package.json; found at or below the folder holding
+ *   `.git`, so a `~/.prettierrc` does not make one machine's output differ from CI's), every file is formatted with
+ *   it, so the files pass the repository's format check. Without one, files are written as the generator prints them (templates and ts-morph
  *   in their own tidy style, `schema.ts` as openapi-typescript prints it), which skips prettier's cost (most of a
  *   cold run: see the README's Performance section).
  * - `always`: format with prettier, with the applicable configuration or prettier's defaults.

@@ -101,6 +101,16 @@ function prettierConfigHash(outputDir: string): string {
   return hash.digest('hex');
 }
 
+/**
+ * The repository the output folder belongs to: the nearest folder at or above it holding `.git`, or the filesystem
+ * root when there is none. Prettier configs above it are the machine's, not the repository's (see write/format.ts).
+ */
+export function repositoryRoot(outputDir: string): string {
+  let dir = outputDir;
+  while (!existsSync(join(dir, '.git')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 /** Computes the fingerprint (hex SHA-256). Throws only on unreadable input files, which the caller treats as a miss. */
 export function computeFingerprint(inputs: FingerprintInputs): string {
   const parts = [

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type * as Prettier from 'prettier';
 import type { PrettierMode } from '../config.js';
+import { repositoryRoot } from '../fingerprint.js';
 
 /**
  * Formats generated TypeScript with prettier when `mode` asks for it (see PrettierMode in config.ts), using the
@@ -17,7 +18,7 @@ import type { PrettierMode } from '../config.js';
 export async function formatFiles(files: Map<string, string>, outputDir: string, mode: PrettierMode): Promise<Map<string, string>> {
   if (mode === 'never') return files;
   const prettier = await import('prettier');
-  if (mode === 'auto' && (await prettier.resolveConfigFile(join(outputDir, 'index.ts'))) === null) return files;
+  if (mode === 'auto' && !(await repositoryHasPrettierConfig(prettier, outputDir))) return files;
   const formatted = new Map<string, string>();
   // Files are formatted concurrently: prettier is async and the files are independent.
   await Promise.all(
@@ -29,6 +30,19 @@ export async function formatFiles(files: Map<string, string>, outputDir: string,
   );
   // Keep the caller's order: Map order is part of deterministic output listings.
   return new Map([...files.keys()].map((name) => [name, formatted.get(name)!]));
+}
+
+/**
+ * Whether a prettier config of the output folder's repository applies to it. One found above the repository root
+ * (a `~/.prettierrc` on a developer's machine) does not count: it would make the output differ between that machine
+ * and CI, and the drift check fail. The fingerprint (fingerprint.ts) stops at the same root.
+ */
+async function repositoryHasPrettierConfig(prettier: typeof Prettier, outputDir: string): Promise<boolean> {
+  const file = await prettier.resolveConfigFile(join(outputDir, 'index.ts'));
+  if (file === null) return false;
+  const root = repositoryRoot(outputDir);
+  const within = relative(root, file);
+  return within !== '' && !within.startsWith('..') && !isAbsolute(within);
 }
 
 /**

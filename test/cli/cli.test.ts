@@ -1,4 +1,4 @@
-import { cp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../generator/cli.js';
@@ -77,6 +77,20 @@ describe('generate', () => {
     expect(files['schema.ts']!.text).toMatch(/^\t'\/connect\/token': \{$/m);
     expect(files['grants.ts']!.text).toContain("'client_credentials'");
     expect(files['client.ts']!.text).toMatch(/^\t[a-z]/m);
+  });
+
+  it('auto: a prettier config above the repository (a ~/.prettierrc) does not count, so every machine writes the same', async () => {
+    await writeFile(join(dir, '.prettierrc.json'), JSON.stringify({ useTabs: true }));
+    const repo = join(dir, 'repo');
+    await mkdir(join(repo, '.git'), { recursive: true });
+    await cp(join(dir, 'spec'), join(repo, 'spec'), { recursive: true });
+    const result = await runCli(['generate'], { cwd: repo, stdout: () => undefined, stderr: () => undefined });
+    expect(result).toBe(0);
+    expect(await readFile(join(repo, 'generated/schema.ts'), 'utf8')).toMatch(/^ {4}"\/connect\/token": \{$/m);
+    // The same config inside the repository counts.
+    await writeFile(join(repo, '.prettierrc.json'), JSON.stringify({ useTabs: true }));
+    await runCli(['generate'], { cwd: repo, stdout: () => undefined, stderr: () => undefined });
+    expect(await readFile(join(repo, 'generated/schema.ts'), 'utf8')).toMatch(/^\t"\/connect\/token": \{$/m);
   });
 
   it('--prettier never skips a config that applies; --prettier always formats without one (prettier defaults)', async () => {
