@@ -41,9 +41,9 @@ async function buildInProcess(job: ModelsJob): Promise<string> {
 
 function buildInWorker(workerFile: URL, job: ModelsJob): Promise<string> {
   return new Promise((resolve, reject) => {
+    // Not unref()'d: the run awaits this answer, and an unref'd worker would let the process exit while it waits.
+    // A run that fails elsewhere meanwhile exits once the worker has finished its one job (well under a second).
     const worker = new Worker(workerFile, { workerData: job });
-    // A run that fails elsewhere must be able to exit without waiting for the models.
-    worker.unref();
     worker.once('message', (reply: ModelsReply) => (reply.ok ? resolve(reply.text) : reject(revive(reply))));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the models.ts worker exited with code ${code} before answering`)));
