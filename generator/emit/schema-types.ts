@@ -27,13 +27,41 @@ export async function emitSchemaTypes(loaded: LoadedDocument): Promise<string> {
   // openapi-typescript resolves $refs by indexing plain objects: keys named like Object.prototype members are marked
   // for it as for the loader, and the marks removed from its output (see load/prototype-keys.ts).
   markPrototypeKeys(document);
+  markPercentInOperationIds(document);
   let ast: ReturnType<typeof import('openapi-typescript').transformSchema>;
   try {
     ast = transformSchema(document, defaultContext(document, scanDiscriminators, resolveRef));
   } catch (error) {
     throw unreadable(error, loaded);
   }
-  return unmarkSchemaText(astToString(ast));
+  return unmarkPercent(unmarkSchemaText(astToString(ast)));
+}
+
+/**
+ * openapi-typescript keys `operations` by the raw operationId but refers to it from `paths` through a JSON pointer
+ * that it decodes with decodeURIComponent: `get%20it` becomes a reference to `operations["get it"]`, which does
+ * not exist (schema.ts would not compile), and a `%` not followed by two hex digits throws "URI malformed". So
+ * every `%` in an operationId is replaced by a marker from the Unicode private use area for the transform, and
+ * put back in the printed text (raw or \u-escaped, as the printer writes string literals).
+ */
+const PERCENT_MARKER = '\uE000pct\uE001';
+
+function markPercentInOperationIds(root: unknown): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    const record = node as Record<string, unknown>;
+    const id = Object.hasOwn(record, 'operationId') ? record['operationId'] : undefined;
+    if (typeof id === 'string' && id.includes('%')) record['operationId'] = id.split('%').join(PERCENT_MARKER);
+    for (const value of Array.isArray(node) ? node : Object.values(record)) stack.push(value);
+  }
+}
+
+function unmarkPercent(text: string): string {
+  return text.split(PERCENT_MARKER).join('%').replace(/\\u[eE]000pct\\u[eE]001/g, '%');
 }
 
 /**

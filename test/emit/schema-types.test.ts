@@ -5,6 +5,8 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import { describe, expect, it } from 'vitest';
 import { emitSchemaTypes } from '../../generator/emit/schema-types.js';
 import { loadDocument } from '../../generator/load/load.js';
+import { generateDocument, strictDiagnostics } from '../fixtures/operations/support.js';
+import { removeDir } from '../support/generate-to-temp.js';
 
 /**
  * emit/schema-types.ts calls openapi-typescript's `transformSchema` on the loader's bundle instead of `openapiTS()`,
@@ -33,6 +35,28 @@ describe('schema.ts is what openapiTS() prints for the same document', () => {
   it.each(documents.map((file) => [relative(ROOT, file), file]))('%s', { timeout: 60_000 }, async (_shown, file) => {
     const loaded = await loadDocument(file, { cwd: ROOT });
     expect(await emitSchemaTypes(loaded)).toBe(await viaOpenapiTS(file));
+  });
+});
+
+describe('operationIds with `%`', () => {
+  it('are referenced as they are keyed (openapi-typescript alone decodes the reference), and the output compiles', { timeout: 60_000 }, async () => {
+    const ids = ['get%20it', 'bad%zz', 'trailing%', '%41percent'];
+    const document = {
+      openapi: '3.1.0',
+      info: { title: 'percent', version: '1' },
+      paths: Object.fromEntries(ids.map((id, index) => [`/p${index}`, { get: { operationId: id, responses: { '200': { description: 'ok' } } } }])),
+    };
+    const { dir, files } = await generateDocument(document);
+    try {
+      const schema = files.get('schema.ts')!;
+      for (const id of ids) {
+        expect(schema).toContain(`get: operations[${JSON.stringify(id)}];`);
+        expect(schema).toContain(`    ${JSON.stringify(id)}: {`);
+      }
+      expect(strictDiagnostics(dir)).toEqual([]);
+    } finally {
+      await removeDir(dir);
+    }
   });
 });
 
