@@ -8,17 +8,26 @@ import { TOOL_NAME, TOOL_VERSION } from './version.js';
 // Only light modules are imported statically: a plain `generate` must not load yargs' command machinery, and the
 // no-op path (nothing changed) not the pipeline or anything behind it either. Both are imported when needed.
 
-/** The options of `generate`, shared by the full parser (yargs) and the no-op pre-check (yargs-parser). */
+/** The options of `generate`, shared by the full parser (yargs) and the plain-generate parse (yargs-parser). */
 const GENERATE_OPTIONS = {
   input: { alias: 'i', type: 'string', describe: `OpenAPI document: file or http(s) URL [default: ${DEFAULT_INPUT}]` },
   output: { alias: 'o', type: 'string', describe: `Output folder [default: ${DEFAULT_OUTPUT}]` },
   config: { alias: 'c', type: 'string', describe: `JSON config file with input/output [default: ${CONFIG_FILE} if present]` },
   check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 with a diff when the output is stale' },
   prettier: {
+    type: 'string',
     choices: PRETTIER_MODES,
     describe: `Format with prettier: auto (when a prettier config applies to the output folder), always, never [default: ${DEFAULT_PRETTIER_MODE}]`,
   },
 } as const;
+
+/** The same table for yargs-parser alone (see tryPlainGenerate). */
+const GENERATE_PARSER_OPTIONS = {
+  string: Object.keys(GENERATE_OPTIONS).filter((name) => GENERATE_OPTIONS[name as keyof typeof GENERATE_OPTIONS].type === 'string'),
+  boolean: Object.keys(GENERATE_OPTIONS).filter((name) => GENERATE_OPTIONS[name as keyof typeof GENERATE_OPTIONS].type === 'boolean'),
+  alias: Object.fromEntries(Object.entries(GENERATE_OPTIONS).flatMap(([name, option]) => ('alias' in option ? [[name, [option.alias]]] : []))),
+  configuration: { 'strip-aliased': true },
+};
 
 /** Where the CLI writes: injectable so tests can run it in-process. */
 export interface CliIo {
@@ -117,38 +126,29 @@ async function settle(args: GenerateArgs, cwd: string): Promise<{ input: string;
 /**
  * A plain `generate` (only its own options, all well-formed) is parsed here with yargs-parser, the parser inside
  * yargs, from the same option table, and run without loading yargs' command machinery (about 0.13 s of a cold run).
- * When the manifest shows nothing changed, it answers without loading the pipeline at all: the no-op path of
- * prebuild hooks and CI gates. Anything else (help, version, other commands, a malformed option) returns undefined
- * and goes through yargs, which reports usage errors.
+ * Anything else (help, version, other commands, a malformed option) returns undefined and goes through yargs, which
+ * reports usage errors.
  */
 async function tryPlainGenerate(argv: string[], io: CliIo): Promise<number | undefined> {
-  const parsed = parseArgs.detailed(argv, {
-    string: ['input', 'output', 'config', 'prettier'],
-    boolean: ['check'],
-    alias: { input: ['i'], output: ['o'], config: ['c'] },
-    configuration: { 'strip-aliased': true },
-  });
+  const parsed = parseArgs.detailed(argv, GENERATE_PARSER_OPTIONS);
   const { _: positional, $0: _script, input, output, config, check, prettier, ...unknown } = parsed.argv as Record<string, unknown> & { _: unknown[] };
   const plain = parsed.error === null && Object.keys(unknown).length === 0 && (positional.length === 0 || (positional.length === 1 && positional[0] === 'generate'));
   const strings = [input, output, config].every((value) => value === undefined || (typeof value === 'string' && value !== ''));
   if (!plain || !strings || (prettier !== undefined && !isPrettierMode(prettier))) return undefined;
   const args = { input: input as string | undefined, output: output as string | undefined, config: config as string | undefined, check: check === true, prettier: prettier as PrettierMode | undefined };
-  try {
-    const settled = await settle(args, io.cwd);
-    const files = await detectNoOp({ ...settled, cwd: io.cwd });
-    if (files !== undefined) {
-      io.stdout(args.check ? `${settled.output}: up to date with ${settled.input} (${files} files).\n` : `${settled.output}: nothing changed (${files} unchanged) from ${settled.input}.\n`);
-      return ExitCode.ok;
-    }
-  } catch {
-    // runGenerate reads the config again and reports what is wrong with it.
-  }
   return runGenerate(args, io);
 }
 
 async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
   try {
     const { input, output, prettier } = await settle(args, io.cwd);
+    // The no-op path of prebuild hooks and CI gates: when the manifest shows nothing changed, answer without
+    // loading the pipeline at all (detectNoOp never throws; any doubt runs the pipeline).
+    const fresh = await detectNoOp({ input, output, prettier, cwd: io.cwd });
+    if (fresh !== undefined) {
+      io.stdout(args.check ? `${output}: up to date with ${input} (${fresh} files).\n` : `${output}: nothing changed (${fresh} unchanged) from ${input}.\n`);
+      return ExitCode.ok;
+    }
     const { generate } = await import('./generate.js');
     const result = await generate({ input, output, cwd: io.cwd, check: args.check, prettier });
     const changed = result.statuses.filter((status) => status.state !== 'unchanged');

@@ -82,6 +82,7 @@ function hashTree(dir: string, keep: (name: string) => boolean): string {
  */
 function prettierConfigHash(outputDir: string): string {
   const hash = createHash('sha256');
+  const root = repositoryRoot(outputDir);
   for (let dir = outputDir; ; dir = dirname(dir)) {
     for (const name of PRETTIER_CONFIG_FILES) {
       const path = join(dir, name);
@@ -96,7 +97,7 @@ function prettierConfigHash(outputDir: string): string {
         hash.update(`${relative(outputDir, packageJson)}#unreadable\n`);
       }
     }
-    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) break;
+    if (dir === root) break;
   }
   return hash.digest('hex');
 }

@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { GeneratorIR } from '../analyze/ir.js';
-import { InputError } from '../errors.js';
 
 /** What the worker posts back: the text of models.ts, or the error it threw. */
-export type ModelsReply = { ok: true; text: string } | { ok: false; name: string; message: string; where?: string; hint?: string; stack?: string };
+export type ModelsReply = { ok: true; text: string } | { ok: false; name: string; message: string; stack?: string };
 
 /** What the worker is given. */
 export interface ModelsJob {
@@ -50,13 +49,11 @@ function buildInWorker(workerFile: URL, job: ModelsJob): Promise<string> {
   });
 }
 
-/** The worker's error as the main thread would have thrown it: an InputError stays one (bad input, exit 2). */
+/**
+ * The worker's error, rebuilt on this thread. emitModels only ever throws on a bug (bad input is refused by load and
+ * analyze), so name, message and stack are all there is to carry.
+ */
 function revive(reply: Extract<ModelsReply, { ok: false }>): Error {
-  if (reply.name === 'InputError') {
-    const error = new InputError('', reply.where, reply.hint);
-    error.message = reply.message;
-    return error;
-  }
   const error = new Error(reply.message);
   error.name = reply.name;
   if (reply.stack !== undefined) error.stack = reply.stack;

@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { InputError } from '../errors.js';
 import type { ModelsJob, ModelsReply } from './models-job.js';
 import { emitModels } from './models.js';
 
@@ -10,13 +9,6 @@ try {
   reply = { ok: true, text: emitModels(job.ir, job.ir.tokenEndpoints[job.endpoint]!) };
 } catch (error) {
   const failure = error instanceof Error ? error : new Error(String(error));
-  reply = {
-    ok: false,
-    name: failure.name,
-    message: failure.message,
-    ...(failure instanceof InputError && failure.where !== undefined ? { where: failure.where } : {}),
-    ...(failure instanceof InputError && failure.hint !== undefined ? { hint: failure.hint } : {}),
-    ...(failure.stack !== undefined ? { stack: failure.stack } : {}),
-  };
+  reply = { ok: false, name: failure.name, message: failure.message, ...(failure.stack !== undefined ? { stack: failure.stack } : {}) };
 }
 parentPort!.postMessage(reply);

@@ -25,7 +25,7 @@ export async function formatFiles(files: Map<string, string>, outputDir: string,
     [...files].map(async ([name, text]) => {
       const filepath = join(outputDir, name);
       const config = (await prettier.resolveConfig(filepath, { editorconfig: true })) ?? {};
-      formatted.set(name, await formatTypeScript(text, { ...config, filepath, parser: 'typescript' }, CHUNK_CHARS, prettier));
+      formatted.set(name, await formatTypeScript(text, { ...config, filepath, parser: 'typescript' }));
     }),
   );
   // Keep the caller's order: Map order is part of deterministic output listings.
@@ -58,8 +58,8 @@ export const CHUNK_CHARS = 256 * 1024;
  * compares them): prettier formats top-level statements independently, and a cut is only made where the next
  * statement (with its leading comments) starts on a new line, so no trailing comment changes owner.
  */
-export async function formatTypeScript(text: string, options: Prettier.Options, chunkChars = CHUNK_CHARS, prettier?: typeof Prettier): Promise<string> {
-  prettier ??= await import('prettier');
+export async function formatTypeScript(text: string, options: Prettier.Options, chunkChars = CHUNK_CHARS): Promise<string> {
+  const prettier = await import('prettier');
   if (text.length <= chunkChars * 2) return prettier.format(text, options);
   const pieces = await splitTopLevel(text, chunkChars);
   let result = '';

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { PrettierMode } from '../../generator/config.js';
+import { DEFAULT_PRETTIER_MODE } from '../../generator/config.js';
 import { generate, type GenerateResult } from '../../generator/generate.js';
 
 /** The repository root, for paths in tests. */
@@ -24,9 +24,9 @@ export async function removeDir(dir: string): Promise<void> {
  * them (what a repository without prettier gets).
  * `cwd` is the repo root, so headers name the input as the CLI would.
  */
-export async function generateToTemp(input: string, prettier: PrettierMode = 'auto'): Promise<{ dir: string; files: Map<string, string>; result: GenerateResult }> {
+export async function generateToTemp(input: string): Promise<{ dir: string; files: Map<string, string>; result: GenerateResult }> {
   const dir = await tempDir();
-  const result = await generate({ input, output: dir, cwd: ROOT, check: false, prettier });
+  const result = await generate({ input, output: dir, cwd: ROOT, check: false, prettier: DEFAULT_PRETTIER_MODE });
   const files = new Map<string, string>();
   for (const name of (await readdir(dir)).sort()) files.set(name, await readFile(join(dir, name), 'utf8'));
   return { dir, files, result };
