@@ -19,11 +19,15 @@ function newestMtime(dir) {
 }
 
 if (existsSync(sources)) {
-  const builtAt = existsSync(cli) ? statSync(new URL('dist/.tsbuildinfo', root), { throwIfNoEntry: false })?.mtimeMs ?? 0 : 0;
+  const builtAt = existsSync(cli)
+    ? (statSync(new URL('dist/.tsbuildinfo', root), { throwIfNoEntry: false })?.mtimeMs ?? 0)
+    : 0;
   if (newestMtime(sources) > builtAt) {
     const tsc = fileURLToPath(new URL('node_modules/typescript/bin/tsc', root));
     try {
-      execFileSync(process.execPath, [tsc, '-p', fileURLToPath(new URL('tsconfig.build.json', root))], { stdio: 'inherit' });
+      execFileSync(process.execPath, [tsc, '-p', fileURLToPath(new URL('tsconfig.build.json', root))], {
+        stdio: 'inherit',
+      });
     } catch {
       process.stderr.write('wealthcare-codegen: building dist/ from generator/ failed (see above).\n');
       process.exit(2);

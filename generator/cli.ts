@@ -1,6 +1,15 @@
 import { relative, resolve } from 'node:path';
 import parseArgs from 'yargs-parser';
-import { CONFIG_FILE, DEFAULT_INPUT, DEFAULT_OUTPUT, DEFAULT_PRETTIER_MODE, PRETTIER_MODES, isPrettierMode, readConfig, type PrettierMode } from './config.js';
+import {
+  CONFIG_FILE,
+  DEFAULT_INPUT,
+  DEFAULT_OUTPUT,
+  DEFAULT_PRETTIER_MODE,
+  PRETTIER_MODES,
+  isPrettierMode,
+  readConfig,
+  type PrettierMode,
+} from './config.js';
 import { ExitCode, InputError } from './errors.js';
 import { detectNoOp } from './no-op.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
@@ -12,7 +21,11 @@ import { TOOL_NAME, TOOL_VERSION } from './version.js';
 const GENERATE_OPTIONS = {
   input: { alias: 'i', type: 'string', describe: `OpenAPI document: file or http(s) URL [default: ${DEFAULT_INPUT}]` },
   output: { alias: 'o', type: 'string', describe: `Output folder [default: ${DEFAULT_OUTPUT}]` },
-  config: { alias: 'c', type: 'string', describe: `JSON config file with input/output [default: ${CONFIG_FILE} if present]` },
+  config: {
+    alias: 'c',
+    type: 'string',
+    describe: `JSON config file with input/output [default: ${CONFIG_FILE} if present]`,
+  },
   check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 with a diff when the output is stale' },
   prettier: {
     type: 'string',
@@ -23,9 +36,15 @@ const GENERATE_OPTIONS = {
 
 /** The same table for yargs-parser alone (see tryPlainGenerate). */
 const GENERATE_PARSER_OPTIONS = {
-  string: Object.keys(GENERATE_OPTIONS).filter((name) => GENERATE_OPTIONS[name as keyof typeof GENERATE_OPTIONS].type === 'string'),
-  boolean: Object.keys(GENERATE_OPTIONS).filter((name) => GENERATE_OPTIONS[name as keyof typeof GENERATE_OPTIONS].type === 'boolean'),
-  alias: Object.fromEntries(Object.entries(GENERATE_OPTIONS).flatMap(([name, option]) => ('alias' in option ? [[name, [option.alias]]] : []))),
+  string: Object.keys(GENERATE_OPTIONS).filter(
+    (name) => GENERATE_OPTIONS[name as keyof typeof GENERATE_OPTIONS].type === 'string',
+  ),
+  boolean: Object.keys(GENERATE_OPTIONS).filter(
+    (name) => GENERATE_OPTIONS[name as keyof typeof GENERATE_OPTIONS].type === 'boolean',
+  ),
+  alias: Object.fromEntries(
+    Object.entries(GENERATE_OPTIONS).flatMap(([name, option]) => ('alias' in option ? [[name, [option.alias]]] : [])),
+  ),
   configuration: { 'strip-aliased': true },
 };
 
@@ -61,7 +80,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       (command) => command.options(GENERATE_OPTIONS),
       async (args) => {
         if (usageError) return;
-        exitCode = await runGenerate({ input: args.input, output: args.output, config: args.config, check: args.check, prettier: args.prettier }, io);
+        exitCode = await runGenerate(
+          { input: args.input, output: args.output, config: args.config, check: args.check, prettier: args.prettier },
+          io,
+        );
       },
     )
     .command(
@@ -69,10 +91,26 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       'Classify the changes between two OpenAPI documents (breaking, warning, info)',
       (command) =>
         command
-          .positional('old', { type: 'string', demandOption: true, describe: 'The old document: file, http(s) URL, or git:<rev>:<path>' })
-          .positional('new', { type: 'string', demandOption: true, describe: 'The new document: file, http(s) URL, or git:<rev>:<path>' })
-          .option('format', { choices: ['text', 'json', 'markdown'] as const, default: 'text' as const, describe: 'Output format (markdown fits a PR comment)' })
-          .option('fail-on', { choices: ['breaking', 'warning', 'never'] as const, default: 'breaking' as const, describe: 'Exit 1 when a change of this severity (or worse) is found' }),
+          .positional('old', {
+            type: 'string',
+            demandOption: true,
+            describe: 'The old document: file, http(s) URL, or git:<rev>:<path>',
+          })
+          .positional('new', {
+            type: 'string',
+            demandOption: true,
+            describe: 'The new document: file, http(s) URL, or git:<rev>:<path>',
+          })
+          .option('format', {
+            choices: ['text', 'json', 'markdown'] as const,
+            default: 'text' as const,
+            describe: 'Output format (markdown fits a PR comment)',
+          })
+          .option('fail-on', {
+            choices: ['breaking', 'warning', 'never'] as const,
+            default: 'breaking' as const,
+            describe: 'Exit 1 when a change of this severity (or worse) is found',
+          }),
       async (args) => {
         if (usageError) return;
         exitCode = await runDiff({ old: args.old, new: args.new, format: args.format, failOn: args['fail-on'] }, io);
@@ -83,8 +121,16 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       'Set up a consumer repo: write the config file and add generate, prebuild and check:api scripts to package.json',
       (command) =>
         command
-          .option('input', { alias: 'i', type: 'string', describe: `OpenAPI document for the config [default: ${DEFAULT_INPUT}]` })
-          .option('output', { alias: 'o', type: 'string', describe: `Output folder for the config [default: ${DEFAULT_OUTPUT}]` })
+          .option('input', {
+            alias: 'i',
+            type: 'string',
+            describe: `OpenAPI document for the config [default: ${DEFAULT_INPUT}]`,
+          })
+          .option('output', {
+            alias: 'o',
+            type: 'string',
+            describe: `Output folder for the config [default: ${DEFAULT_OUTPUT}]`,
+          })
           .option('force', { type: 'boolean', default: false, describe: 'Replace an existing config file' }),
       async (args) => {
         if (usageError) return;
@@ -110,10 +156,19 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   return exitCode;
 }
 
-type GenerateArgs = { input: string | undefined; output: string | undefined; config: string | undefined; check: boolean; prettier: PrettierMode | undefined };
+type GenerateArgs = {
+  input: string | undefined;
+  output: string | undefined;
+  config: string | undefined;
+  check: boolean;
+  prettier: PrettierMode | undefined;
+};
 
 /** Input, output and formatting after the config file and the defaults are applied. */
-async function settle(args: GenerateArgs, cwd: string): Promise<{ input: string; output: string; prettier: PrettierMode }> {
+async function settle(
+  args: GenerateArgs,
+  cwd: string,
+): Promise<{ input: string; output: string; prettier: PrettierMode }> {
   const { config, path: configPath } = await readConfig(args.config, cwd);
   const configDir = configPath ? resolve(configPath, '..') : cwd;
   return {
@@ -131,11 +186,31 @@ async function settle(args: GenerateArgs, cwd: string): Promise<{ input: string;
  */
 async function tryPlainGenerate(argv: string[], io: CliIo): Promise<number | undefined> {
   const parsed = parseArgs.detailed(argv, GENERATE_PARSER_OPTIONS);
-  const { _: positional, $0: _script, input, output, config, check, prettier, ...unknown } = parsed.argv as Record<string, unknown> & { _: unknown[] };
-  const plain = parsed.error === null && Object.keys(unknown).length === 0 && (positional.length === 0 || (positional.length === 1 && positional[0] === 'generate'));
-  const strings = [input, output, config].every((value) => value === undefined || (typeof value === 'string' && value !== ''));
+  const {
+    _: positional,
+    $0: _script,
+    input,
+    output,
+    config,
+    check,
+    prettier,
+    ...unknown
+  } = parsed.argv as Record<string, unknown> & { _: unknown[] };
+  const plain =
+    parsed.error === null &&
+    Object.keys(unknown).length === 0 &&
+    (positional.length === 0 || (positional.length === 1 && positional[0] === 'generate'));
+  const strings = [input, output, config].every(
+    (value) => value === undefined || (typeof value === 'string' && value !== ''),
+  );
   if (!plain || !strings || (prettier !== undefined && !isPrettierMode(prettier))) return undefined;
-  const args = { input: input as string | undefined, output: output as string | undefined, config: config as string | undefined, check: check === true, prettier: prettier as PrettierMode | undefined };
+  const args = {
+    input: input as string | undefined,
+    output: output as string | undefined,
+    config: config as string | undefined,
+    check: check === true,
+    prettier: prettier as PrettierMode | undefined,
+  };
   return runGenerate(args, io);
 }
 
@@ -146,14 +221,20 @@ async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
     // loading the pipeline at all (detectNoOp never throws; any doubt runs the pipeline).
     const fresh = await detectNoOp({ input, output, prettier, cwd: io.cwd });
     if (fresh !== undefined) {
-      io.stdout(args.check ? `${output}: up to date with ${input} (${fresh} files).\n` : `${output}: nothing changed (${fresh} unchanged) from ${input}.\n`);
+      io.stdout(
+        args.check
+          ? `${output}: up to date with ${input} (${fresh} files).\n`
+          : `${output}: nothing changed (${fresh} unchanged) from ${input}.\n`,
+      );
       return ExitCode.ok;
     }
     const { generate } = await import('./generate.js');
     const result = await generate({ input, output, cwd: io.cwd, check: args.check, prettier });
     const changed = result.statuses.filter((status) => status.state !== 'unchanged');
     if (result.warnings.length > 0) {
-      io.stderr(`${TOOL_NAME}: warning: ${result.warnings.length} validation problem(s) did not stop generation; first: ${result.warnings[0]}\n`);
+      io.stderr(
+        `${TOOL_NAME}: warning: ${result.warnings.length} validation problem(s) did not stop generation; first: ${result.warnings[0]}\n`,
+      );
     }
     if (args.check) {
       if (!result.stale) {
@@ -161,13 +242,18 @@ async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
         return ExitCode.ok;
       }
       if (result.apiChanges !== undefined) {
-        io.stdout(`API changes since ${output}/ was last generated (${result.previousManifest?.source ?? 'previous document'} → ${input}):\n${result.apiChanges}\n`);
+        io.stdout(
+          `API changes since ${output}/ was last generated (${result.previousManifest?.source ?? 'previous document'} → ${input}):\n${result.apiChanges}\n`,
+        );
       }
       io.stdout(result.diff);
-      io.stderr(`${output}: ${changed.length} file(s) stale: ${changed.map((status) => `${status.name} (${status.state})`).join(', ')}. Run \`${TOOL_NAME} generate\` and commit the result.\n`);
+      io.stderr(
+        `${output}: ${changed.length} file(s) stale: ${changed.map((status) => `${status.name} (${status.state})`).join(', ')}. Run \`${TOOL_NAME} generate\` and commit the result.\n`,
+      );
       return ExitCode.drift;
     }
-    const summary = changed.length === 0 ? 'nothing changed' : changed.map((status) => `${status.state} ${status.name}`).join(', ');
+    const summary =
+      changed.length === 0 ? 'nothing changed' : changed.map((status) => `${status.state} ${status.name}`).join(', ');
     io.stdout(`${output}: ${summary} (${result.statuses.length - changed.length} unchanged) from ${input}.\n`);
     return ExitCode.ok;
   } catch (error) {
@@ -175,7 +261,10 @@ async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
   }
 }
 
-async function runDiff(args: { old: string; new: string; format: 'text' | 'json' | 'markdown'; failOn: 'breaking' | 'warning' | 'never' }, io: CliIo): Promise<number> {
+async function runDiff(
+  args: { old: string; new: string; format: 'text' | 'json' | 'markdown'; failOn: 'breaking' | 'warning' | 'never' },
+  io: CliIo,
+): Promise<number> {
   try {
     const { compareDocuments } = await import('./compare.js');
     const { formatChanges, meetsFailOn } = await import('./diff/index.js');
@@ -187,10 +276,18 @@ async function runDiff(args: { old: string; new: string; format: 'text' | 'json'
   }
 }
 
-async function runInit(args: { input: string | undefined; output: string | undefined; force: boolean }, io: CliIo): Promise<number> {
+async function runInit(
+  args: { input: string | undefined; output: string | undefined; force: boolean },
+  io: CliIo,
+): Promise<number> {
   try {
     const { init } = await import('./init.js');
-    const report = await init({ cwd: io.cwd, force: args.force, ...(args.input ? { input: args.input } : {}), ...(args.output ? { output: args.output } : {}) });
+    const report = await init({
+      cwd: io.cwd,
+      force: args.force,
+      ...(args.input ? { input: args.input } : {}),
+      ...(args.output ? { output: args.output } : {}),
+    });
     io.stdout(report.lines.map((line) => `${line}\n`).join(''));
     return ExitCode.ok;
   } catch (error) {
@@ -210,6 +307,8 @@ function reportError(error: unknown, io: CliIo): number {
   }
   // A bug: say so in one line, keep the stack for those who ask for it.
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`${TOOL_NAME}: internal error: ${message.split('\n')[0]}${process.env.DEBUG ? `\n${(error as Error).stack ?? ''}` : ' (set DEBUG=1 for details)'}\n`);
+  io.stderr(
+    `${TOOL_NAME}: internal error: ${message.split('\n')[0]}${process.env.DEBUG ? `\n${(error as Error).stack ?? ''}` : ' (set DEBUG=1 for details)'}\n`,
+  );
   return ExitCode.badInput;
 }

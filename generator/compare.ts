@@ -18,10 +18,17 @@ export async function loadAnyDocument(name: string, cwd: string): Promise<Loaded
   const [, rev, path] = git as unknown as [string, string, string];
   let text: string;
   try {
-    ({ stdout: text } = await run('git', ['show', `${rev}:${path.replace(/^\.\//, './')}`], { cwd, maxBuffer: 256 * 1024 * 1024 }));
+    ({ stdout: text } = await run('git', ['show', `${rev}:${path.replace(/^\.\//, './')}`], {
+      cwd,
+      maxBuffer: 256 * 1024 * 1024,
+    }));
   } catch (error) {
     const reason = String((error as { stderr?: string }).stderr ?? '').split('\n')[0] || 'git failed';
-    throw new InputError(`cannot read from git (${reason.trim()})`, name, 'Use git:<rev>:<path>, with the path relative to the working directory (e.g. git:HEAD~1:./spec/api.yaml).');
+    throw new InputError(
+      `cannot read from git (${reason.trim()})`,
+      name,
+      'Use git:<rev>:<path>, with the path relative to the working directory (e.g. git:HEAD~1:./spec/api.yaml).',
+    );
   }
   return loadDocumentFromText({ absoluteRef: resolve(cwd, path), displayName: name, text });
 }
@@ -33,5 +40,8 @@ export async function compareDocuments(oldName: string, newName: string, cwd: st
 }
 
 export function compareLoaded(oldDoc: LoadedDocument, newDoc: LoadedDocument): Change[] {
-  return diffDocuments(oldDoc.document, newDoc.document, { oldOAuth: oauthView(analyze(oldDoc)), newOAuth: oauthView(analyze(newDoc)) });
+  return diffDocuments(oldDoc.document, newDoc.document, {
+    oldOAuth: oauthView(analyze(oldDoc)),
+    newOAuth: oauthView(analyze(newDoc)),
+  });
 }

@@ -40,7 +40,10 @@ const KEYS = new Set(['$schema', 'input', 'output', 'prettier']);
  * Reads a config file. A missing default config is fine (returns `{}`); a missing explicit one, bad JSON, an unknown
  * key or a wrong type is an {@link InputError}.
  */
-export async function readConfig(path: string | undefined, cwd: string): Promise<{ config: CodegenConfig; path?: string }> {
+export async function readConfig(
+  path: string | undefined,
+  cwd: string,
+): Promise<{ config: CodegenConfig; path?: string }> {
   const file = resolve(cwd, path ?? CONFIG_FILE);
   let text: string;
   try {
@@ -55,12 +58,22 @@ export async function readConfig(path: string | undefined, cwd: string): Promise
   } catch (error) {
     throw new InputError(`not valid JSON (${(error as Error).message})`, path ?? CONFIG_FILE);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError('the config must be a JSON object', path ?? CONFIG_FILE);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InputError('the config must be a JSON object', path ?? CONFIG_FILE);
   for (const [key, member] of Object.entries(value)) {
-    if (!KEYS.has(key)) throw new InputError(`unknown key ${JSON.stringify(key)}`, `${path ?? CONFIG_FILE}#/${key}`, `Known keys: input, output, prettier.`);
-    if (typeof member !== 'string' || member === '') throw new InputError('must be a non-empty string', `${path ?? CONFIG_FILE}#/${key}`);
+    if (!KEYS.has(key))
+      throw new InputError(
+        `unknown key ${JSON.stringify(key)}`,
+        `${path ?? CONFIG_FILE}#/${key}`,
+        `Known keys: input, output, prettier.`,
+      );
+    if (typeof member !== 'string' || member === '')
+      throw new InputError('must be a non-empty string', `${path ?? CONFIG_FILE}#/${key}`);
     if (key === 'prettier' && !isPrettierMode(member)) {
-      throw new InputError(`must be one of ${PRETTIER_MODES.join(', ')} (got ${JSON.stringify(member)})`, `${path ?? CONFIG_FILE}#/${key}`);
+      throw new InputError(
+        `must be one of ${PRETTIER_MODES.join(', ')} (got ${JSON.stringify(member)})`,
+        `${path ?? CONFIG_FILE}#/${key}`,
+      );
     }
   }
   return { config: value as CodegenConfig, path: file };

@@ -15,7 +15,11 @@ export class InputError extends Error {
    * @param where The file (or URL) and, when known, the JSON pointer inside it, e.g. `spec.yaml#/paths/~1a`.
    * @param hint How to fix it, when there is something useful to say.
    */
-  constructor(message: string, readonly where?: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly where?: string,
+    readonly hint?: string,
+  ) {
     // Messages quoted from validators often end with a full stop already; never print two.
     super(`${where ? `${where}: ` : ''}${hint ? `${message.replace(/\.+$/, '')}. ${hint}` : message}`);
   }

@@ -68,7 +68,8 @@ function hashTree(dir: string, keep: (name: string) => boolean): string {
     for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (keep(entry.name)) hash.update(`${relative(dir, path).split(sep).join('/')}\0${sha256(readFileSync(path))}\n`);
+      else if (keep(entry.name))
+        hash.update(`${relative(dir, path).split(sep).join('/')}\0${sha256(readFileSync(path))}\n`);
     }
   };
   if (existsSync(dir)) walk(dir);
@@ -86,13 +87,17 @@ function prettierConfigHash(outputDir: string): string {
   for (let dir = outputDir; ; dir = dirname(dir)) {
     for (const name of PRETTIER_CONFIG_FILES) {
       const path = join(dir, name);
-      if (existsSync(path)) hash.update(`${relative(outputDir, path).split(sep).join('/')}\0${sha256(readFileSync(path))}\n`);
+      if (existsSync(path))
+        hash.update(`${relative(outputDir, path).split(sep).join('/')}\0${sha256(readFileSync(path))}\n`);
     }
     const packageJson = join(dir, 'package.json');
     if (existsSync(packageJson)) {
       try {
         const prettier = (JSON.parse(readFileSync(packageJson, 'utf8')) as { prettier?: unknown }).prettier;
-        if (prettier !== undefined) hash.update(`${relative(outputDir, packageJson).split(sep).join('/')}#prettier\0${JSON.stringify(prettier)}\n`);
+        if (prettier !== undefined)
+          hash.update(
+            `${relative(outputDir, packageJson).split(sep).join('/')}#prettier\0${JSON.stringify(prettier)}\n`,
+          );
       } catch {
         hash.update(`${relative(outputDir, packageJson)}#unreadable\n`);
       }
@@ -121,7 +126,9 @@ export function computeFingerprint(inputs: FingerprintInputs): string {
     `templates ${hashTree(TEMPLATES_DIR, (name) => name.endsWith('.hbs'))}`,
     `source ${inputs.source}`,
     `output ${relative(inputs.cwd, inputs.outputDir).split(sep).join('/')}`,
-    ...[...new Set(inputs.inputFiles)].sort().map((file) => `input ${relative(inputs.cwd, file).split(sep).join('/')} ${sha256(readFileSync(file))}`),
+    ...[...new Set(inputs.inputFiles)]
+      .sort()
+      .map((file) => `input ${relative(inputs.cwd, file).split(sep).join('/')} ${sha256(readFileSync(file))}`),
     `prettier ${inputs.prettier} ${prettierConfigHash(inputs.outputDir)}`,
   ];
   return sha256(parts.join('\n'));

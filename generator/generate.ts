@@ -8,7 +8,14 @@ import { isUrl } from './load/read-source.js';
 import { loadDocument, loadDocumentFromText, type LoadedDocument } from './load/load.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { formatFiles } from './write/format.js';
-import { MANIFEST_NAME, SOURCE_SNAPSHOT_NAME, createManifest, parseManifest, sameOutput, serializeManifest } from './write/manifest.js';
+import {
+  MANIFEST_NAME,
+  SOURCE_SNAPSHOT_NAME,
+  createManifest,
+  parseManifest,
+  sameOutput,
+  serializeManifest,
+} from './write/manifest.js';
 import { computeFingerprint } from './fingerprint.js';
 import { compareWithDisk, unifiedDiff, writeChanged, type FileStatus } from './write/write.js';
 
@@ -50,14 +57,25 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const outputDir = resolve(options.cwd, options.output);
   // Headers name the source relative to the working directory, with forward slashes, so output is identical on
   // every machine and OS.
-  const source = isUrl(options.input) ? options.input : toPosix(relative(options.cwd, resolve(options.cwd, options.input)));
+  const source = isUrl(options.input)
+    ? options.input
+    : toPosix(relative(options.cwd, resolve(options.cwd, options.input)));
   const loaded = { ...(await loadDocument(options.input, { cwd: options.cwd })), source };
   const ir = analyze(loaded);
   const files = await formatFiles(await emit(loaded, ir), outputDir, options.prettier);
   files.set(SOURCE_SNAPSHOT_NAME, `${JSON.stringify(loaded.document, null, 2)}\n`);
   const inputs = loaded.files.map((file) => toPosix(relative(options.cwd, file)));
-  const fingerprint = computeFingerprint({ source, inputFiles: loaded.files, outputDir, cwd: options.cwd, prettier: options.prettier });
-  const manifest = createManifest({ tool: TOOL_NAME, version: TOOL_VERSION, source, sha256: loaded.sha256, inputs, fingerprint }, files);
+  const fingerprint = computeFingerprint({
+    source,
+    inputFiles: loaded.files,
+    outputDir,
+    cwd: options.cwd,
+    prettier: options.prettier,
+  });
+  const manifest = createManifest(
+    { tool: TOOL_NAME, version: TOOL_VERSION, source, sha256: loaded.sha256, inputs, fingerprint },
+    files,
+  );
   files.set(MANIFEST_NAME, serializeManifest(manifest));
 
   const previousManifest = parseManifest(await readFile(join(outputDir, MANIFEST_NAME), 'utf8').catch(() => undefined));
@@ -65,24 +83,44 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // A manifest that differs only in its fingerprint (the tool's code or the environment changed, the output did
   // not) is left as it is: rewriting it would dirty the repository without any change to the output.
   const manifestStatus = statuses.find((status) => status.name === MANIFEST_NAME);
-  if (manifestStatus?.state === 'changed' && previousManifest && sameOutput(previousManifest, manifest)) manifestStatus.state = 'unchanged';
+  if (manifestStatus?.state === 'changed' && previousManifest && sameOutput(previousManifest, manifest))
+    manifestStatus.state = 'unchanged';
   const stale = statuses.some((status) => status.state !== 'unchanged');
   const outputLabel = toPosix(relative(options.cwd, outputDir)) || '.';
   const diff = options.check && stale ? unifiedDiff(statuses, (name) => `${outputLabel}/${name}`) : '';
   if (!options.check) await writeChanged(outputDir, statuses);
   const apiChanges = options.check && stale ? await classifyDrift(outputDir, previousManifest, loaded) : undefined;
-  return { ir, statuses, stale, diff, previousManifest, warnings: loaded.warnings, ...(apiChanges !== undefined ? { apiChanges } : {}) };
+  return {
+    ir,
+    statuses,
+    stale,
+    diff,
+    previousManifest,
+    warnings: loaded.warnings,
+    ...(apiChanges !== undefined ? { apiChanges } : {}),
+  };
 }
 
 /** The API changes between the document behind the existing output (its snapshot) and the current one. */
-async function classifyDrift(outputDir: string, previous: GenerateResult['previousManifest'], current: LoadedDocument): Promise<string | undefined> {
+async function classifyDrift(
+  outputDir: string,
+  previous: GenerateResult['previousManifest'],
+  current: LoadedDocument,
+): Promise<string | undefined> {
   if (!previous || previous.sha256 === current.sha256) return undefined;
   const snapshot = await readFile(join(outputDir, SOURCE_SNAPSHOT_NAME), 'utf8').catch(() => undefined);
   if (snapshot === undefined) return undefined;
   try {
-    const old = await loadDocumentFromText({ absoluteRef: join(outputDir, SOURCE_SNAPSHOT_NAME), displayName: previous.source, text: snapshot });
+    const old = await loadDocumentFromText({
+      absoluteRef: join(outputDir, SOURCE_SNAPSHOT_NAME),
+      displayName: previous.source,
+      text: snapshot,
+    });
     // Only a stale --check needs the diff engine.
-    const [{ compareLoaded }, { formatChanges }] = await Promise.all([import('./compare.js'), import('./diff/index.js')]);
+    const [{ compareLoaded }, { formatChanges }] = await Promise.all([
+      import('./compare.js'),
+      import('./diff/index.js'),
+    ]);
     return formatChanges(compareLoaded(old, current), 'text');
   } catch {
     // A damaged snapshot must not hide the drift itself: the code diff is still reported.

@@ -22,14 +22,23 @@ export interface InitReport {
  * `force`), an existing script with another command is kept and reported, so the user decides.
  * @throws {InputError} when there is no readable package.json in `cwd`.
  */
-export async function init(options: { cwd: string; input?: string; output?: string; force?: boolean }): Promise<InitReport> {
+export async function init(options: {
+  cwd: string;
+  input?: string;
+  output?: string;
+  force?: boolean;
+}): Promise<InitReport> {
   const lines: string[] = [];
   const packagePath = join(options.cwd, 'package.json');
   let packageText: string;
   try {
     packageText = await readFile(packagePath, 'utf8');
   } catch {
-    throw new InputError('no package.json here', options.cwd, 'Run init in the root of your project (npm init -y creates one).');
+    throw new InputError(
+      'no package.json here',
+      options.cwd,
+      'Run init in the root of your project (npm init -y creates one).',
+    );
   }
   let manifest: Record<string, unknown>;
   try {
@@ -37,10 +46,15 @@ export async function init(options: { cwd: string; input?: string; output?: stri
   } catch (error) {
     throw new InputError(`package.json is not valid JSON (${(error as Error).message})`, packagePath);
   }
-  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) throw new InputError('package.json is not a JSON object', packagePath);
+  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest))
+    throw new InputError('package.json is not a JSON object', packagePath);
 
   const toPosix = (path: string) => path.split(sep).join('/');
-  const input = options.input ? (/^https?:\/\//i.test(options.input) ? options.input : toPosix(relative(options.cwd, resolve(options.cwd, options.input)))) : DEFAULT_INPUT;
+  const input = options.input
+    ? /^https?:\/\//i.test(options.input)
+      ? options.input
+      : toPosix(relative(options.cwd, resolve(options.cwd, options.input)))
+    : DEFAULT_INPUT;
   const output = toPosix(relative(options.cwd, resolve(options.cwd, options.output ?? DEFAULT_OUTPUT)));
   const configPath = join(options.cwd, CONFIG_FILE);
   const existingConfig = await readFile(configPath, 'utf8').catch(() => undefined);
@@ -48,10 +62,15 @@ export async function init(options: { cwd: string; input?: string; output?: stri
     lines.push(`kept ${CONFIG_FILE} (it exists; use --force to replace it)`);
   } else {
     await writeFile(configPath, `${JSON.stringify({ input, output }, null, 2)}\n`);
-    lines.push(`${existingConfig === undefined ? 'wrote' : 'replaced'} ${CONFIG_FILE}: input ${input}, output ${output}`);
+    lines.push(
+      `${existingConfig === undefined ? 'wrote' : 'replaced'} ${CONFIG_FILE}: input ${input}, output ${output}`,
+    );
   }
 
-  const scripts = (typeof manifest.scripts === 'object' && manifest.scripts !== null ? manifest.scripts : {}) as Record<string, unknown>;
+  const scripts = (typeof manifest.scripts === 'object' && manifest.scripts !== null ? manifest.scripts : {}) as Record<
+    string,
+    unknown
+  >;
   let changed = false;
   for (const [name, command] of Object.entries(INIT_SCRIPTS)) {
     const existing = scripts[name];
@@ -72,8 +91,12 @@ export async function init(options: { cwd: string; input?: string; output?: stri
     await writeFile(packagePath, `${JSON.stringify(manifest, null, indent)}${packageText.endsWith('\n') ? '\n' : ''}`);
   }
   if (!/^https?:\/\//i.test(input)) {
-    const exists = await readFile(resolve(options.cwd, input)).then(() => true, () => false);
-    if (!exists) lines.push(`note: ${input} does not exist yet; put the OpenAPI document there (or edit ${CONFIG_FILE})`);
+    const exists = await readFile(resolve(options.cwd, input)).then(
+      () => true,
+      () => false,
+    );
+    if (!exists)
+      lines.push(`note: ${input} does not exist yet; put the OpenAPI document there (or edit ${CONFIG_FILE})`);
   }
   lines.push(`next: npm run generate, commit ${output}/, and run npm run check:api in CI`);
   return { lines };

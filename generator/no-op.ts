@@ -12,7 +12,12 @@ import { hasLeftovers } from './write/staging.js';
  * Returns the number of files found fresh, or undefined when the full pipeline must run. Never throws: any doubt
  * (a URL input, no manifest, an unreadable file) means "run the pipeline".
  */
-export async function detectNoOp(options: { input: string; output: string; cwd: string; prettier: PrettierMode }): Promise<number | undefined> {
+export async function detectNoOp(options: {
+  input: string;
+  output: string;
+  cwd: string;
+  prettier: PrettierMode;
+}): Promise<number | undefined> {
   if (/^https?:\/\//i.test(options.input)) return undefined;
   try {
     const outputDir = resolve(options.cwd, options.output);
@@ -23,7 +28,11 @@ export async function detectNoOp(options: { input: string; output: string; cwd: 
     const source = relative(options.cwd, resolve(options.cwd, options.input)).split(sep).join('/');
     if (manifest.source !== source) return undefined;
     const inputFiles = manifest.inputs.map((file) => resolve(options.cwd, file));
-    if (computeFingerprint({ source, inputFiles, outputDir, cwd: options.cwd, prettier: options.prettier }) !== manifest.fingerprint) return undefined;
+    if (
+      computeFingerprint({ source, inputFiles, outputDir, cwd: options.cwd, prettier: options.prettier }) !==
+      manifest.fingerprint
+    )
+      return undefined;
     const checks = await Promise.all(
       Object.entries(manifest.files).map(async ([name, hash]) => {
         if (name.includes('..')) return false;

@@ -15,7 +15,9 @@ const passed = report.numPassedTests ?? 0;
 const failed = report.numFailedTests ?? 0;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 // A suite that failed to load counts no tests; count it as a failure so it cannot pass unnoticed.
-const brokenSuites = (report.testResults ?? []).filter((suite) => suite.status === 'failed' && suite.assertionResults.length === 0).length;
+const brokenSuites = (report.testResults ?? []).filter(
+  (suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
+).length;
 const totalFailed = failed + brokenSuites;
 console.log(`${passed} passed, ${totalFailed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(totalFailed > 0 || passed === 0 ? 1 : 0);

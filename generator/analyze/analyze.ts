@@ -15,7 +15,10 @@ export function analyze(loaded: LoadedDocument): GeneratorIR {
   const defaultBaseUrl = baseUrlOf(root.servers);
   const tokenEndpoints = tokenEndpointsOf(loaded);
   // Names the token client's models and parameter types take (they depend on the grants) are not free either.
-  const grantTypeNames = (tokenEndpoints[0]?.grants ?? []).flatMap((grant) => [`${grant.typeName}TokenRequest`, `${grant.typeName}Params`]);
+  const grantTypeNames = (tokenEndpoints[0]?.grants ?? []).flatMap((grant) => [
+    `${grant.typeName}TokenRequest`,
+    `${grant.typeName}Params`,
+  ]);
   return {
     document: {
       source: loaded.source,
@@ -50,7 +53,8 @@ export function baseUrlOf(servers: unknown): string | undefined {
 }
 
 function scopesOf(root: JsonObject): ScopeIR[] {
-  const schemes = isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
+  const schemes =
+    isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
   const scopes = new Map<string, ScopeIR>();
   for (const [name, raw] of Object.entries(schemes)) {
     const scheme = deref(root, raw, `/components/securitySchemes/${name}`)?.value;
@@ -58,7 +62,11 @@ function scopesOf(root: JsonObject): ScopeIR[] {
     for (const flow of Object.values(scheme.flows)) {
       if (!isObject(flow) || !isObject(flow.scopes)) continue;
       for (const [scope, description] of Object.entries(flow.scopes)) {
-        if (!scopes.has(scope)) scopes.set(scope, { name: scope, ...(typeof description === 'string' && description !== '' ? { description } : {}) });
+        if (!scopes.has(scope))
+          scopes.set(scope, {
+            name: scope,
+            ...(typeof description === 'string' && description !== '' ? { description } : {}),
+          });
       }
     }
   }
@@ -89,7 +97,11 @@ function tokenEndpoint(loaded: LoadedDocument, path: string, operation: JsonObje
   const media = body && isObject(body.content) ? body.content[FORM] : undefined;
   if (!isObject(media) || media.schema === undefined) return undefined;
   const requestSchema = media.schema;
-  const requestFields = requestFieldsOf(root, requestSchema, `${at}/requestBody/content/${FORM.replace('/', '~1')}/schema`);
+  const requestFields = requestFieldsOf(
+    root,
+    requestSchema,
+    `${at}/requestBody/content/${FORM.replace('/', '~1')}/schema`,
+  );
   if (!requestFields.some((field) => field.name === 'grant_type')) return undefined;
 
   const responses = isObject(operation.responses) ? operation.responses : {};
@@ -125,7 +137,9 @@ function requestFieldsOf(root: JsonObject, schema: unknown, at: string): FieldIR
   if (!resolved) return [];
   const variants = [resolved.value.oneOf, resolved.value.anyOf].find(Array.isArray) as unknown[] | undefined;
   const lists = [fieldsOf(root, flattenSchema(root, schema, at))];
-  variants?.forEach((variant, index) => lists.push(fieldsOf(root, flattenSchema(root, variant, `${resolved.pointer}/oneOf/${index}`))));
+  variants?.forEach((variant, index) =>
+    lists.push(fieldsOf(root, flattenSchema(root, variant, `${resolved.pointer}/oneOf/${index}`))),
+  );
   return mergeFields(lists);
 }
 
@@ -143,11 +157,20 @@ function jsonFields(root: JsonObject, rawResponse: unknown): FieldIR[] {
  * when the body declares `client_secret` (client_secret_post), else a public client (`none`); an HTTP Basic
  * scheme means client_secret_basic. Without any requirement, the body decides.
  */
-function clientAuthenticationOf(root: JsonObject, operation: JsonObject, requestFields: FieldIR[]): ClientAuthenticationMethod[] {
+function clientAuthenticationOf(
+  root: JsonObject,
+  operation: JsonObject,
+  requestFields: FieldIR[],
+): ClientAuthenticationMethod[] {
   const hasSecret = requestFields.some((field) => field.name === 'client_secret');
   const bodyMethod: ClientAuthenticationMethod = hasSecret ? 'client_secret_post' : 'none';
-  const requirements = Array.isArray(operation.security) ? operation.security : Array.isArray(root.security) ? root.security : [];
-  const schemes = isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
+  const requirements = Array.isArray(operation.security)
+    ? operation.security
+    : Array.isArray(root.security)
+      ? root.security
+      : [];
+  const schemes =
+    isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
   const methods: ClientAuthenticationMethod[] = [];
   for (const requirement of requirements) {
     if (!isObject(requirement)) continue;
@@ -155,7 +178,8 @@ function clientAuthenticationOf(root: JsonObject, operation: JsonObject, request
     if (names.length === 0) methods.push(bodyMethod);
     for (const name of names) {
       const scheme = deref(root, schemes[name], '')?.value;
-      if (scheme?.type === 'http' && typeof scheme.scheme === 'string' && scheme.scheme.toLowerCase() === 'basic') methods.push('client_secret_basic');
+      if (scheme?.type === 'http' && typeof scheme.scheme === 'string' && scheme.scheme.toLowerCase() === 'basic')
+        methods.push('client_secret_basic');
     }
   }
   if (methods.length === 0) methods.push(bodyMethod);

@@ -11,7 +11,12 @@ export function fieldType(root: unknown, schema: unknown, depth = 0): FieldType 
   const type = types.length === 1 ? types[0] : undefined;
   const format = typeof node.format === 'string' ? { format: node.format } : {};
   if (type === 'string' || (type === undefined && typeof node.const === 'string')) {
-    const values = typeof node.const === 'string' ? [node.const] : Array.isArray(node.enum) ? node.enum.filter((v): v is string => typeof v === 'string') : [];
+    const values =
+      typeof node.const === 'string'
+        ? [node.const]
+        : Array.isArray(node.enum)
+          ? node.enum.filter((v): v is string => typeof v === 'string')
+          : [];
     return { kind: 'string', ...format, ...(values.length > 0 ? { enum: values } : {}) };
   }
   if (type === 'integer' || type === 'number') {
@@ -29,7 +34,12 @@ export function fieldsOf(root: unknown, flat: FlatSchema | undefined): FieldIR[]
   if (!flat) return [];
   return [...flat.properties].map(([name, { schema }]) => {
     const resolved = deref(root, schema, '')?.value ?? schema;
-    const description = typeof schema.description === 'string' ? schema.description : typeof resolved.description === 'string' ? resolved.description : undefined;
+    const description =
+      typeof schema.description === 'string'
+        ? schema.description
+        : typeof resolved.description === 'string'
+          ? resolved.description
+          : undefined;
     const secret = SECRET_FIELDS.has(name) || resolved.format === 'password';
     return {
       name,
@@ -49,7 +59,8 @@ export function mergeFields(lists: FieldIR[][]): FieldIR[] {
     for (const field of list) {
       const existing = merged.get(field.name);
       if (!existing) merged.set(field.name, field);
-      else if (existing.description === undefined && field.description !== undefined) merged.set(field.name, { ...existing, description: field.description });
+      else if (existing.description === undefined && field.description !== undefined)
+        merged.set(field.name, { ...existing, description: field.description });
     }
   }
   return [...merged.values()];

@@ -2,7 +2,13 @@ import { InputError, locate } from '../errors.js';
 import { fieldsOf } from './fields.js';
 import type { FieldIR, GrantFieldIR, GrantIR, GrantSource } from './ir.js';
 import { camelCase, dedupe, lastSegment, pascalCase, safeIdentifier } from './naming.js';
-import { CLIENT_AUTH_FIELDS, GRANT_SPECIFIC_FIELDS, REGISTERED_GRANTS, SECRET_FIELDS, findRegisteredGrant } from './rfc-grants.js';
+import {
+  CLIENT_AUTH_FIELDS,
+  GRANT_SPECIFIC_FIELDS,
+  REGISTERED_GRANTS,
+  SECRET_FIELDS,
+  findRegisteredGrant,
+} from './rfc-grants.js';
 import { constantValues, deref, flattenSchema, isObject, type FlatSchema, type JsonObject } from './schema-utils.js';
 
 /** A grant found in the document, before it becomes a {@link GrantIR}. */
@@ -29,7 +35,12 @@ export interface DerivedGrants {
  * 3. the registered grants whose required parameters the request schema declares (client_credentials always).
  * @param where Source name and pointer prefix for error messages.
  */
-export function deriveGrants(root: unknown, operation: JsonObject, requestSchema: unknown, where: { file: string; pointer: string }): DerivedGrants {
+export function deriveGrants(
+  root: unknown,
+  operation: JsonObject,
+  requestSchema: unknown,
+  where: { file: string; pointer: string },
+): DerivedGrants {
   const resolved = deref(root, requestSchema, `${where.pointer}/requestBody`);
   const variants = resolved ? oneOfVariants(root, resolved.value, resolved.pointer) : undefined;
   if (variants) return { source: 'discriminator', grants: toGrants(variants) };
@@ -38,24 +49,43 @@ export function deriveGrants(root: unknown, operation: JsonObject, requestSchema
   const fields = fieldsOf(root, flat);
   const grantTypeSchema = flat?.properties.get('grant_type')?.schema;
   const fixed = constantValues(root, grantTypeSchema);
-  if (fixed) return { source: 'enum', grants: toGrants(fixed.map((grantType) => ({ grantType, fields, ownFields: false }))) };
+  if (fixed)
+    return { source: 'enum', grants: toGrants(fixed.map((grantType) => ({ grantType, fields, ownFields: false }))) };
 
-  const extension = grantTypeExtension(operation, where.pointer) ?? grantTypeExtension(resolved?.value, resolved?.pointer ?? '');
+  const extension =
+    grantTypeExtension(operation, where.pointer) ?? grantTypeExtension(resolved?.value, resolved?.pointer ?? '');
   if (extension) {
-    if (extension.values.length === 0) throw new InputError('x-grant-types must be a non-empty list of strings', locate(where.file, extension.pointer));
-    return { source: 'extension', grants: toGrants(extension.values.map((grantType) => ({ grantType, fields, ownFields: false }))) };
+    if (extension.values.length === 0)
+      throw new InputError('x-grant-types must be a non-empty list of strings', locate(where.file, extension.pointer));
+    return {
+      source: 'extension',
+      grants: toGrants(extension.values.map((grantType) => ({ grantType, fields, ownFields: false }))),
+    };
   }
 
   const declared = new Set(fields.map((field) => field.name));
-  const registered = REGISTERED_GRANTS.filter((grant) => grant.always || (grant.required.length > 0 && grant.required.every((name) => declared.has(name))));
-  return { source: 'rfc-fields', grants: toGrants(registered.map((grant) => ({ grantType: grant.grantType, fields, ownFields: false }))) };
+  const registered = REGISTERED_GRANTS.filter(
+    (grant) => grant.always || (grant.required.length > 0 && grant.required.every((name) => declared.has(name))),
+  );
+  return {
+    source: 'rfc-fields',
+    grants: toGrants(registered.map((grant) => ({ grantType: grant.grantType, fields, ownFields: false }))),
+  };
 }
 
-function grantTypeExtension(node: JsonObject | undefined, at: string): { values: string[]; pointer: string } | undefined {
+function grantTypeExtension(
+  node: JsonObject | undefined,
+  at: string,
+): { values: string[]; pointer: string } | undefined {
   if (!node || !('x-grant-types' in node)) return undefined;
   const raw = node['x-grant-types'];
-  const values = Array.isArray(raw) ? raw.filter((value): value is string => typeof value === 'string' && value !== '') : [];
-  return { values: Array.isArray(raw) && values.length === raw.length ? [...new Set(values)] : [], pointer: `${at}/x-grant-types` };
+  const values = Array.isArray(raw)
+    ? raw.filter((value): value is string => typeof value === 'string' && value !== '')
+    : [];
+  return {
+    values: Array.isArray(raw) && values.length === raw.length ? [...new Set(values)] : [],
+    pointer: `${at}/x-grant-types`,
+  };
 }
 
 /** Reads a `oneOf`/`anyOf` request schema whose every variant fixes `grant_type`. */
@@ -64,16 +94,21 @@ function oneOfVariants(root: unknown, schema: JsonObject, at: string): GrantCand
   if (!keyword) return undefined;
   const members = schema[keyword] as unknown[];
   const discriminator = isObject(schema.discriminator) ? schema.discriminator : undefined;
-  const mapping = discriminator && discriminator.propertyName === 'grant_type' && isObject(discriminator.mapping) ? discriminator.mapping : {};
+  const mapping =
+    discriminator && discriminator.propertyName === 'grant_type' && isObject(discriminator.mapping)
+      ? discriminator.mapping
+      : {};
   const candidates: GrantCandidate[] = [];
   members.forEach((member, index) => {
     const flat = flattenSchema(root, member, `${at}/${keyword}/${index}`);
     if (!flat) return;
     const ref = isObject(member) && typeof member.$ref === 'string' ? member.$ref : undefined;
-    const mapped = Object.entries(mapping).filter(([, target]) => target === ref).map(([value]) => value);
+    const mapped = Object.entries(mapping)
+      .filter(([, target]) => target === ref)
+      .map(([value]) => value);
     const fixed = constantValues(root, flat.properties.get('grant_type')?.schema);
     const implicit = discriminator?.propertyName === 'grant_type' && flat.componentName ? [flat.componentName] : [];
-    const grantTypes = mapped.length > 0 ? mapped : fixed ?? implicit;
+    const grantTypes = mapped.length > 0 ? mapped : (fixed ?? implicit);
     for (const grantType of grantTypes) candidates.push(candidateFromVariant(root, flat, grantType));
   });
   return candidates.length > 0 && candidates.length >= members.length ? candidates : undefined;
@@ -91,9 +126,15 @@ function candidateFromVariant(root: unknown, flat: FlatSchema, grantType: string
 }
 
 function toGrants(candidates: GrantCandidate[]): GrantIR[] {
-  const unique = candidates.filter((candidate, index) => candidates.findIndex((other) => other.grantType === candidate.grantType) === index);
-  const helperNames = dedupe(unique.map((candidate) => safeIdentifier(camelCase(lastSegment(candidate.grantType)), 'grant')));
-  const typeNames = dedupe(unique.map((candidate) => safeIdentifier(pascalCase(lastSegment(candidate.grantType)), 'Grant')));
+  const unique = candidates.filter(
+    (candidate, index) => candidates.findIndex((other) => other.grantType === candidate.grantType) === index,
+  );
+  const helperNames = dedupe(
+    unique.map((candidate) => safeIdentifier(camelCase(lastSegment(candidate.grantType)), 'grant')),
+  );
+  const typeNames = dedupe(
+    unique.map((candidate) => safeIdentifier(pascalCase(lastSegment(candidate.grantType)), 'Grant')),
+  );
   return unique.map((candidate, index) => toGrant(candidate, helperNames[index]!, typeNames[index]!));
 }
 
@@ -112,7 +153,12 @@ function toGrant(candidate: GrantCandidate, helperName: string, typeName: string
   const allowed = (name: string): boolean => {
     if (name === 'grant_type' || CLIENT_AUTH_FIELDS.has(name)) return false;
     if (candidate.ownFields) return true;
-    if (registered) return registered.required.includes(name) || registered.optional.includes(name) || (!GRANT_SPECIFIC_FIELDS.has(name) && name !== 'scope');
+    if (registered)
+      return (
+        registered.required.includes(name) ||
+        registered.optional.includes(name) ||
+        (!GRANT_SPECIFIC_FIELDS.has(name) && name !== 'scope')
+      );
     return !GRANT_SPECIFIC_FIELDS.has(name);
   };
   const fields: FieldIR[] = candidate.fields.filter((field) => allowed(field.name));
@@ -120,11 +166,18 @@ function toGrant(candidate: GrantCandidate, helperName: string, typeName: string
   for (const name of registered?.required ?? []) {
     if (!fields.some((field) => field.name === name)) {
       const description = registered?.descriptions[name];
-      fields.push({ name, type: { kind: 'string' }, requiredBySpec: false, secret: SECRET_FIELDS.has(name), ...(description ? { description } : {}) });
+      fields.push({
+        name,
+        type: { kind: 'string' },
+        requiredBySpec: false,
+        secret: SECRET_FIELDS.has(name),
+        ...(description ? { description } : {}),
+      });
     }
   }
   // Required fields first (they lead the helper's parameters), then document order.
-  const isRequired = (field: FieldIR): boolean => (registered?.required.includes(field.name) ?? false) || field.requiredBySpec;
+  const isRequired = (field: FieldIR): boolean =>
+    (registered?.required.includes(field.name) ?? false) || field.requiredBySpec;
   fields.sort((a, b) => Number(isRequired(b)) - Number(isRequired(a)));
   const optionNames = dedupe(fields.map((field) => optionName(field.name)));
   const grantFields: GrantFieldIR[] = fields.map((field, index) => {
@@ -139,7 +192,8 @@ function toGrant(candidate: GrantCandidate, helperName: string, typeName: string
       ...(requiredBy !== undefined ? { requiredBy } : {}),
     };
   });
-  const deprecated = registered?.deprecated ?? (candidate.deprecated ? 'The document marks this grant as deprecated.' : undefined);
+  const deprecated =
+    registered?.deprecated ?? (candidate.deprecated ? 'The document marks this grant as deprecated.' : undefined);
   return {
     grantType: candidate.grantType,
     helperName,

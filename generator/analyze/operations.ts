@@ -25,7 +25,16 @@ import type {
 import { camelCase, safeIdentifier, words } from './naming.js';
 import { deref, escapePointerToken, isObject, pointer, type JsonObject } from './schema-utils.js';
 
-export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+export const HTTP_METHODS: readonly HttpMethod[] = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+];
 
 /**
  * Names that operations.ts declares or imports, and that index.ts exports from the other generated files: an
@@ -34,17 +43,63 @@ export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'put', 'post', 'delet
  */
 export const RESERVED_EXPORT_NAMES: readonly string[] = [
   // operations.ts
-  'createApiConfig', 'ApiConfig', 'ApiConfigOptions', 'ApiCallOptions', 'AccessTokenProvider', 'MultipartBody', 'isApiError', 'API_DEFAULT_BASE_URL',
-  'API_DEFAULT_TIMEOUT_MS', 'ApiError', 'paths', 'components', 'operations', 'webhooks', '$defs',
+  'createApiConfig',
+  'ApiConfig',
+  'ApiConfigOptions',
+  'ApiCallOptions',
+  'AccessTokenProvider',
+  'MultipartBody',
+  'isApiError',
+  'API_DEFAULT_BASE_URL',
+  'API_DEFAULT_TIMEOUT_MS',
+  'ApiError',
+  'paths',
+  'components',
+  'operations',
+  'webhooks',
+  '$defs',
   // errors.ts
-  'AbortError', 'ConfigurationError', 'InvalidResponseError', 'NetworkError', 'OAuthError', 'ServerError', 'TimeoutError',
-  'TokenClientError', 'UnexpectedResponseError', 'isOAuthError',
+  'AbortError',
+  'ConfigurationError',
+  'InvalidResponseError',
+  'NetworkError',
+  'OAuthError',
+  'ServerError',
+  'TimeoutError',
+  'TokenClientError',
+  'UnexpectedResponseError',
+  'isOAuthError',
   // client.ts, grants.ts, pkce.ts, token-source.ts, models.ts
-  'createTokenClient', 'TokenClient', 'ScopeParameter', 'DEFAULT_BASE_URL', 'DEFAULT_RETRY', 'DEFAULT_TIMEOUT_MS',
-  'SUPPORTED_CLIENT_AUTHENTICATION', 'SECRET_PARAMETERS', 'TOKEN_PATH', 'formEncode', 'ClientAuthentication', 'RequestOptions',
-  'RetryOptions', 'TokenClientOptions', 'computeCodeChallenge', 'createPkce', 'Pkce', 'StoredTokens',
-  'ReauthenticationRequiredError', 'UnsupportedTokenTypeError', 'TokenSourceGrant', 'TokenSourceOptions', 'TokenSource',
-  'tokensFromResponse', 'createTokenSource', 'authorizedFetch', 'Scope', 'OAuthErrorCode', 'TokenRequest', 'TokenResponse',
+  'createTokenClient',
+  'TokenClient',
+  'ScopeParameter',
+  'DEFAULT_BASE_URL',
+  'DEFAULT_RETRY',
+  'DEFAULT_TIMEOUT_MS',
+  'SUPPORTED_CLIENT_AUTHENTICATION',
+  'SECRET_PARAMETERS',
+  'TOKEN_PATH',
+  'formEncode',
+  'ClientAuthentication',
+  'RequestOptions',
+  'RetryOptions',
+  'TokenClientOptions',
+  'computeCodeChallenge',
+  'createPkce',
+  'Pkce',
+  'StoredTokens',
+  'ReauthenticationRequiredError',
+  'UnsupportedTokenTypeError',
+  'TokenSourceGrant',
+  'TokenSourceOptions',
+  'TokenSource',
+  'tokensFromResponse',
+  'createTokenSource',
+  'authorizedFetch',
+  'Scope',
+  'OAuthErrorCode',
+  'TokenRequest',
+  'TokenResponse',
   'TokenErrorResponse',
 ];
 
@@ -64,7 +119,11 @@ const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
  * All operations of the document except `exclude` (the token client's endpoint), with decided names.
  * @param taken Names the operations must not use, besides {@link RESERVED_EXPORT_NAMES}.
  */
-export function operationsOf(root: JsonObject, exclude: TokenEndpointIR | undefined, taken: Iterable<string> = []): OperationIR[] {
+export function operationsOf(
+  root: JsonObject,
+  exclude: TokenEndpointIR | undefined,
+  taken: Iterable<string> = [],
+): OperationIR[] {
   const paths = isObject(root.paths) ? root.paths : {};
   const found: Array<Omit<OperationIR, 'functionName' | 'typeName'> & { candidate: string; exact: boolean }> = [];
   for (const [path, rawItem] of Object.entries(paths)) {
@@ -75,8 +134,12 @@ export function operationsOf(root: JsonObject, exclude: TokenEndpointIR | undefi
       if (!isObject(operation)) continue;
       const at = pointer('paths', path, method);
       if (exclude && exclude.pointer === at) continue;
-      const operationId = typeof operation.operationId === 'string' && operation.operationId.trim() !== '' ? operation.operationId : undefined;
-      const candidate = operationId !== undefined ? identifierFrom(operationId) : identifierFrom(nameFromRoute(method, path));
+      const operationId =
+        typeof operation.operationId === 'string' && operation.operationId.trim() !== ''
+          ? operation.operationId
+          : undefined;
+      const candidate =
+        operationId !== undefined ? identifierFrom(operationId) : identifierFrom(nameFromRoute(method, path));
       const parameters = parametersOf(root, item, operation, at);
       const requestBody = requestBodyOf(root, operation.requestBody, at);
       const { bearer, bearerSchemes } = bearerOf(root, operation);
@@ -85,8 +148,12 @@ export function operationsOf(root: JsonObject, exclude: TokenEndpointIR | undefi
         method,
         path,
         ...(operationId !== undefined ? { operationId } : {}),
-        ...(typeof operation.summary === 'string' && operation.summary.trim() !== '' ? { summary: operation.summary } : {}),
-        ...(typeof operation.description === 'string' && operation.description.trim() !== '' ? { description: operation.description } : {}),
+        ...(typeof operation.summary === 'string' && operation.summary.trim() !== ''
+          ? { summary: operation.summary }
+          : {}),
+        ...(typeof operation.description === 'string' && operation.description.trim() !== ''
+          ? { description: operation.description }
+          : {}),
         deprecated: operation.deprecated === true,
         parameters,
         ...(requestBody ? { requestBody } : {}),
@@ -99,7 +166,10 @@ export function operationsOf(root: JsonObject, exclude: TokenEndpointIR | undefi
     }
   }
   const names = assignNames(found, new Set([...RESERVED_EXPORT_NAMES, ...taken]));
-  return found.map(({ candidate: _candidate, exact: _exact, ...operation }, index) => ({ ...operation, ...names[index]! }));
+  return found.map(({ candidate: _candidate, exact: _exact, ...operation }, index) => ({
+    ...operation,
+    ...names[index]!,
+  }));
 }
 
 /**
@@ -107,7 +177,10 @@ export function operationsOf(root: JsonObject, exclude: TokenEndpointIR | undefi
  * first; the others follow in document order, each taking the first free of `name`, `name2`, `name3`, … The
  * types use the function name with a capital: `GetUserRequest`, `GetUserResponse`, `GetUserError`.
  */
-function assignNames(found: ReadonlyArray<{ candidate: string; exact: boolean }>, reserved: ReadonlySet<string>): Array<{ functionName: string; typeName: string }> {
+function assignNames(
+  found: ReadonlyArray<{ candidate: string; exact: boolean }>,
+  reserved: ReadonlySet<string>,
+): Array<{ functionName: string; typeName: string }> {
   const used = new Set(reserved);
   const result: Array<{ functionName: string; typeName: string }> = new Array(found.length);
   const order = [...found.keys()].sort((a, b) => Number(found[b]!.exact) - Number(found[a]!.exact) || a - b);
@@ -146,7 +219,9 @@ export function identifierFrom(text: string): string {
   const folded = text.normalize('NFKD').replace(/\p{M}/gu, '');
   const camel = camelCase(words(folded).join(' ')).replace(/[^\p{ID_Continue}$]/gu, '');
   const name = safeIdentifier(camel, 'operation');
-  return IDENTIFIER.test(name) ? name : safeIdentifier(`operation${name.replace(/[^\p{ID_Continue}]/gu, '')}`, 'operation');
+  return IDENTIFIER.test(name)
+    ? name
+    : safeIdentifier(`operation${name.replace(/[^\p{ID_Continue}]/gu, '')}`, 'operation');
 }
 
 function parametersOf(root: JsonObject, item: JsonObject, operation: JsonObject, at: string): ParameterIR[] {
@@ -181,7 +256,9 @@ function parameterOf(root: JsonObject, raw: unknown, at: string): ParameterIR | 
     explode: typeof parameter.explode === 'boolean' ? parameter.explode : style === 'form',
     allowReserved: location === 'query' && parameter.allowReserved === true,
     ...(contentType !== undefined ? { contentType } : {}),
-    ...(typeof parameter.description === 'string' && parameter.description.trim() !== '' ? { description: parameter.description } : {}),
+    ...(typeof parameter.description === 'string' && parameter.description.trim() !== ''
+      ? { description: parameter.description }
+      : {}),
     deprecated: parameter.deprecated === true,
   };
 }
@@ -243,7 +320,9 @@ function responsesOf(root: JsonObject, raw: unknown, at: string): ResponseIR[] {
     return {
       status,
       success: /^2/.test(status) || (!hasSuccess && status === 'default'),
-      ...(typeof response.description === 'string' && response.description.trim() !== '' ? { description: response.description } : {}),
+      ...(typeof response.description === 'string' && response.description.trim() !== ''
+        ? { description: response.description }
+        : {}),
       content: content.map((contentType) => ({ contentType, kind: mediaKind(contentType) })),
     };
   });
@@ -251,8 +330,13 @@ function responsesOf(root: JsonObject, raw: unknown, at: string): ResponseIR[] {
 
 /** Whether the security requirements in force ask for a bearer token (see {@link OperationIR.bearer}). */
 function bearerOf(root: JsonObject, operation: JsonObject): Pick<OperationIR, 'bearer' | 'bearerSchemes'> {
-  const requirements = Array.isArray(operation.security) ? operation.security : Array.isArray(root.security) ? root.security : [];
-  const schemes = isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
+  const requirements = Array.isArray(operation.security)
+    ? operation.security
+    : Array.isArray(root.security)
+      ? root.security
+      : [];
+  const schemes =
+    isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
   const isBearer = (name: string): boolean => {
     const scheme = deref(root, schemes[name], pointer('components', 'securitySchemes', name))?.value;
     if (!scheme) return false;

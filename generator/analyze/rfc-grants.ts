@@ -91,7 +91,8 @@ export const REGISTERED_GRANTS: readonly RegisteredGrant[] = [
     required: ['subject_token', 'subject_token_type'],
     optional: ['resource', 'audience', 'scope', 'requested_token_type', 'actor_token', 'actor_token_type'],
     descriptions: {
-      subject_token: 'A security token that represents the identity of the party on behalf of whom the request is being made.',
+      subject_token:
+        'A security token that represents the identity of the party on behalf of whom the request is being made.',
       subject_token_type: 'An identifier of the type of the security token in subject_token.',
       resource: 'A URI of the target service or resource where the client intends to use the requested token.',
       audience: 'The logical name of the target service where the client intends to use the requested token.',

@@ -83,7 +83,8 @@ export function flattenSchema(root: unknown, schema: unknown, at: string): FlatS
     }
     if (isObject(node.properties)) {
       for (const [name, property] of Object.entries(node.properties)) {
-        if (isObject(property)) flat.properties.set(name, { schema: property, pointer: `${where}/properties/${escapePointerToken(name)}` });
+        if (isObject(property))
+          flat.properties.set(name, { schema: property, pointer: `${where}/properties/${escapePointerToken(name)}` });
       }
     }
     if (Array.isArray(node.required)) {

@@ -22,7 +22,11 @@ import type { Change, OAuthView } from './types.js';
  *
  * @returns Changes sorted breaking → warning → info, then by pointer, then by rule id.
  */
-export function diffDocuments(oldDoc: unknown, newDoc: unknown, options: { oldOAuth?: OAuthView; newOAuth?: OAuthView } = {}): Change[] {
+export function diffDocuments(
+  oldDoc: unknown,
+  newDoc: unknown,
+  options: { oldOAuth?: OAuthView; newOAuth?: OAuthView } = {},
+): Change[] {
   const out = new ChangeList();
   const docs: DocumentPair = { oldRoot: members(oldDoc), newRoot: members(newDoc), out };
   diffPaths(docs, {
@@ -39,7 +43,12 @@ export function diffDocuments(oldDoc: unknown, newDoc: unknown, options: { oldOA
   diffRootServers(docs);
   if (options.oldOAuth && options.newOAuth) diffOAuth(options.oldOAuth, options.newOAuth, out);
   if (out.budget <= 0) {
-    out.add('diff-incomplete', 'warning', `The schemas are too intertwined to compare fully; comparison stopped after ${SCHEMA_BUDGET} schema pairs.`, {});
+    out.add(
+      'diff-incomplete',
+      'warning',
+      `The schemas are too intertwined to compare fully; comparison stopped after ${SCHEMA_BUDGET} schema pairs.`,
+      {},
+    );
   }
   return sortChanges(out.changes);
 }

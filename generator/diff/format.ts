@@ -45,7 +45,14 @@ const ICON: Record<Severity, string> = { breaking: '🔴 breaking', warning: '�
 function markdown(changes: readonly Change[], meta?: { oldSource: string; newSource: string }): string {
   const heading = `### API changes${meta ? `: ${codeSpan(meta.oldSource)} → ${codeSpan(meta.newSource)}` : ''}`;
   if (changes.length === 0) return `${heading}\n\nNo changes.\n`;
-  const lines = [heading, '', `**${summaryLine(changes)}**`, '', '| Severity | Change | Rule | Where |', '| --- | --- | --- | --- |'];
+  const lines = [
+    heading,
+    '',
+    `**${summaryLine(changes)}**`,
+    '',
+    '| Severity | Change | Rule | Where |',
+    '| --- | --- | --- | --- |',
+  ];
   for (const change of changes) {
     const { oldPointer, newPointer } = change;
     const where =
@@ -78,7 +85,11 @@ function text(changes: readonly Change[]): string {
  *
  * An empty list renders as "No changes." in every format. Output ends with a newline.
  */
-export function formatChanges(changes: Change[], format: 'text' | 'json' | 'markdown', meta?: { oldSource: string; newSource: string }): string {
+export function formatChanges(
+  changes: Change[],
+  format: 'text' | 'json' | 'markdown',
+  meta?: { oldSource: string; newSource: string },
+): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify({ ...(meta ? { old: meta.oldSource, new: meta.newSource } : {}), summary: summarize(changes), message: summaryLine(changes), changes }, null, 2)}\n`;
@@ -95,5 +106,7 @@ export function formatChanges(changes: Change[], format: 'text' | 'json' | 'mark
  */
 export function meetsFailOn(changes: readonly Change[], failOn: 'breaking' | 'warning' | 'never'): boolean {
   if (failOn === 'never') return false;
-  return changes.some((change) => change.severity === 'breaking' || (failOn === 'warning' && change.severity === 'warning'));
+  return changes.some(
+    (change) => change.severity === 'breaking' || (failOn === 'warning' && change.severity === 'warning'),
+  );
 }

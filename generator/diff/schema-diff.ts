@@ -1,6 +1,15 @@
 import { capitalize, type ChangeList } from './change-list.js';
 import { isObject, resolve, type JsonObject } from './resolve.js';
-import { enumValues, flatten, isNullable, pairVariants, typeName, typesCovered, typesOf, type Direction } from './schema-shape.js';
+import {
+  enumValues,
+  flatten,
+  isNullable,
+  pairVariants,
+  typeName,
+  typesCovered,
+  typesOf,
+  type Direction,
+} from './schema-shape.js';
 
 export type { Direction } from './schema-shape.js';
 
@@ -47,11 +56,25 @@ function identity(value: object): number {
  * members. `$ref`s are followed in their own document, so where a schema lives does not matter. A pair of schema
  * objects is compared at most once on any path, so recursive schemas terminate.
  */
-export function diffSchemas(oldRaw: unknown, newRaw: unknown, site: SchemaSite, roots: SchemaRoots, out: ChangeList): void {
+export function diffSchemas(
+  oldRaw: unknown,
+  newRaw: unknown,
+  site: SchemaSite,
+  roots: SchemaRoots,
+  out: ChangeList,
+): void {
   walk(oldRaw, newRaw, site, roots, out, new Set(), 0);
 }
 
-function walk(oldRaw: unknown, newRaw: unknown, site: SchemaSite, roots: SchemaRoots, out: ChangeList, seen: ReadonlySet<string>, depth: number): void {
+function walk(
+  oldRaw: unknown,
+  newRaw: unknown,
+  site: SchemaSite,
+  roots: SchemaRoots,
+  out: ChangeList,
+  seen: ReadonlySet<string>,
+  depth: number,
+): void {
   const oldSchema = resolve(roots.oldRoot, oldRaw);
   const newSchema = resolve(roots.newRoot, newRaw);
   if (!oldSchema || !newSchema || depth > MAX_DEPTH) return;
@@ -61,7 +84,8 @@ function walk(oldRaw: unknown, newRaw: unknown, site: SchemaSite, roots: SchemaR
   out.budget -= 1;
   const path = new Set(seen).add(pair);
   if (!compareScalars(oldSchema, newSchema, site, out)) return;
-  const recurse = (oldNext: unknown, newNext: unknown, next: SchemaSite) => walk(oldNext, newNext, next, roots, out, path, depth + 1);
+  const recurse = (oldNext: unknown, newNext: unknown, next: SchemaSite) =>
+    walk(oldNext, newNext, next, roots, out, path, depth + 1);
   compareProperties(oldSchema, newSchema, site, roots, out, recurse);
   compareContainers(oldSchema, newSchema, site, recurse);
   compareVariants(oldSchema, newSchema, site, out, recurse);
@@ -96,14 +120,32 @@ function compareScalars(oldSchema: JsonObject, newSchema: JsonObject, site: Sche
   const nowNullable = isNullable(newSchema);
   if (!wasNullable && nowNullable) {
     // A client that was promised a value gets null: breaking for what it receives, harmless for what it sends.
-    out.add(`${direction}-became-nullable`, request ? 'info' : 'breaking', `${capitalize(label)} may now be null.`, pointers);
+    out.add(
+      `${direction}-became-nullable`,
+      request ? 'info' : 'breaking',
+      `${capitalize(label)} may now be null.`,
+      pointers,
+    );
   } else if (wasNullable && !nowNullable) {
-    out.add(`${direction}-became-not-nullable`, request ? 'breaking' : 'info', `${capitalize(label)} may no longer be null.`, pointers);
+    out.add(
+      `${direction}-became-not-nullable`,
+      request ? 'breaking' : 'info',
+      `${capitalize(label)} may no longer be null.`,
+      pointers,
+    );
   }
 
-  if (oldSchema.format !== newSchema.format && (typeof oldSchema.format === 'string' || typeof newSchema.format === 'string')) {
+  if (
+    oldSchema.format !== newSchema.format &&
+    (typeof oldSchema.format === 'string' || typeof newSchema.format === 'string')
+  ) {
     // Generated types and (de)serialisation follow the format (date-time, int64, binary), so any change is breaking.
-    out.add(`${direction}-format-changed`, 'breaking', `The format of ${label} changed from ${String(oldSchema.format ?? 'none')} to ${String(newSchema.format ?? 'none')}.`, pointers);
+    out.add(
+      `${direction}-format-changed`,
+      'breaking',
+      `The format of ${label} changed from ${String(oldSchema.format ?? 'none')} to ${String(newSchema.format ?? 'none')}.`,
+      pointers,
+    );
   }
 
   compareEnums(oldSchema, newSchema, site, out);
@@ -132,7 +174,14 @@ function compareEnums(oldSchema: JsonObject, newSchema: JsonObject, site: Schema
   }
 }
 
-function compareProperties(oldSchema: JsonObject, newSchema: JsonObject, site: SchemaSite, roots: SchemaRoots, out: ChangeList, recurse: Recurse): void {
+function compareProperties(
+  oldSchema: JsonObject,
+  newSchema: JsonObject,
+  site: SchemaSite,
+  roots: SchemaRoots,
+  out: ChangeList,
+  recurse: Recurse,
+): void {
   const { direction } = site;
   const request = direction === 'request';
   const oldFlat = flatten(roots.oldRoot, oldSchema, direction);
@@ -140,8 +189,18 @@ function compareProperties(oldSchema: JsonObject, newSchema: JsonObject, site: S
   if (oldFlat.properties.size === 0 && newFlat.properties.size === 0) return;
   const fieldOf = (name: string) => (site.field !== undefined ? `${site.field}.${name}` : name);
   const at = (name: string, oldSuffix: string | undefined, newSuffix: string | undefined) => {
-    const next: SchemaSite = { ...site, field: fieldOf(name), oldPointer: site.oldPointer + (oldSuffix ?? ''), newPointer: site.newPointer + (newSuffix ?? '') };
-    return { next, label: capitalize(labelOf(next)), oldPointer: oldSuffix !== undefined ? next.oldPointer : undefined, newPointer: newSuffix !== undefined ? next.newPointer : undefined };
+    const next: SchemaSite = {
+      ...site,
+      field: fieldOf(name),
+      oldPointer: site.oldPointer + (oldSuffix ?? ''),
+      newPointer: site.newPointer + (newSuffix ?? ''),
+    };
+    return {
+      next,
+      label: capitalize(labelOf(next)),
+      oldPointer: oldSuffix !== undefined ? next.oldPointer : undefined,
+      newPointer: newSuffix !== undefined ? next.newPointer : undefined,
+    };
   };
 
   for (const [name, oldProperty] of oldFlat.properties) {
@@ -151,7 +210,12 @@ function compareProperties(oldSchema: JsonObject, newSchema: JsonObject, site: S
       if (request) {
         // Warning, not breaking: the old client keeps sending the field, and servers ignore unknown form fields and
         // (almost always) unknown JSON members; but the server may no longer act on it, so a human should look.
-        out.add('request-property-removed', 'warning', `${label} was removed; servers usually ignore it if it is still sent.`, { oldPointer });
+        out.add(
+          'request-property-removed',
+          'warning',
+          `${label} was removed; servers usually ignore it if it is still sent.`,
+          { oldPointer },
+        );
       } else {
         out.add('response-property-removed', 'breaking', `${label} was removed.`, { oldPointer });
       }
@@ -161,18 +225,28 @@ function compareProperties(oldSchema: JsonObject, newSchema: JsonObject, site: S
     const wasRequired = oldFlat.required.has(name);
     const isRequired = newFlat.required.has(name);
     if (!wasRequired && isRequired) {
-      out.add(`${direction}-property-became-required`, request ? 'breaking' : 'info', `${label} is now required.`, { oldPointer, newPointer });
+      out.add(`${direction}-property-became-required`, request ? 'breaking' : 'info', `${label} is now required.`, {
+        oldPointer,
+        newPointer,
+      });
     } else if (wasRequired && !isRequired) {
       // A response field that may now be missing breaks a client that reads it unguarded.
-      out.add(`${direction}-property-became-optional`, request ? 'info' : 'breaking', `${label} is now optional.`, { oldPointer, newPointer });
+      out.add(`${direction}-property-became-optional`, request ? 'info' : 'breaking', `${label} is now optional.`, {
+        oldPointer,
+        newPointer,
+      });
     }
     recurse(oldProperty.schema, newProperty.schema, next);
   }
   for (const [name, newProperty] of newFlat.properties) {
     if (oldFlat.properties.has(name)) continue;
     const { label, newPointer } = at(name, undefined, newProperty.suffix);
-    if (request && newFlat.required.has(name)) out.add('request-property-added-required', 'breaking', `${label} was added as required.`, { newPointer });
-    else out.add(`${direction}-property-added`, 'info', `${label} was added${request ? ' as optional' : ''}.`, { newPointer });
+    if (request && newFlat.required.has(name))
+      out.add('request-property-added-required', 'breaking', `${label} was added as required.`, { newPointer });
+    else
+      out.add(`${direction}-property-added`, 'info', `${label} was added${request ? ' as optional' : ''}.`, {
+        newPointer,
+      });
   }
 }
 
@@ -189,7 +263,9 @@ function compareContainers(oldSchema: JsonObject, newSchema: JsonObject, site: S
   if (isObject(oldSchema.additionalProperties) && isObject(newSchema.additionalProperties)) {
     recurse(oldSchema.additionalProperties, newSchema.additionalProperties, {
       ...site,
-      ...(site.field !== undefined ? { field: `${site.field}.*` } : { subject: `the additional properties of ${site.subject}` }),
+      ...(site.field !== undefined
+        ? { field: `${site.field}.*` }
+        : { subject: `the additional properties of ${site.subject}` }),
       oldPointer: `${site.oldPointer}/additionalProperties`,
       newPointer: `${site.newPointer}/additionalProperties`,
     });
@@ -197,7 +273,13 @@ function compareContainers(oldSchema: JsonObject, newSchema: JsonObject, site: S
 }
 
 /** `oneOf`/`anyOf` members, paired by `$ref` target or inline order. */
-function compareVariants(oldSchema: JsonObject, newSchema: JsonObject, site: SchemaSite, out: ChangeList, recurse: Recurse): void {
+function compareVariants(
+  oldSchema: JsonObject,
+  newSchema: JsonObject,
+  site: SchemaSite,
+  out: ChangeList,
+  recurse: Recurse,
+): void {
   const { direction } = site;
   const request = direction === 'request';
   for (const keyword of ['oneOf', 'anyOf'] as const) {
@@ -206,20 +288,42 @@ function compareVariants(oldSchema: JsonObject, newSchema: JsonObject, site: Sch
     if (!Array.isArray(oldList) && !Array.isArray(newList)) continue;
     const label = labelOf(site);
     if (!Array.isArray(oldList) || !Array.isArray(newList)) {
-      out.add(`${direction}-variants-changed`, 'warning', `${capitalize(label)} ${Array.isArray(newList) ? 'is now' : 'is no longer'} a ${keyword} of alternatives.`, { oldPointer: site.oldPointer, newPointer: site.newPointer });
+      out.add(
+        `${direction}-variants-changed`,
+        'warning',
+        `${capitalize(label)} ${Array.isArray(newList) ? 'is now' : 'is no longer'} a ${keyword} of alternatives.`,
+        { oldPointer: site.oldPointer, newPointer: site.newPointer },
+      );
       continue;
     }
     for (const variant of pairVariants(oldList, newList)) {
-      const oldPointer = variant.oldIndex !== undefined ? `${site.oldPointer}/${keyword}/${variant.oldIndex}` : undefined;
-      const newPointer = variant.newIndex !== undefined ? `${site.newPointer}/${keyword}/${variant.newIndex}` : undefined;
+      const oldPointer =
+        variant.oldIndex !== undefined ? `${site.oldPointer}/${keyword}/${variant.oldIndex}` : undefined;
+      const newPointer =
+        variant.newIndex !== undefined ? `${site.newPointer}/${keyword}/${variant.newIndex}` : undefined;
       if (oldPointer === undefined) {
         // Request: the server accepts one more shape. Response: the client may receive a shape it does not handle.
-        out.add(`${direction}-variant-added`, request ? 'info' : 'warning', `${capitalize(label)} gained ${keyword} variant ${variant.name}.`, { newPointer });
+        out.add(
+          `${direction}-variant-added`,
+          request ? 'info' : 'warning',
+          `${capitalize(label)} gained ${keyword} variant ${variant.name}.`,
+          { newPointer },
+        );
       } else if (newPointer === undefined) {
-        out.add(`${direction}-variant-removed`, request ? 'breaking' : 'info', `${capitalize(label)} lost ${keyword} variant ${variant.name}.`, { oldPointer });
+        out.add(
+          `${direction}-variant-removed`,
+          request ? 'breaking' : 'info',
+          `${capitalize(label)} lost ${keyword} variant ${variant.name}.`,
+          { oldPointer },
+        );
       } else {
         const qualifier = `${keyword} variant ${variant.name}`;
-        recurse(oldList[variant.oldIndex!], newList[variant.newIndex!], { ...site, qualifier: site.qualifier !== undefined ? `${site.qualifier}, ${qualifier}` : qualifier, oldPointer, newPointer });
+        recurse(oldList[variant.oldIndex!], newList[variant.newIndex!], {
+          ...site,
+          qualifier: site.qualifier !== undefined ? `${site.qualifier}, ${qualifier}` : qualifier,
+          oldPointer,
+          newPointer,
+        });
       }
     }
   }

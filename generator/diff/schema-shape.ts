@@ -39,9 +39,17 @@ export function enumValues(schema: JsonObject): string[] | undefined {
 
 /** JSON with object keys sorted, so enum values compare by content. */
 function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    isObject(inner) ? Object.fromEntries(Object.keys(inner).sort().map((key) => [key, inner[key]])) : inner,
-  ) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_key, inner: unknown) =>
+      isObject(inner)
+        ? Object.fromEntries(
+            Object.keys(inner)
+              .sort()
+              .map((key) => [key, inner[key]]),
+          )
+        : inner,
+    ) ?? 'undefined'
+  );
 }
 
 /** A property of a flattened schema: its raw schema (maybe a `$ref`) and its pointer relative to the schema. */
@@ -80,7 +88,8 @@ export function flatten(root: unknown, schema: JsonObject, direction: Direction)
         flat.properties.set(name, { schema: property, suffix: `${suffix}/properties/${escapeToken(name)}` });
       }
     }
-    if (Array.isArray(node.required)) for (const name of node.required) if (typeof name === 'string') flat.required.add(name);
+    if (Array.isArray(node.required))
+      for (const name of node.required) if (typeof name === 'string') flat.required.add(name);
   };
   visit(schema, '', new Set());
   return flat;
@@ -108,7 +117,11 @@ export function pairVariants(oldList: unknown[], newList: unknown[]): VariantPai
     let inline = 0;
     return list.map((member, index) => {
       const ref = isObject(member) && typeof member.$ref === 'string' ? member.$ref : undefined;
-      return { index, key: ref !== undefined ? `ref:${ref}` : `inline:${inline++}`, name: ref !== undefined ? refName(ref) : `#${index + 1}` };
+      return {
+        index,
+        key: ref !== undefined ? `ref:${ref}` : `inline:${inline++}`,
+        name: ref !== undefined ? refName(ref) : `#${index + 1}`,
+      };
     });
   };
   const olds = keyed(oldList);
@@ -116,8 +129,13 @@ export function pairVariants(oldList: unknown[], newList: unknown[]): VariantPai
   const pairs: VariantPair[] = [];
   for (const old of olds) {
     const match = news.find((candidate) => candidate.key === old.key);
-    pairs.push(match ? { oldIndex: old.index, newIndex: match.index, name: match.name } : { oldIndex: old.index, name: old.name });
+    pairs.push(
+      match
+        ? { oldIndex: old.index, newIndex: match.index, name: match.name }
+        : { oldIndex: old.index, name: old.name },
+    );
   }
-  for (const added of news) if (!olds.some((old) => old.key === added.key)) pairs.push({ newIndex: added.index, name: added.name });
+  for (const added of news)
+    if (!olds.some((old) => old.key === added.key)) pairs.push({ newIndex: added.index, name: added.name });
   return pairs;
 }

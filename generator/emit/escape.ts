@@ -5,7 +5,9 @@
 
 /** A TypeScript string literal of `value`: JSON escaping plus the line separators older parsers choke on. */
 export function tsString(value: string): string {
-  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /**
@@ -13,16 +15,18 @@ export function tsString(value: string): string {
  * comment, a line cannot start a JSDoc tag, and control characters and line separators are dropped.
  */
 export function jsdocText(value: string, indent = ''): string {
-  return value
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u2028\u2029]/g, '\n')
-    .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
-    .replace(/\*\//g, '*\\/')
-    .trim()
-    .split('\n')
-    // TypeScript reads `@word` after white space as a tag anywhere in a line; a backslash keeps it text.
-    .map((line) => line.trimEnd().replace(/(^|\s)@/g, '$1\\@'))
-    .join(`\n${indent} * `);
+  return (
+    value
+      .replace(/\r\n?/g, '\n')
+      .replace(/[\u2028\u2029]/g, '\n')
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
+      .replace(/\*\//g, '*\\/')
+      .trim()
+      .split('\n')
+      // TypeScript reads `@word` after white space as a tag anywhere in a line; a backslash keeps it text.
+      .map((line) => line.trimEnd().replace(/(^|\s)@/g, '$1\\@'))
+      .join(`\n${indent} * `)
+  );
 }
 
 const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;

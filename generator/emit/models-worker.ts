@@ -9,6 +9,11 @@ try {
   reply = { ok: true, text: emitModels(job.ir, job.ir.tokenEndpoints[job.endpoint]!) };
 } catch (error) {
   const failure = error instanceof Error ? error : new Error(String(error));
-  reply = { ok: false, name: failure.name, message: failure.message, ...(failure.stack !== undefined ? { stack: failure.stack } : {}) };
+  reply = {
+    ok: false,
+    name: failure.name,
+    message: failure.message,
+    ...(failure.stack !== undefined ? { stack: failure.stack } : {}),
+  };
 }
 parentPort!.postMessage(reply);

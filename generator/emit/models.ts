@@ -1,4 +1,12 @@
-import { IndentationText, Project, StructureKind, type InterfaceDeclarationStructure, type OptionalKind, type PropertySignatureStructure, type TypeAliasDeclarationStructure } from 'ts-morph';
+import {
+  IndentationText,
+  Project,
+  StructureKind,
+  type InterfaceDeclarationStructure,
+  type OptionalKind,
+  type PropertySignatureStructure,
+  type TypeAliasDeclarationStructure,
+} from 'ts-morph';
 import type { FieldIR, GeneratorIR, TokenEndpointIR } from '../analyze/ir.js';
 import { CLIENT_AUTH_FIELDS } from '../analyze/rfc-grants.js';
 import { jsdocText, propertyName, tsString } from './escape.js';
@@ -26,7 +34,10 @@ const ERROR_CODES: ReadonlyArray<{ code: string; when?: string }> = [
  */
 export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
   // Two spaces, as the templates print: without a prettier config the files are written as printed.
-  const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { indentationText: IndentationText.TwoSpaces } });
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces },
+  });
   const file = project.createSourceFile('models.ts');
   const grantTypes = new Set(endpoint.grants.map((grant) => grant.grantType));
   const specErrorCodes = endpoint.errorFields.find((field) => field.name === 'error');
@@ -39,28 +50,56 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
       name: 'Scope',
       isExported: true,
       type: [...ir.scopes.map((scope) => tsString(scope.name)), '(string & {})'].join(' | '),
-      docs: [doc(['A scope the document names (open-ended: servers may define others).', ir.scopes.map((scope) => `- \`${scope.name}\`${scope.description ? `: ${scope.description}` : ''}`).join('\n')])],
+      docs: [
+        doc([
+          'A scope the document names (open-ended: servers may define others).',
+          ir.scopes
+            .map((scope) => `- \`${scope.name}\`${scope.description ? `: ${scope.description}` : ''}`)
+            .join('\n'),
+        ]),
+      ],
     },
     {
       name: 'OAuthErrorCode',
       isExported: true,
       type: [...new Set(codes)].map(tsString).concat('(string & {})').join(' | '),
-      docs: [doc(['An OAuth 2.0 error code (RFC 6749 §5.2 and the extensions of the grants in use); servers may send others.'])],
+      docs: [
+        doc([
+          'An OAuth 2.0 error code (RFC 6749 §5.2 and the extensions of the grants in use); servers may send others.',
+        ]),
+      ],
     },
     {
       name: 'TokenRequest',
       isExported: true,
       type: endpoint.grants.map((grant) => `${grant.typeName}TokenRequest`).join(' | ') || 'never',
-      docs: [doc([`The form body of ${endpoint.method} ${endpoint.path}, one member per grant.`, endpoint.description ?? ''])],
+      docs: [
+        doc([
+          `The form body of ${endpoint.method} ${endpoint.path}, one member per grant.`,
+          endpoint.description ?? '',
+        ]),
+      ],
     },
   ];
   const clientFields = endpoint.requestFields.filter((field) => CLIENT_AUTH_FIELDS.has(field.name));
   const interfaces: OptionalKind<InterfaceDeclarationStructure>[] = endpoint.grants.map((grant) => ({
     name: `${grant.typeName}TokenRequest`,
     isExported: true,
-    docs: [doc([`Token request of the \`${grant.grantType}\` grant${grant.reference ? ` (${grant.reference.citation})` : ''}.`, grant.description ?? ''], grant.deprecated)],
+    docs: [
+      doc(
+        [
+          `Token request of the \`${grant.grantType}\` grant${grant.reference ? ` (${grant.reference.citation})` : ''}.`,
+          grant.description ?? '',
+        ],
+        grant.deprecated,
+      ),
+    ],
     properties: [
-      { name: 'grant_type', type: tsString(grant.grantType), docs: [doc([descriptionOf(endpoint.requestFields, 'grant_type') || 'The grant type (RFC 6749 §4).'])] },
+      {
+        name: 'grant_type',
+        type: tsString(grant.grantType),
+        docs: [doc([descriptionOf(endpoint.requestFields, 'grant_type') || 'The grant type (RFC 6749 §4).'])],
+      },
       ...grant.fields.map((field) => property(field, !field.required)),
       ...clientFields.map((field) => property(field, true)),
     ],
@@ -69,7 +108,11 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
     {
       name: 'TokenResponse',
       isExported: true,
-      docs: [doc(['A successful token response (RFC 6749 §5.1), as validated by the client: access_token and token_type are present, expires_in is a number, unknown members are kept.'])],
+      docs: [
+        doc([
+          'A successful token response (RFC 6749 §5.1), as validated by the client: access_token and token_type are present, expires_in is a number, unknown members are kept.',
+        ]),
+      ],
       properties: endpoint.responseFields.map((field) => {
         const member = property(field, !['access_token', 'token_type'].includes(field.name));
         // The client normalises expires_in to a number (RFC 6749 §5.1), whatever type the document gives it.
@@ -80,10 +123,18 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
     {
       name: 'TokenErrorResponse',
       isExported: true,
-      docs: [doc([`An error response of ${endpoint.method} ${endpoint.path} (RFC 6749 §5.2); the document lists HTTP ${endpoint.errorStatuses.join(', ') || 'none'}.`])],
+      docs: [
+        doc([
+          `An error response of ${endpoint.method} ${endpoint.path} (RFC 6749 §5.2); the document lists HTTP ${endpoint.errorStatuses.join(', ') || 'none'}.`,
+        ]),
+      ],
       properties: [
-        ...endpoint.errorFields.map((field) => (field.name === 'error' ? { ...property(field, false), type: 'OAuthErrorCode' } : property(field, true))),
-        ...(endpoint.errorFields.some((field) => field.name === 'error') ? [] : [{ name: 'error', type: 'OAuthErrorCode', docs: [doc(['The error code.'])] }]),
+        ...endpoint.errorFields.map((field) =>
+          field.name === 'error' ? { ...property(field, false), type: 'OAuthErrorCode' } : property(field, true),
+        ),
+        ...(endpoint.errorFields.some((field) => field.name === 'error')
+          ? []
+          : [{ name: 'error', type: 'OAuthErrorCode', docs: [doc(['The error code.'])] }]),
       ],
       indexSignatures: [{ keyName: 'member', keyType: 'string', returnType: 'unknown' }],
     },
@@ -100,7 +151,8 @@ function property(field: FieldIR, optional: boolean): OptionalKind<PropertySigna
     name: propertyName(field.name),
     hasQuestionToken: optional,
     type: typeText(field.type),
-    docs: field.description || field.deprecated ? [doc([field.description ?? ''], field.deprecated ? '' : undefined)] : [],
+    docs:
+      field.description || field.deprecated ? [doc([field.description ?? ''], field.deprecated ? '' : undefined)] : [],
   };
 }
 
@@ -113,9 +165,7 @@ function descriptionOf(fields: FieldIR[], name: string): string {
  * @param deprecated When defined, adds a `@deprecated` tag with this reason.
  */
 function doc(paragraphs: string[], deprecated?: string): string {
-  const body = paragraphs
-    .filter((text) => text.trim() !== '')
-    .map((text) => jsdocText(text).replace(/\n \* /g, '\n'));
+  const body = paragraphs.filter((text) => text.trim() !== '').map((text) => jsdocText(text).replace(/\n \* /g, '\n'));
   if (deprecated !== undefined) body.push(`@deprecated ${jsdocText(deprecated).replace(/\n \* /g, ' ')}`.trimEnd());
   return body.join('\n\n');
 }

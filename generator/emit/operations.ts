@@ -26,10 +26,19 @@ function operationView(operation: OperationIR) {
   const body = operation.requestBody;
   if (body) {
     const type = `NonNullable<${ref}["requestBody"]>["content"][${tsString(body.contentType)}]`;
-    const tsType = body.kind === 'json' ? type : body.kind === 'form' ? `${type} | URLSearchParams | string` : body.kind === 'multipart' ? `MultipartBody<${type}> | FormData` : 'BodyInit';
+    const tsType =
+      body.kind === 'json'
+        ? type
+        : body.kind === 'form'
+          ? `${type} | URLSearchParams | string`
+          : body.kind === 'multipart'
+            ? `MultipartBody<${type}> | FormData`
+            : 'BodyInit';
     members.push({ key: 'body', required: body.required, tsType });
   }
-  const successMedia = operation.responses.filter((response) => response.success).flatMap((response) => response.content.map((media) => media.contentType));
+  const successMedia = operation.responses
+    .filter((response) => response.success)
+    .flatMap((response) => response.content.map((media) => media.contentType));
   const bearerNote =
     operation.bearer === 'required'
       ? `Sends the bearer token of \`config.accessToken\` (${operation.bearerSchemes.join(', ')}).`
@@ -49,8 +58,14 @@ function operationView(operation: OperationIR) {
     bearerNote,
     members,
     requestRequired: members.some((member) => member.required),
-    responseType: resultType(ref, operation.responses.filter((response) => response.success)),
-    errorType: resultType(ref, operation.responses.filter((response) => !response.success)),
+    responseType: resultType(
+      ref,
+      operation.responses.filter((response) => response.success),
+    ),
+    errorType: resultType(
+      ref,
+      operation.responses.filter((response) => !response.success),
+    ),
     parameters: operation.parameters.map((parameter) => ({
       name: parameter.name,
       in: parameter.in,

@@ -61,7 +61,10 @@ function markPercentInOperationIds(root: unknown): void {
 }
 
 function unmarkPercent(text: string): string {
-  return text.split(PERCENT_MARKER).join('%').replace(/\\u[eE]000pct\\u[eE]001/g, '%');
+  return text
+    .split(PERCENT_MARKER)
+    .join('%')
+    .replace(/\\u[eE]000pct\\u[eE]001/g, '%');
 }
 
 /**
@@ -120,12 +123,17 @@ function defaultContext(
  */
 function unreadable(error: unknown, loaded: LoadedDocument): InputError {
   if (error instanceof RangeError) {
-    return new InputError('the schemas refer to each other in chains too long for openapi-typescript to follow (it ran out of stack)', loaded.source, 'Shorten the chains of $refs');
+    return new InputError(
+      'the schemas refer to each other in chains too long for openapi-typescript to follow (it ran out of stack)',
+      loaded.source,
+      'Shorten the chains of $refs',
+    );
   }
   const message = unmarkText((error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim());
   const pointer = /#\/[^\s:,]*/.exec(message)?.[0];
   const why = `openapi-typescript cannot read the document: ${message}`;
-  if (pointer !== undefined) return new InputError(why, locate(loaded.source, pointer), 'Fix the document and run again');
+  if (pointer !== undefined)
+    return new InputError(why, locate(loaded.source, pointer), 'Fix the document and run again');
   const first = loaded.warnings[0];
   if (first !== undefined) return new InputError(`${first} (${why})`, undefined, 'Fix the document and run again');
   return new InputError(why, loaded.source, 'Fix the document and run again');

@@ -17,7 +17,9 @@ export type RuntimeTemplate = (typeof RUNTIME_TEMPLATES)[number];
 function createEnvironment(): typeof Handlebars {
   const environment = Handlebars.create();
   environment.registerHelper('tsString', (value: unknown) => tsString(String(value)));
-  environment.registerHelper('jsdoc', (value: unknown) => (value === undefined || value === null ? '' : jsdocText(String(value), '  ')));
+  environment.registerHelper('jsdoc', (value: unknown) =>
+    value === undefined || value === null ? '' : jsdocText(String(value), '  '),
+  );
   environment.registerHelper('ident', (value: unknown) => identifier(String(value)));
   return environment;
 }

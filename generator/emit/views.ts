@@ -25,9 +25,18 @@ export function endpointView(endpoint: TokenEndpointIR): EndpointView {
  * document lacks (a device code, a token-exchange token) are left out: this client never holds them.
  */
 function secretParameters(endpoint: TokenEndpointIR): string[] {
-  const fields = [...endpoint.requestFields, ...endpoint.grants.flatMap((grant) => grant.fields), ...endpoint.responseFields];
+  const fields = [
+    ...endpoint.requestFields,
+    ...endpoint.grants.flatMap((grant) => grant.fields),
+    ...endpoint.responseFields,
+  ];
   const always = ['client_secret', 'access_token', 'refresh_token', 'id_token'];
-  return [...new Set([...always, ...fields.filter((field) => field.secret || SECRET_FIELDS.has(field.name)).map((field) => field.name)])].sort();
+  return [
+    ...new Set([
+      ...always,
+      ...fields.filter((field) => field.secret || SECRET_FIELDS.has(field.name)).map((field) => field.name),
+    ]),
+  ].sort();
 }
 
 export function clientView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
@@ -49,7 +58,11 @@ export function grantsView(endpoint: TokenEndpointIR) {
   };
 }
 
-const RETRY_SAFETY_CODES: Record<GrantIR['retrySafety'], 0 | 1 | 2> = { replayable: 0, 'not-after-send': 1, 'single-use': 2 };
+const RETRY_SAFETY_CODES: Record<GrantIR['retrySafety'], 0 | 1 | 2> = {
+  replayable: 0,
+  'not-after-send': 1,
+  'single-use': 2,
+};
 
 function grantView(grant: GrantIR) {
   return {
@@ -79,13 +92,19 @@ function grantView(grant: GrantIR) {
 /** `{ code: '…' }`-style arguments for the JSDoc example of the first helper. */
 function exampleArguments(grant: GrantIR): string {
   const required = grant.fields.filter((field) => field.required);
-  if (required.length > 0) return `{ ${required.map((field) => `${field.optionName}: ${field.optionName}`).join(', ')} }`;
+  if (required.length > 0)
+    return `{ ${required.map((field) => `${field.optionName}: ${field.optionName}`).join(', ')} }`;
   const scope = grant.fields.find((field) => field.name === 'scope');
   return scope ? `{ ${scope.optionName}: ${tsString('…')} }` : '';
 }
 
 export function indexView(endpoint: TokenEndpointIR | undefined, hasOperations = false) {
-  return { hasTokenClient: endpoint !== undefined, hasOperations, hasErrors: endpoint !== undefined || hasOperations, grants: endpoint ? endpoint.grants.map(grantView) : [] };
+  return {
+    hasTokenClient: endpoint !== undefined,
+    hasOperations,
+    hasErrors: endpoint !== undefined || hasOperations,
+    grants: endpoint ? endpoint.grants.map(grantView) : [],
+  };
 }
 
 /** errors.ts: the OAuth error parts come with the token client, ApiError with the operations. */
@@ -99,11 +118,14 @@ export function errorsView(ir: GeneratorIR) {
  */
 export function tokenSourceView(endpoint: TokenEndpointIR) {
   const find = (grantType: string) => endpoint.grants.find((grant) => grant.grantType === grantType);
-  const option = (grant: GrantIR | undefined, wire: string) => grant?.fields.find((field) => field.name === wire)?.optionName ?? null;
+  const option = (grant: GrantIR | undefined, wire: string) =>
+    grant?.fields.find((field) => field.name === wire)?.optionName ?? null;
   const cc = find('client_credentials');
   const rt = find('refresh_token');
   const clientCredentials = cc ? { helper: cc.helperName, scopeOption: option(cc, 'scope') } : null;
-  const refreshToken = rt ? { helper: rt.helperName, tokenOption: option(rt, 'refresh_token'), scopeOption: option(rt, 'scope') } : null;
+  const refreshToken = rt
+    ? { helper: rt.helperName, tokenOption: option(rt, 'refresh_token'), scopeOption: option(rt, 'scope') }
+    : null;
   return {
     clientCredentials,
     refreshToken,

@@ -26,9 +26,15 @@ export class BoundedResolver extends BaseResolver {
   }
 
   override async loadExternalRef(absoluteRef: string): Promise<Source> {
-    const { text, contentType } = isUrl(absoluteRef) ? await readUrlBounded(absoluteRef) : { text: await readFileBounded(absoluteRef, absoluteRef), contentType: undefined };
+    const { text, contentType } = isUrl(absoluteRef)
+      ? await readUrlBounded(absoluteRef)
+      : { text: await readFileBounded(absoluteRef, absoluteRef), contentType: undefined };
     this.bytesLeft -= Buffer.byteLength(text);
-    if (this.bytesLeft < 0) throw new InputError(`the document and the files it references are larger than ${MAX_DOCUMENT_BYTES} bytes together`, absoluteRef);
+    if (this.bytesLeft < 0)
+      throw new InputError(
+        `the document and the files it references are larger than ${MAX_DOCUMENT_BYTES} bytes together`,
+        absoluteRef,
+      );
     return new Source(absoluteRef, text.replace(/\r\n/g, '\n'), contentType);
   }
 

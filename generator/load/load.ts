@@ -62,14 +62,20 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
 
   // operation-operationId-unique: openapi-typescript keys its `operations` interface by operationId (and its own
   // lint, which emit/schema-types.ts does not run again, makes duplicates an error too).
-  const config = await createConfig({ rules: { struct: 'error', 'no-unresolved-refs': 'error', 'operation-operationId-unique': 'error' } });
+  const config = await createConfig({
+    rules: { struct: 'error', 'no-unresolved-refs': 'error', 'operation-operationId-unique': 'error' },
+  });
   // Referenced files are read and sized within the budgets the document itself has left.
   const resolver = new BoundedResolver(config.resolve, { bytes: Buffer.byteLength(source.text), nodes });
-  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: resolver }).catch((error: unknown) => validatorFailed(error, source));
+  const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: resolver }).catch(
+    (error: unknown) => validatorFailed(error, source),
+  );
   // Fatal: a $ref that resolves nowhere, or a broken skeleton (the root, info, paths). Anything deeper is a warning.
   const fatal = problems.filter((problem) => problem.ruleId !== 'struct' || skeletal(problem.location[0]?.pointer));
   throwFirstError(fatal, source);
-  const warnings = problems.filter((problem) => !fatal.includes(problem) && problem.severity === 'error').map((problem) => describe(problem, source));
+  const warnings = problems
+    .filter((problem) => !fatal.includes(problem) && problem.severity === 'error')
+    .map((problem) => describe(problem, source));
 
   const bundled = await bundleDocument({
     document,
@@ -80,7 +86,15 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
   throwFirstError(bundled.problems, source);
   unmarkPrototypeKeys(bundled.bundle.parsed);
   const files = [source.absoluteRef, ...bundled.fileDependencies].filter((file) => !/^https?:\/\//i.test(file));
-  return { source: source.displayName, sha256, text: source.text, document: bundled.bundle.parsed as OpenApiDocument, version, files: [...new Set(files)], warnings };
+  return {
+    source: source.displayName,
+    sha256,
+    text: source.text,
+    document: bundled.bundle.parsed as OpenApiDocument,
+    version,
+    files: [...new Set(files)],
+    warnings,
+  };
 }
 
 /**
@@ -98,7 +112,11 @@ function validatorFailed(error: unknown, source: SourceText): never {
     );
   }
   const message = unmarkText((error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim());
-  throw new InputError(`@redocly/openapi-core cannot validate the document: ${message}`, source.displayName, 'Fix the document and run again');
+  throw new InputError(
+    `@redocly/openapi-core cannot validate the document: ${message}`,
+    source.displayName,
+    'Fix the document and run again',
+  );
 }
 
 function skeletal(pointer: string | undefined): boolean {
@@ -107,7 +125,8 @@ function skeletal(pointer: string | undefined): boolean {
 
 function describe(problem: NormalizedProblem, source: SourceText): string {
   const location = problem.location[0];
-  const file = location && location.source.absoluteRef !== source.absoluteRef ? location.source.absoluteRef : source.displayName;
+  const file =
+    location && location.source.absoluteRef !== source.absoluteRef ? location.source.absoluteRef : source.displayName;
   return unmarkText(`${locate(file, location?.pointer)}: ${problem.message.replace(/\s+/g, ' ').trim()}`);
 }
 
@@ -116,14 +135,24 @@ function parse(source: SourceText): Document {
   try {
     document = makeDocumentFromString(source.text, source.absoluteRef);
   } catch (error) {
-    const cause = (error as { originalError?: { mark?: { line: number; column: number }; reason?: string } }).originalError;
+    const cause = (error as { originalError?: { mark?: { line: number; column: number }; reason?: string } })
+      .originalError;
     const at = cause?.mark ? ` at line ${cause.mark.line + 1}, column ${cause.mark.column + 1}` : '';
     const depth = /nesting exceeded maxDepth \((\d+)\)/.exec(cause?.reason ?? '');
-    if (depth) throw new InputError(`the document nests deeper than ${depth[1]} levels${at} (the YAML parser's limit)`, source.displayName, 'Flatten the structure with $ref.');
+    if (depth)
+      throw new InputError(
+        `the document nests deeper than ${depth[1]} levels${at} (the YAML parser's limit)`,
+        source.displayName,
+        'Flatten the structure with $ref.',
+      );
     throw new InputError(`not valid YAML or JSON${at}${cause?.reason ? `: ${cause.reason}` : ''}`, source.displayName);
   }
   if (document.parsed === null || typeof document.parsed !== 'object' || Array.isArray(document.parsed)) {
-    throw new InputError('not an OpenAPI document (expected an object at the top level)', source.displayName, 'Pass an OpenAPI 3.0 or 3.1 document.');
+    throw new InputError(
+      'not an OpenAPI document (expected an object at the top level)',
+      source.displayName,
+      'Pass an OpenAPI 3.0 or 3.1 document.',
+    );
   }
   return document;
 }
@@ -142,7 +171,11 @@ function checkVersion(parsed: Record<string, unknown>, where: string): '3.0' | '
   }
   const match = /^3\.([01])\.\d+$/.exec(String(openapi));
   if (!match) {
-    throw new InputError(`unsupported OpenAPI version ${JSON.stringify(openapi)}`, locate(where, '#/openapi'), 'Supported: 3.0.x and 3.1.x.');
+    throw new InputError(
+      `unsupported OpenAPI version ${JSON.stringify(openapi)}`,
+      locate(where, '#/openapi'),
+      'Supported: 3.0.x and 3.1.x.',
+    );
   }
   return match[1] === '0' ? '3.0' : '3.1';
 }
@@ -152,9 +185,17 @@ function throwFirstError(problems: NormalizedProblem[], source: SourceText): voi
   const first = errors[0];
   if (!first) return;
   const location = first.location[0];
-  const file = location && location.source.absoluteRef !== source.absoluteRef ? location.source.absoluteRef : source.displayName;
+  const file =
+    location && location.source.absoluteRef !== source.absoluteRef ? location.source.absoluteRef : source.displayName;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
   // This rule points at a child named after the id's value (`…/get/listPets`); the member is `operationId`.
-  const pointer = first.ruleId === 'operation-operationId-unique' ? location?.pointer?.replace(/\/[^/]*$/, '/operationId') : location?.pointer;
-  throw new InputError(unmarkText(`${first.message.replace(/\s+/g, ' ').trim()}${more}`), unmarkText(locate(file, pointer)), 'Fix the document and run again.');
+  const pointer =
+    first.ruleId === 'operation-operationId-unique'
+      ? location?.pointer?.replace(/\/[^/]*$/, '/operationId')
+      : location?.pointer;
+  throw new InputError(
+    unmarkText(`${first.message.replace(/\s+/g, ' ').trim()}${more}`),
+    unmarkText(locate(file, pointer)),
+    'Fix the document and run again.',
+  );
 }

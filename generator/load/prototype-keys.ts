@@ -21,7 +21,11 @@ function needsMarker(key: string): boolean {
 }
 
 /** Rewrites the keys of every object under `root` with `rename` (undefined: keep), in place and in order. */
-function renameKeys(root: unknown, rename: (key: string) => string | undefined, rewriteRef: (ref: string) => string): void {
+function renameKeys(
+  root: unknown,
+  rename: (key: string) => string | undefined,
+  rewriteRef: (ref: string) => string,
+): void {
   const seen = new Set<object>();
   const stack: unknown[] = [root];
   while (stack.length > 0) {
@@ -38,12 +42,19 @@ function renameKeys(root: unknown, rename: (key: string) => string | undefined, 
       const entries = keys.map((key) => [rename(key) ?? key, record[key]] as const);
       for (const key of keys) delete record[key];
       // defineProperty: an own `__proto__` must stay a member, not become the prototype.
-      for (const [key, value] of entries) Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+      for (const [key, value] of entries)
+        Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
     }
     if (typeof record['$ref'] === 'string') record['$ref'] = rewriteRef(record['$ref']);
     const mapping = record['mapping'];
-    if (typeof record['propertyName'] === 'string' && mapping !== null && typeof mapping === 'object' && !Array.isArray(mapping)) {
-      for (const [name, target] of Object.entries(mapping)) if (typeof target === 'string') (mapping as Record<string, unknown>)[name] = rewriteRef(target);
+    if (
+      typeof record['propertyName'] === 'string' &&
+      mapping !== null &&
+      typeof mapping === 'object' &&
+      !Array.isArray(mapping)
+    ) {
+      for (const [name, target] of Object.entries(mapping))
+        if (typeof target === 'string') (mapping as Record<string, unknown>)[name] = rewriteRef(target);
     }
     for (const key of Object.keys(record)) stack.push(record[key]);
   }
@@ -78,7 +89,8 @@ export function markPrototypeKeys(root: unknown): void {
 
 /** Removes the markers {@link markPrototypeKeys} added. In place. */
 export function unmarkPrototypeKeys(root: unknown): void {
-  const unmark = (key: string): string | undefined => (key.startsWith(KEY_MARKER) ? key.slice(KEY_MARKER.length) : undefined);
+  const unmark = (key: string): string | undefined =>
+    key.startsWith(KEY_MARKER) ? key.slice(KEY_MARKER.length) : undefined;
   renameKeys(root, unmark, (ref) => rewriteTokens(ref, unmark));
 }
 

@@ -40,16 +40,23 @@ export async function readSource(input: string, options: { cwd: string; timeoutM
 export async function readFileBounded(absolutePath: string, where: string): Promise<string> {
   const fail = (error: unknown): never => {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read (${code ?? 'unknown error'})`;
+    const why =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory, not a file'
+          : `cannot read (${code ?? 'unknown error'})`;
     throw new InputError(why, where, 'Pass an OpenAPI document with --input.');
   };
   // Non-blocking: opening a named pipe for reading would otherwise wait for a writer, forever.
   const handle = await open(absolutePath, constants.O_RDONLY | constants.O_NONBLOCK).catch(fail);
   try {
     const stats = await handle.stat().catch(fail);
-    if (stats.isDirectory()) throw new InputError('is a directory, not a file', where, 'Pass an OpenAPI document with --input.');
+    if (stats.isDirectory())
+      throw new InputError('is a directory, not a file', where, 'Pass an OpenAPI document with --input.');
     if (!stats.isFile()) throw new InputError('is not a regular file', where, 'Pass an OpenAPI document with --input.');
-    if (stats.size > MAX_DOCUMENT_BYTES) throw new InputError(`document is larger than ${MAX_DOCUMENT_BYTES} bytes`, where);
+    if (stats.size > MAX_DOCUMENT_BYTES)
+      throw new InputError(`document is larger than ${MAX_DOCUMENT_BYTES} bytes`, where);
     const bytes = Buffer.alloc(stats.size);
     let length = 0;
     while (length < bytes.length) {
@@ -71,12 +78,20 @@ async function readUrl(url: string, timeoutMs: number): Promise<SourceText> {
  * Downloads a document as UTF-8 text within `timeoutMs` (body included), reading at most
  * {@link MAX_DOCUMENT_BYTES}: a runaway or endless response is cut off, never buffered whole.
  */
-export async function readUrlBounded(url: string, timeoutMs = 30_000): Promise<{ text: string; contentType: string | undefined }> {
+export async function readUrlBounded(
+  url: string,
+  timeoutMs = 30_000,
+): Promise<{ text: string; contentType: string | undefined }> {
   const signal = AbortSignal.timeout(timeoutMs);
   const failed = (error: unknown): never => {
     if (error instanceof InputError) throw error;
-    const reason = (error as Error).name === 'TimeoutError' || signal.aborted ? `no answer within ${timeoutMs} ms` : 'network error';
-    throw new InputError(`cannot download the document (${reason})`, url, 'Check the URL, or download it and pass the file.');
+    const reason =
+      (error as Error).name === 'TimeoutError' || signal.aborted ? `no answer within ${timeoutMs} ms` : 'network error';
+    throw new InputError(
+      `cannot download the document (${reason})`,
+      url,
+      'Check the URL, or download it and pass the file.',
+    );
   };
   const tooLarge = (): never => {
     throw new InputError(`document is larger than ${MAX_DOCUMENT_BYTES} bytes`, url);
@@ -105,7 +120,10 @@ export async function readUrlBounded(url: string, timeoutMs = 30_000): Promise<{
   } finally {
     await reader?.cancel().catch(() => undefined);
   }
-  return { text: decodeText(Buffer.concat(chunks, length), url), contentType: response.headers.get('content-type') ?? undefined };
+  return {
+    text: decodeText(Buffer.concat(chunks, length), url),
+    contentType: response.headers.get('content-type') ?? undefined,
+  };
 }
 
 /** Decodes UTF-8 strictly: a binary file gets a clear error instead of a parser's confusion. */
@@ -116,6 +134,10 @@ function decodeText(bytes: Buffer, where: string): string {
     if (text.includes('\u0000')) throw new Error('NUL');
     return text.replace(/^\uFEFF/, '');
   } catch {
-    throw new InputError('the document is not UTF-8 text (binary file?)', where, 'Pass an OpenAPI document in YAML or JSON.');
+    throw new InputError(
+      'the document is not UTF-8 text (binary file?)',
+      where,
+      'Pass an OpenAPI document in YAML or JSON.',
+    );
   }
 }

@@ -56,7 +56,11 @@ export const MAX_BARE_REF_CHAIN = 32;
  * @param file How messages name the document.
  * @param display Turns a pointer into the spelling the user wrote (see prototype-keys.ts).
  */
-export function assertNoBareRefCycles(root: unknown, file: string, display: (text: string) => string = (text) => text): void {
+export function assertNoBareRefCycles(
+  root: unknown,
+  file: string,
+  display: (text: string) => string = (text) => text,
+): void {
   // For each settled $ref object: how many $refs its chain has from it to a schema (itself included).
   const lengths = new Map<Node, number>();
   const settled = { has: (node: Node) => lengths.has(node) };
@@ -125,7 +129,8 @@ function eagerRefs(schema: unknown, base: string): Array<{ target: string; at: s
     const next: Array<{ node: unknown; at: string }> = [];
     for (const keyword of EAGER_LISTS) {
       const list = node[keyword];
-      if (Array.isArray(list)) list.forEach((member, index) => next.push({ node: member, at: `${at}/${keyword}/${index}` }));
+      if (Array.isArray(list))
+        list.forEach((member, index) => next.push({ node: member, at: `${at}/${keyword}/${index}` }));
     }
     const items = node['items'];
     if (Array.isArray(items)) items.forEach((member, index) => next.push({ node: member, at: `${at}/items/${index}` }));
@@ -189,7 +194,9 @@ export function assertTypeableCycles(root: unknown, file: string): void {
         continue;
       }
       if (state === 'grey') {
-        const loop = stack.slice(stack.findIndex((entry) => entry.target === next.target)).map((entry) => name(entry.target));
+        const loop = stack
+          .slice(stack.findIndex((entry) => entry.target === next.target))
+          .map((entry) => name(entry.target));
         throw new InputError(
           `the schemas ${[...loop, loop[0]].join(' → ')} contain each other through allOf/oneOf/anyOf/items/$ref alone, which TypeScript cannot express (schema.ts would not compile)`,
           locate(file, next.at),

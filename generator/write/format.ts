@@ -15,7 +15,11 @@ import { repositoryRoot } from '../fingerprint.js';
  * prettier is imported only when it runs or must be asked whether a config applies.
  * @param outputDir Absolute path of the output folder; config is resolved for files inside it.
  */
-export async function formatFiles(files: Map<string, string>, outputDir: string, mode: PrettierMode): Promise<Map<string, string>> {
+export async function formatFiles(
+  files: Map<string, string>,
+  outputDir: string,
+  mode: PrettierMode,
+): Promise<Map<string, string>> {
   if (mode === 'never') return files;
   const prettier = await import('prettier');
   if (mode === 'auto' && !(await repositoryHasPrettierConfig(prettier, outputDir))) return files;
@@ -58,7 +62,11 @@ export const CHUNK_CHARS = 256 * 1024;
  * compares them): prettier formats top-level statements independently, and a cut is only made where the next
  * statement (with its leading comments) starts on a new line, so no trailing comment changes owner.
  */
-export async function formatTypeScript(text: string, options: Prettier.Options, chunkChars = CHUNK_CHARS): Promise<string> {
+export async function formatTypeScript(
+  text: string,
+  options: Prettier.Options,
+  chunkChars = CHUNK_CHARS,
+): Promise<string> {
   const prettier = await import('prettier');
   if (text.length <= chunkChars * 2) return prettier.format(text, options);
   const pieces = await splitTopLevel(text, chunkChars);

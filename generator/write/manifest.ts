@@ -44,7 +44,12 @@ export function parseManifest(text: string | undefined): Manifest | undefined {
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text) as Partial<Manifest>;
-    const valid = typeof value.files === 'object' && value.files !== null && typeof value.sha256 === 'string' && Array.isArray(value.inputs) && typeof value.fingerprint === 'string';
+    const valid =
+      typeof value.files === 'object' &&
+      value.files !== null &&
+      typeof value.sha256 === 'string' &&
+      Array.isArray(value.inputs) &&
+      typeof value.fingerprint === 'string';
     return valid ? (value as Manifest) : undefined;
   } catch {
     return undefined;

@@ -44,10 +44,14 @@ async function leftovers(outputDir: string): Promise<{ folders: Leftover[]; temp
   for (const entry of entries) {
     if (!entry.startsWith(prefix)) continue;
     const match = /^(new|old)-(\d+)$/.exec(entry.slice(prefix.length));
-    if (match && !alive(Number(match[2]))) folders.push({ path: join(dirname(outputDir), entry), kind: match[1] as StagingKind, pid: Number(match[2]) });
+    if (match && !alive(Number(match[2])))
+      folders.push({ path: join(dirname(outputDir), entry), kind: match[1] as StagingKind, pid: Number(match[2]) });
   }
   const inside = await readdir(outputDir).catch(() => [] as string[]);
-  return { folders, temporaries: inside.filter((name) => LEGACY_TEMPORARY.test(name)).map((name) => join(outputDir, name)) };
+  return {
+    folders,
+    temporaries: inside.filter((name) => LEGACY_TEMPORARY.test(name)).map((name) => join(outputDir, name)),
+  };
 }
 
 /** Whether a killed run left anything to recover or clean up (cheap: two directory listings). */
@@ -80,5 +84,7 @@ export async function recoverInterruptedWrite(outputDir: string): Promise<void> 
       folders.splice(folders.indexOf(latest), 1);
     }
   }
-  await Promise.all([...folders.map((folder) => folder.path), ...temporaries].map((path) => rm(path, { recursive: true, force: true })));
+  await Promise.all(
+    [...folders.map((folder) => folder.path), ...temporaries].map((path) => rm(path, { recursive: true, force: true })),
+  );
 }

@@ -1,4 +1,19 @@
-import { chmod, copyFile, link, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, utimes } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  link,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+  symlink,
+  utimes,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { InputError } from '../errors.js';
@@ -27,7 +42,11 @@ async function readIfExists(path: string): Promise<string | undefined> {
  * Compares rendered files with the output folder.
  * @param previous Names the previous run generated (from its manifest): those no longer rendered are `removed`.
  */
-export async function compareWithDisk(outputDir: string, files: Map<string, string>, previous: Iterable<string> = []): Promise<FileStatus[]> {
+export async function compareWithDisk(
+  outputDir: string,
+  files: Map<string, string>,
+  previous: Iterable<string> = [],
+): Promise<FileStatus[]> {
   const statuses = await Promise.all(
     [...files].map(async ([name, after]): Promise<FileStatus> => {
       const before = await readIfExists(join(outputDir, name));
@@ -47,7 +66,17 @@ export async function compareWithDisk(outputDir: string, files: Map<string, stri
 export function unifiedDiff(statuses: FileStatus[], label: (name: string) => string): string {
   return statuses
     .filter((status) => status.state !== 'unchanged')
-    .map((status) => createTwoFilesPatch(label(status.name), label(status.name), status.before ?? '', status.after ?? '', status.state === 'created' ? '(missing)' : 'on disk', status.state === 'removed' ? '(no longer generated)' : 'generated', { context: 3 }))
+    .map((status) =>
+      createTwoFilesPatch(
+        label(status.name),
+        label(status.name),
+        status.before ?? '',
+        status.after ?? '',
+        status.state === 'created' ? '(missing)' : 'on disk',
+        status.state === 'removed' ? '(no longer generated)' : 'generated',
+        { context: 3 },
+      ),
+    )
     .join('');
 }
 
@@ -76,12 +105,18 @@ export async function writeChanged(requestedDir: string, statuses: FileStatus[])
   const outputDir = await realpath(requestedDir).catch(() => requestedDir);
   const fail = (error: unknown): never => {
     if (error instanceof InputError) throw error;
-    throw new InputError(`cannot write the output (${(error as NodeJS.ErrnoException).code ?? 'error'}); nothing was changed`, requestedDir);
+    throw new InputError(
+      `cannot write the output (${(error as NodeJS.ErrnoException).code ?? 'error'}); nothing was changed`,
+      requestedDir,
+    );
   };
   await recoverInterruptedWrite(outputDir).catch(fail);
   if (!statuses.some((status) => status.state !== 'unchanged')) return;
-  const existing = await stat(outputDir).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : fail(error)));
-  if (existing && !existing.isDirectory()) throw new InputError('is not a folder', requestedDir, 'Pass a folder (or a new name) with --output.');
+  const existing = await stat(outputDir).catch((error: NodeJS.ErrnoException) =>
+    error.code === 'ENOENT' ? undefined : fail(error),
+  );
+  if (existing && !existing.isDirectory())
+    throw new InputError('is not a folder', requestedDir, 'Pass a folder (or a new name) with --output.');
   const staging = stagingPath(outputDir, 'new');
   const aside = stagingPath(outputDir, 'old');
   try {
@@ -149,7 +184,11 @@ async function carryOver(from: string, to: string, generated: ReadonlySet<string
       if (generated.has(name) || (relative === '' && LEGACY_TEMPORARY.test(entry.name))) continue;
       carried += 1;
       if (carried > MAX_CARRIED_FILES) {
-        throw new InputError(`the output folder holds more than ${MAX_CARRIED_FILES} files the generator did not make`, from, 'Give the generated code a folder of its own with --output.');
+        throw new InputError(
+          `the output folder holds more than ${MAX_CARRIED_FILES} files the generator did not make`,
+          from,
+          'Give the generated code a folder of its own with --output.',
+        );
       }
       if (entry.isSymbolicLink()) await symlink(await readlink(source), target);
       else await linkOrCopy(source, target);

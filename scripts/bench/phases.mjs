@@ -34,13 +34,17 @@ const t = async (phase, fn, { counted = true } = {}) => {
 await t('import @redocly/openapi-core', () => import('@redocly/openapi-core'));
 // As the generator loads them: openapi-typescript (and so typescript) through require (see emit/schema-types.ts);
 // ts-morph in a worker thread, in parallel (emit/models-job.ts), so its line is not on a cold run's critical path.
-await t('require openapi-typescript (+ its typescript)', () => createRequire(join(ROOT, 'package.json'))('openapi-typescript'));
+await t('require openapi-typescript (+ its typescript)', () =>
+  createRequire(join(ROOT, 'package.json'))('openapi-typescript'),
+);
 await t('import ts-morph (in a worker thread during a real run)', () => import('ts-morph'));
 const prettier = await t('import prettier', () => import('prettier'));
 await t('prettier: load its typescript plugin (format a one-line file)', () =>
   prettier.format('const a = 1;\n', { parser: 'typescript' }),
 );
-await t('import yargs (not loaded for a plain generate; help, other commands, usage errors)', () => import('yargs'), { counted: false });
+await t('import yargs (not loaded for a plain generate; help, other commands, usage errors)', () => import('yargs'), {
+  counted: false,
+});
 await t('import handlebars', () => import('handlebars'));
 await t('import diff', () => import('diff'));
 const { loadDocument } = await t('import dist/ pipeline modules', () => import(dist('load/load.js')));
@@ -63,14 +67,16 @@ try {
     await t(`(part of the next line) schema.ts via openapi-typescript${suffix}`, () => emitSchemaTypes(loaded), {
       counted: false,
     });
-    const files = await t(`emit: everything (schema.ts again; models.ts in a worker thread, which loads ts-morph anew; templates)${suffix}`, () =>
-      emit(loaded, ir),
+    const files = await t(
+      `emit: everything (schema.ts again; models.ts in a worker thread, which loads ts-morph anew; templates)${suffix}`,
+      () => emit(loaded, ir),
     );
     // Each file once on its own (the first, cold pass is what a run of `generate` pays), then all of them again
     // through the generator's own formatFiles (warm, and so not counted).
     for (const [name, text] of files) {
-      await t(`format (only with a prettier config or --prettier always): prettier, ${name} (${(text.length / 1024).toFixed(0)} KiB)${suffix}`, () =>
-        prettier.format(text, { filepath: join(output, name), parser: 'typescript' }),
+      await t(
+        `format (only with a prettier config or --prettier always): prettier, ${name} (${(text.length / 1024).toFixed(0)} KiB)${suffix}`,
+        () => prettier.format(text, { filepath: join(output, name), parser: 'typescript' }),
       );
     }
     const formatted = await t(

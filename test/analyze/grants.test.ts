@@ -19,12 +19,19 @@ describe('grants of the WealthCare document', () => {
     expect(endpoint.grantSource).toBe('rfc-fields');
     expect(summary(ir)).toEqual([
       { grantType: 'client_credentials', helper: 'clientCredentials', fields: ['scope'] },
-      { grantType: 'authorization_code', helper: 'authorizationCode', fields: ['code!', 'redirectUri', 'codeVerifier'] },
+      {
+        grantType: 'authorization_code',
+        helper: 'authorizationCode',
+        fields: ['code!', 'redirectUri', 'codeVerifier'],
+      },
       { grantType: 'refresh_token', helper: 'refreshToken', fields: ['refreshToken!', 'scope'] },
       { grantType: 'password', helper: 'password', fields: ['username!', 'password!', 'scope'] },
     ]);
     expect(endpoint.grants.find((grant) => grant.grantType === 'password')?.deprecated).toMatch(/RFC 9700 §2\.4/);
-    expect(endpoint.clientAuthentication).toEqual({ supported: ['client_secret_post', 'client_secret_basic', 'none'], default: 'client_secret_post' });
+    expect(endpoint.clientAuthentication).toEqual({
+      supported: ['client_secret_post', 'client_secret_basic', 'none'],
+      default: 'client_secret_post',
+    });
     expect(ir.scopes.map((scope) => scope.name)).toEqual(['bensoft_api', 'mbi_api', 'offline_access']);
     expect(ir.defaultBaseUrl).toBe('https://beta.auth.wealthcare.com');
     expect(endpoint.errorStatuses).toEqual(['400', '401']);
@@ -35,7 +42,18 @@ describe('grant derivation, in order of precedence', () => {
   const cases: Array<[string, object, string, Array<{ grantType: string; helper: string; fields: string[] }>]> = [
     [
       'grant_type enum',
-      tokenDocument(flatRequest(['scope', 'device_code'], { properties: { grant_type: { type: 'string', enum: ['client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'] }, scope: { type: 'string' }, device_code: { type: 'string' } } })),
+      tokenDocument(
+        flatRequest(['scope', 'device_code'], {
+          properties: {
+            grant_type: {
+              type: 'string',
+              enum: ['client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
+            },
+            scope: { type: 'string' },
+            device_code: { type: 'string' },
+          },
+        }),
+      ),
       'enum',
       [
         { grantType: 'client_credentials', helper: 'clientCredentials', fields: ['scope'] },
@@ -44,9 +62,22 @@ describe('grant derivation, in order of precedence', () => {
     ],
     [
       'grant_type const',
-      tokenDocument({ type: 'object', properties: { grant_type: { const: 'urn:ietf:params:oauth:grant-type:jwt-bearer' }, assertion: { type: 'string' }, scope: { type: 'string' } } }),
+      tokenDocument({
+        type: 'object',
+        properties: {
+          grant_type: { const: 'urn:ietf:params:oauth:grant-type:jwt-bearer' },
+          assertion: { type: 'string' },
+          scope: { type: 'string' },
+        },
+      }),
       'enum',
-      [{ grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer', helper: 'jwtBearer', fields: ['assertion!', 'scope'] }],
+      [
+        {
+          grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+          helper: 'jwtBearer',
+          fields: ['assertion!', 'scope'],
+        },
+      ],
     ],
     [
       'oneOf with a grant_type discriminator (mapping, allOf, and implicit names)',
@@ -59,8 +90,24 @@ describe('grant derivation, in order of precedence', () => {
           components: {
             schemas: {
               Base: { type: 'object', properties: { grant_type: { type: 'string' }, client_id: { type: 'string' } } },
-              cc: { allOf: [{ $ref: '#/components/schemas/Base' }, { type: 'object', required: ['audience'], properties: { audience: { type: 'string' } } }] },
-              Exchange: { allOf: [{ $ref: '#/components/schemas/Base' }, { properties: { grant_type: { const: 'urn:ietf:params:oauth:grant-type:token-exchange' }, subject_token: { type: 'string' }, subject_token_type: { type: 'string' } } }] },
+              cc: {
+                allOf: [
+                  { $ref: '#/components/schemas/Base' },
+                  { type: 'object', required: ['audience'], properties: { audience: { type: 'string' } } },
+                ],
+              },
+              Exchange: {
+                allOf: [
+                  { $ref: '#/components/schemas/Base' },
+                  {
+                    properties: {
+                      grant_type: { const: 'urn:ietf:params:oauth:grant-type:token-exchange' },
+                      subject_token: { type: 'string' },
+                      subject_token_type: { type: 'string' },
+                    },
+                  },
+                ],
+              },
             },
           },
         },
@@ -68,12 +115,18 @@ describe('grant derivation, in order of precedence', () => {
       'discriminator',
       [
         { grantType: 'client_credentials', helper: 'clientCredentials', fields: ['audience!'] },
-        { grantType: 'urn:ietf:params:oauth:grant-type:token-exchange', helper: 'tokenExchange', fields: ['subjectToken!', 'subjectTokenType!'] },
+        {
+          grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          helper: 'tokenExchange',
+          fields: ['subjectToken!', 'subjectTokenType!'],
+        },
       ],
     ],
     [
       'x-grant-types on the operation',
-      tokenDocument(flatRequest(['scope', 'refresh_token']), { operation: { 'x-grant-types': ['refresh_token', 'https://example.com/grants/delegation'] } }),
+      tokenDocument(flatRequest(['scope', 'refresh_token']), {
+        operation: { 'x-grant-types': ['refresh_token', 'https://example.com/grants/delegation'] },
+      }),
       'extension',
       [
         { grantType: 'refresh_token', helper: 'refreshToken', fields: ['refreshToken!', 'scope'] },
@@ -86,7 +139,11 @@ describe('grant derivation, in order of precedence', () => {
       'rfc-fields',
       [
         { grantType: 'client_credentials', helper: 'clientCredentials', fields: [] },
-        { grantType: 'urn:ietf:params:oauth:grant-type:token-exchange', helper: 'tokenExchange', fields: ['subjectToken!', 'subjectTokenType!', 'resource'] },
+        {
+          grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          helper: 'tokenExchange',
+          fields: ['subjectToken!', 'subjectTokenType!', 'resource'],
+        },
         { grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer', helper: 'jwtBearer', fields: ['assertion!'] },
       ],
     ],
@@ -107,7 +164,15 @@ describe('grant derivation, in order of precedence', () => {
     ],
     [
       'grant names that collide or are reserved are made unique and safe',
-      tokenDocument({ type: 'object', properties: { grant_type: { type: 'string', enum: ['urn:a:client-credentials', 'client_credentials', 'urn:x:delete', 'urn:x:1st'] } } }),
+      tokenDocument({
+        type: 'object',
+        properties: {
+          grant_type: {
+            type: 'string',
+            enum: ['urn:a:client-credentials', 'client_credentials', 'urn:x:delete', 'urn:x:1st'],
+          },
+        },
+      }),
       'enum',
       [
         { grantType: 'urn:a:client-credentials', helper: 'clientCredentials', fields: [] },
@@ -128,12 +193,17 @@ describe('grant derivation, in order of precedence', () => {
     (notForm as any).paths['/token'].post.requestBody.content = { 'application/json': { schema: flatRequest([]) } };
     expect((await analyzeDocument(notForm)).tokenEndpoints).toEqual([]);
     const noAccessToken = tokenDocument(flatRequest([]));
-    (noAccessToken as any).paths['/token'].post.responses['200'].content['application/json'].schema = { type: 'object', properties: { id: { type: 'string' } } };
+    (noAccessToken as any).paths['/token'].post.responses['200'].content['application/json'].schema = {
+      type: 'object',
+      properties: { id: { type: 'string' } },
+    };
     expect((await analyzeDocument(noAccessToken)).tokenEndpoints).toEqual([]);
   });
 
   it('an x-grant-types that is not a list of strings is an input error naming the pointer', async () => {
-    await expect(analyzeDocument(tokenDocument(flatRequest([]), { operation: { 'x-grant-types': 'client_credentials' } }))).rejects.toThrow(
+    await expect(
+      analyzeDocument(tokenDocument(flatRequest([]), { operation: { 'x-grant-types': 'client_credentials' } })),
+    ).rejects.toThrow(
       /doc\.json#\/paths\/~1token\/post\/x-grant-types: x-grant-types must be a non-empty list of strings/,
     );
   });
@@ -143,7 +213,10 @@ describe('grant derivation, in order of precedence', () => {
       operation: { security: [{ basic: [] }, {}] },
       components: { securitySchemes: { basic: { type: 'http', scheme: 'basic' } } },
     });
-    expect((await analyzeDocument(basicFirst)).tokenEndpoints[0]!.clientAuthentication).toEqual({ supported: ['client_secret_basic', 'client_secret_post', 'none'], default: 'client_secret_basic' });
+    expect((await analyzeDocument(basicFirst)).tokenEndpoints[0]!.clientAuthentication).toEqual({
+      supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      default: 'client_secret_basic',
+    });
     const publicOnly = tokenDocument(flatRequest(['client_id']));
     expect((await analyzeDocument(publicOnly)).tokenEndpoints[0]!.clientAuthentication.default).toBe('none');
   });

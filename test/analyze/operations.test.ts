@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../generator/analyze/analyze.js';
 import type { OperationIR } from '../../generator/analyze/ir.js';
-import { identifierFrom, mediaKind, nameFromRoute, operationsOf, RESERVED_EXPORT_NAMES } from '../../generator/analyze/operations.js';
+import {
+  identifierFrom,
+  mediaKind,
+  nameFromRoute,
+  operationsOf,
+  RESERVED_EXPORT_NAMES,
+} from '../../generator/analyze/operations.js';
 import type { JsonObject } from '../../generator/analyze/schema-utils.js';
 import { loadDocument } from '../../generator/load/load.js';
 import { ROOT, SPEC } from '../support/generate-to-temp.js';
@@ -24,7 +30,11 @@ describe('the operations of a document', () => {
 
   it('names every operation once, in document order, and resolves collisions deterministically', async () => {
     const ir = await irOf(join(FIXTURES, 'petstore.yaml'));
-    expect(ir.operations.map((operation) => `${operation.method} ${operation.path} → ${operation.functionName}/${operation.typeName}`)).toEqual([
+    expect(
+      ir.operations.map(
+        (operation) => `${operation.method} ${operation.path} → ${operation.functionName}/${operation.typeName}`,
+      ),
+    ).toEqual([
       'get /pets/{petId} → getPet/GetPet',
       'delete /pets/{petId} → deleteOperation/DeleteOperation',
       'get /search/{labels}/{matrix} → search/Search',
@@ -109,14 +119,22 @@ describe('the operations of a document', () => {
       ['404', false, ['json']],
       ['default', false, ['text']],
     ]);
-    expect(byPointer(ir.operations, '/events', 'get').responses[0]?.content).toEqual([{ contentType: 'text/event-stream', kind: 'event-stream' }]);
-    const onlyDefault = operationsOf(doc({ get: { responses: { default: { description: 'd', content: { 'application/json': { schema: {} } } } } } }), undefined);
+    expect(byPointer(ir.operations, '/events', 'get').responses[0]?.content).toEqual([
+      { contentType: 'text/event-stream', kind: 'event-stream' },
+    ]);
+    const onlyDefault = operationsOf(
+      doc({ get: { responses: { default: { description: 'd', content: { 'application/json': { schema: {} } } } } } }),
+      undefined,
+    );
     expect(onlyDefault[0]?.responses[0]?.success).toBe(true);
   });
 
   it('sends a bearer token where the security requirements ask for oauth2, openIdConnect or http bearer', async () => {
     const ir = await irOf(join(FIXTURES, 'petstore.yaml'));
-    expect(byPointer(ir.operations, '/pets/{petId}', 'get')).toMatchObject({ bearer: 'required', bearerSchemes: ['oauth'] });
+    expect(byPointer(ir.operations, '/pets/{petId}', 'get')).toMatchObject({
+      bearer: 'required',
+      bearerSchemes: ['oauth'],
+    });
     expect(byPointer(ir.operations, '/pets/{petId}', 'delete')).toMatchObject({ bearer: 'none', bearerSchemes: [] });
     expect(byPointer(ir.operations, '/search/{labels}/{matrix}', 'get')).toMatchObject({ bearer: 'optional' });
     const schemes = {
@@ -126,7 +144,13 @@ describe('the operations of a document', () => {
       oidc: { type: 'openIdConnect', openIdConnectUrl: 'https://example.test/.well-known/openid-configuration' },
     };
     const bearerOf = (security: unknown[]) =>
-      operationsOf({ ...doc({ get: { security, responses: { 200: { description: 'ok' } } } }), components: { securitySchemes: schemes } } as JsonObject, undefined)[0]?.bearer;
+      operationsOf(
+        {
+          ...doc({ get: { security, responses: { 200: { description: 'ok' } } } }),
+          components: { securitySchemes: schemes },
+        } as JsonObject,
+        undefined,
+      )[0]?.bearer;
     expect(bearerOf([{ bearerJwt: [] }])).toBe('required');
     expect(bearerOf([{ oidc: [] }])).toBe('required');
     expect(bearerOf([{ basic: [] }])).toBe('none');
@@ -160,14 +184,29 @@ describe('identifiers of operations', () => {
   });
 
   it('names operations without operationId from method and path', () => {
-    expect(nameFromRoute('get', '/users/{user_id}/keys').split(/\s+/)).toEqual(['get', 'users', 'by', 'user_id', 'keys']);
+    expect(nameFromRoute('get', '/users/{user_id}/keys').split(/\s+/)).toEqual([
+      'get',
+      'users',
+      'by',
+      'user_id',
+      'keys',
+    ]);
     expect(identifierFrom(nameFromRoute('get', '/users/{user_id}/keys'))).toBe('getUsersByUserIdKeys');
     expect(identifierFrom(nameFromRoute('delete', '/'))).toBe('deleteOperation');
   });
 
   it('classifies media types as the runtime reads them', () => {
-    expect(['application/json', 'application/problem+json', 'application/json; charset=utf-8', 'application/json-patch+json'].map(mediaKind)).toEqual(['json', 'json', 'json', 'json']);
-    expect(['text/plain', 'application/xml', 'text/event-stream', 'application/octet-stream', 'image/png'].map(mediaKind)).toEqual(['text', 'text', 'event-stream', 'binary', 'binary']);
+    expect(
+      [
+        'application/json',
+        'application/problem+json',
+        'application/json; charset=utf-8',
+        'application/json-patch+json',
+      ].map(mediaKind),
+    ).toEqual(['json', 'json', 'json', 'json']);
+    expect(
+      ['text/plain', 'application/xml', 'text/event-stream', 'application/octet-stream', 'image/png'].map(mediaKind),
+    ).toEqual(['text', 'text', 'event-stream', 'binary', 'binary']);
     expect(['application/x-www-form-urlencoded', 'multipart/form-data'].map(mediaKind)).toEqual(['form', 'multipart']);
   });
 

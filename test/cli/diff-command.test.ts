@@ -36,11 +36,21 @@ describe('diff', () => {
   });
 
   it('json and markdown formats', async () => {
-    const json = JSON.parse((await run('diff', step('01-error-description-added'), step('02-scope-added'), '--format', 'json')).stdout);
+    const json = JSON.parse(
+      (await run('diff', step('01-error-description-added'), step('02-scope-added'), '--format', 'json')).stdout,
+    );
     expect(json.summary).toEqual({ breaking: 0, warning: 0, info: 3 });
-    expect(json.changes[0]).toMatchObject({ id: 'security-scope-added', severity: 'info', newPointer: '/components/securitySchemes/oauth2/flows/authorizationCode/scopes/reports_api' });
-    const markdown = (await run('diff', step('06-expires-in-string'), step('07-response-field-removed'), '--format', 'markdown')).stdout;
-    expect(markdown).toContain('| 🔴 breaking | Response field \\`refresh_token\\` of POST /connect/token was removed. |');
+    expect(json.changes[0]).toMatchObject({
+      id: 'security-scope-added',
+      severity: 'info',
+      newPointer: '/components/securitySchemes/oauth2/flows/authorizationCode/scopes/reports_api',
+    });
+    const markdown = (
+      await run('diff', step('06-expires-in-string'), step('07-response-field-removed'), '--format', 'markdown')
+    ).stdout;
+    expect(markdown).toContain(
+      '| 🔴 breaking | Response field \\`refresh_token\\` of POST /connect/token was removed. |',
+    );
   });
 
   it('moving a schema into or out of components is not a change', async () => {
@@ -60,7 +70,13 @@ describe('generate --check classifies what changed in the API, above the code di
     await cp(SPEC, join(dir, 'spec/wealthcare-access.openapi.yaml'));
     await run('generate');
     const spec = join(dir, 'spec/wealthcare-access.openapi.yaml');
-    await writeFile(spec, (await readFile(spec, 'utf8')).replace(/ {8}refresh_token:\n {10}type: string\n {10}description: Refresh token issued with the access token, if applicable\.\n/, ''));
+    await writeFile(
+      spec,
+      (await readFile(spec, 'utf8')).replace(
+        / {8}refresh_token:\n {10}type: string\n {10}description: Refresh token issued with the access token, if applicable\.\n/,
+        '',
+      ),
+    );
     const result = await run('generate', '--check');
     expect(result.code).toBe(1);
     const [classification, codeDiff] = result.stdout.split('Index: ');

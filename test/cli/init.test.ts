@@ -20,10 +20,16 @@ const readJson = async (name: string) => JSON.parse(await readFile(join(dir, nam
 
 describe('init', () => {
   it('writes the config and adds the three scripts, saying what it did', async () => {
-    await writeFile(join(dir, 'package.json'), '{\n    "name": "consumer",\n    "scripts": {\n        "build": "tsc"\n    }\n}\n');
+    await writeFile(
+      join(dir, 'package.json'),
+      '{\n    "name": "consumer",\n    "scripts": {\n        "build": "tsc"\n    }\n}\n',
+    );
     const result = await run('init', '--input', 'openapi/wealthcare.yaml', '--output', 'src/wealthcare');
     expect(result.code).toBe(0);
-    expect(await readJson('wealthcare-codegen.config.json')).toEqual({ input: 'openapi/wealthcare.yaml', output: 'src/wealthcare' });
+    expect(await readJson('wealthcare-codegen.config.json')).toEqual({
+      input: 'openapi/wealthcare.yaml',
+      output: 'src/wealthcare',
+    });
     const pkg = await readJson('package.json');
     expect(pkg.scripts).toEqual({
       build: 'tsc',
@@ -33,7 +39,9 @@ describe('init', () => {
     });
     // The file keeps its 4-space indentation.
     expect(await readFile(join(dir, 'package.json'), 'utf8')).toMatch(/^\{\n {4}"name"/);
-    expect(result.stdout).toContain('wrote wealthcare-codegen.config.json: input openapi/wealthcare.yaml, output src/wealthcare');
+    expect(result.stdout).toContain(
+      'wrote wealthcare-codegen.config.json: input openapi/wealthcare.yaml, output src/wealthcare',
+    );
     expect(result.stdout).toContain('added script "check:api": wealthcare-codegen generate --check');
     expect(result.stdout).toContain('note: openapi/wealthcare.yaml does not exist yet');
   });

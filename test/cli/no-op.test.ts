@@ -10,7 +10,14 @@ import { ROOT, SPEC, generateToTemp, removeDir, tempDir } from '../support/gener
  * the manifest without loading the heavy modules. This tests behaviour (which modules load), not time.
  */
 const run = promisify(execFile);
-const HEAVY = ['/node_modules/typescript/', '/node_modules/ts-morph/', '/node_modules/openapi-typescript/', '/node_modules/prettier/', '/node_modules/@redocly/', '/node_modules/handlebars/'];
+const HEAVY = [
+  '/node_modules/typescript/',
+  '/node_modules/ts-morph/',
+  '/node_modules/openapi-typescript/',
+  '/node_modules/prettier/',
+  '/node_modules/@redocly/',
+  '/node_modules/handlebars/',
+];
 let dir: string;
 beforeAll(async () => {
   dir = await tempDir('wcg-noop-');
@@ -25,10 +32,14 @@ async function cliLoading(...argv: string[]): Promise<{ stdout: string; code: nu
   let stdout = '';
   let code = 0;
   try {
-    ({ stdout } = await run(process.execPath, ['--import', join(ROOT, 'test/support/record-imports.mjs'), join(ROOT, 'bin/wealthcare-codegen.js'), ...argv], {
-      cwd: dir,
-      env: { ...process.env, RECORD_IMPORTS_FILE: record },
-    }));
+    ({ stdout } = await run(
+      process.execPath,
+      ['--import', join(ROOT, 'test/support/record-imports.mjs'), join(ROOT, 'bin/wealthcare-codegen.js'), ...argv],
+      {
+        cwd: dir,
+        env: { ...process.env, RECORD_IMPORTS_FILE: record },
+      },
+    ));
   } catch (error) {
     ({ stdout = '', code = 1 } = error as { stdout?: string; code?: number });
   }
@@ -39,13 +50,16 @@ async function cliLoading(...argv: string[]): Promise<{ stdout: string; code: nu
 const heavyIn = (loaded: string[]) => HEAVY.filter((marker) => loaded.some((url) => url.includes(marker)));
 
 describe('the no-op path', () => {
-  it.each([[['generate']], [['generate', '--check']], [['--check', '-o', 'generated']]])('%j loads none of the heavy modules', async (argv) => {
-    const result = await cliLoading(...argv);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/nothing changed|up to date/);
-    expect(result.loaded.some((url) => url.includes('/dist/cli.js'))).toBe(true);
-    expect(heavyIn(result.loaded)).toEqual([]);
-  });
+  it.each([[['generate']], [['generate', '--check']], [['--check', '-o', 'generated']]])(
+    '%j loads none of the heavy modules',
+    async (argv) => {
+      const result = await cliLoading(...argv);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/nothing changed|up to date/);
+      expect(result.loaded.some((url) => url.includes('/dist/cli.js'))).toBe(true);
+      expect(heavyIn(result.loaded)).toEqual([]);
+    },
+  );
 
   it('runs the whole pipeline as soon as an input changes, and still finds the output fresh when it is', async () => {
     const spec = join(dir, 'spec/wealthcare-access.openapi.yaml');
@@ -54,7 +68,9 @@ describe('the no-op path', () => {
     await writeFile(spec, `${original}# a comment\n`);
     try {
       const result = await cliLoading('generate', '--check');
-      expect(heavyIn(result.loaded)).toEqual(expect.arrayContaining(['/node_modules/ts-morph/', '/node_modules/openapi-typescript/']));
+      expect(heavyIn(result.loaded)).toEqual(
+        expect.arrayContaining(['/node_modules/ts-morph/', '/node_modules/openapi-typescript/']),
+      );
       // From dist/, models.ts is built in a worker thread (emit/models-job.ts).
       expect(result.loaded.some((url) => url.endsWith('/dist/emit/models-worker.js'))).toBe(true);
       expect(result.code).toBe(1); // the header's SHA-256 changed

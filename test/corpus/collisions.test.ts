@@ -16,8 +16,11 @@ describe('collisions', () => {
     const first = await generateDocument(join(FIXTURES, 'collisions.yaml'));
     const second = await generateDocument(join(FIXTURES, 'collisions.yaml'));
     dirs.push(first.dir, second.dir);
-    for (const name of ['schema.ts', 'operations.ts', 'index.ts', 'errors.ts']) expect(second.files.get(name)).toBe(first.files.get(name));
-    expect(first.result.ir.operations.map((operation) => `${operation.operationId} → ${operation.functionName}`)).toEqual([
+    for (const name of ['schema.ts', 'operations.ts', 'index.ts', 'errors.ts'])
+      expect(second.files.get(name)).toBe(first.files.get(name));
+    expect(
+      first.result.ir.operations.map((operation) => `${operation.operationId} → ${operation.functionName}`),
+    ).toEqual([
       'get-user-profile → getUserProfile2',
       'get_user_profile → getUserProfile3',
       'GetUserProfile → getUserProfile4',

@@ -16,39 +16,53 @@ const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 
 describe.each(documents)('%s', (name) => {
-  it.skipIf(!existsSync(join(CORPUS, name)))('generates output that compiles strictly', async () => {
-    const started = performance.now();
-    const { dir, files, result } = await generateToTemp(join(CORPUS, name));
-    const generatedIn = performance.now() - started;
-    dirs.push(dir);
-    // The output folder lies outside any package: mark it as ES modules, as a consumer's package would be.
-    await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
-    expect(files.get('schema.ts')?.length).toBeGreaterThan(10_000);
-    expect(result.warnings.length).toBeGreaterThan(0);
-    // Every operation has its function (the corpus documents have no token endpoint to leave out).
-    expect(result.ir.operations.length).toBeGreaterThan(100);
-    const functions = files.get('operations.ts')?.match(/^export (async )?function \w+/gm) ?? [];
-    expect(functions.map((line) => line.replace(/^export (async )?function /, ''))).toEqual(['createApiConfig', 'isApiError', ...result.ir.operations.map((operation) => operation.functionName)]);
-    expect(new Set(result.ir.operations.map((operation) => operation.functionName)).size).toBe(result.ir.operations.length);
-    const program = ts.createProgram({
-      rootNames: [join(dir, 'index.ts')],
-      options: {
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-        types: [],
-        strict: true,
-        exactOptionalPropertyTypes: true,
-        noUncheckedIndexedAccess: true,
-        verbatimModuleSyntax: true,
-        noEmit: true,
-        skipLibCheck: true,
-      },
-    });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-    expect(diagnostics.slice(0, 5)).toEqual([]);
-    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    console.log(`${name}: ${result.ir.operations.length} operations; generated in ${seconds(generatedIn)}, type-checked in ${seconds(performance.now() - started - generatedIn)}`);
-  }, 120_000);
+  it.skipIf(!existsSync(join(CORPUS, name)))(
+    'generates output that compiles strictly',
+    async () => {
+      const started = performance.now();
+      const { dir, files, result } = await generateToTemp(join(CORPUS, name));
+      const generatedIn = performance.now() - started;
+      dirs.push(dir);
+      // The output folder lies outside any package: mark it as ES modules, as a consumer's package would be.
+      await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
+      expect(files.get('schema.ts')?.length).toBeGreaterThan(10_000);
+      expect(result.warnings.length).toBeGreaterThan(0);
+      // Every operation has its function (the corpus documents have no token endpoint to leave out).
+      expect(result.ir.operations.length).toBeGreaterThan(100);
+      const functions = files.get('operations.ts')?.match(/^export (async )?function \w+/gm) ?? [];
+      expect(functions.map((line) => line.replace(/^export (async )?function /, ''))).toEqual([
+        'createApiConfig',
+        'isApiError',
+        ...result.ir.operations.map((operation) => operation.functionName),
+      ]);
+      expect(new Set(result.ir.operations.map((operation) => operation.functionName)).size).toBe(
+        result.ir.operations.length,
+      );
+      const program = ts.createProgram({
+        rootNames: [join(dir, 'index.ts')],
+        options: {
+          target: ts.ScriptTarget.ES2022,
+          module: ts.ModuleKind.NodeNext,
+          moduleResolution: ts.ModuleResolutionKind.NodeNext,
+          lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+          types: [],
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          verbatimModuleSyntax: true,
+          noEmit: true,
+          skipLibCheck: true,
+        },
+      });
+      const diagnostics = ts
+        .getPreEmitDiagnostics(program)
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(diagnostics.slice(0, 5)).toEqual([]);
+      const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      console.log(
+        `${name}: ${result.ir.operations.length} operations; generated in ${seconds(generatedIn)}, type-checked in ${seconds(performance.now() - started - generatedIn)}`,
+      );
+    },
+    120_000,
+  );
 });

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundle, createConfig, parseYaml } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { diffDocuments, formatChanges, meetsFailOn, type Change, type OAuthGrantView, type OAuthView, type Severity } from '../../generator/diff/index.js';
+import {
+  diffDocuments,
+  formatChanges,
+  meetsFailOn,
+  type Change,
+  type OAuthGrantView,
+  type OAuthView,
+  type Severity,
+} from '../../generator/diff/index.js';
 
 /**
  * Every rule of the classifier, one small document pair each. The base document is modelled on
@@ -25,9 +33,16 @@ const BASE = {
       post: {
         operationId: 'requestAccessToken',
         security: [{}, { clientSecretBasic: [] }],
-        requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { $ref: '#/components/schemas/TokenRequest' } } } },
+        requestBody: {
+          required: true,
+          content: { 'application/x-www-form-urlencoded': { schema: { $ref: '#/components/schemas/TokenRequest' } } },
+        },
         responses: {
-          '200': { description: 'Access token issued.', headers: { 'Cache-Control': { required: true, schema: str({ const: 'no-store' }) } }, content: json('TokenResponse') },
+          '200': {
+            description: 'Access token issued.',
+            headers: { 'Cache-Control': { required: true, schema: str({ const: 'no-store' }) } },
+            content: json('TokenResponse'),
+          },
           '400': { description: 'The request was rejected.', content: json('TokenError') },
           '401': { description: 'Client authentication failed.', content: json('TokenError') },
         },
@@ -75,16 +90,34 @@ const BASE = {
       TokenResponse: {
         type: 'object',
         required: ['access_token', 'token_type'],
-        properties: { access_token: str(), token_type: str(), expires_in: { type: 'integer', format: 'int32' }, scope: str(), refresh_token: str() },
+        properties: {
+          access_token: str(),
+          token_type: str(),
+          expires_in: { type: 'integer', format: 'int32' },
+          scope: str(),
+          refresh_token: str(),
+        },
       },
-      TokenError: { type: 'object', required: ['error'], properties: { error: str(), error_description: str(), error_uri: str({ format: 'uri' }) } },
+      TokenError: {
+        type: 'object',
+        required: ['error'],
+        properties: { error: str(), error_description: str(), error_uri: str({ format: 'uri' }) },
+      },
     },
     securitySchemes: {
       oauth2: {
         type: 'oauth2',
         flows: {
-          clientCredentials: { tokenUrl: 'https://beta.auth.wealthcare.com/connect/token', refreshUrl: 'https://beta.auth.wealthcare.com/connect/token', scopes: scopes() },
-          password: { tokenUrl: 'https://beta.auth.wealthcare.com/connect/token', refreshUrl: 'https://beta.auth.wealthcare.com/connect/token', scopes: scopes() },
+          clientCredentials: {
+            tokenUrl: 'https://beta.auth.wealthcare.com/connect/token',
+            refreshUrl: 'https://beta.auth.wealthcare.com/connect/token',
+            scopes: scopes(),
+          },
+          password: {
+            tokenUrl: 'https://beta.auth.wealthcare.com/connect/token',
+            refreshUrl: 'https://beta.auth.wealthcare.com/connect/token',
+            scopes: scopes(),
+          },
           authorizationCode: {
             authorizationUrl: 'https://beta.auth.wealthcare.com/connect/authorize',
             tokenUrl: 'https://beta.auth.wealthcare.com/connect/token',
@@ -117,7 +150,8 @@ const both = (severity: Severity, id: string, at: string, newAt = at): Row => [s
 const gone = (severity: Severity, id: string, at: string): Row => [severity, id, at, null];
 /** A change that only exists in the new document (an addition). */
 const added = (severity: Severity, id: string, at: string): Row => [severity, id, null, at];
-const rows = (changes: Change[]): Row[] => changes.map((c) => [c.severity, c.id, c.oldPointer ?? null, c.newPointer ?? null]);
+const rows = (changes: Change[]): Row[] =>
+  changes.map((c) => [c.severity, c.id, c.oldPointer ?? null, c.newPointer ?? null]);
 
 interface Case {
   name: string;
@@ -136,21 +170,42 @@ const assertionVariants = (d: Doc) => {
   d.components.schemas.JwtAssertion = str();
   d.components.schemas.SamlAssertion = str();
   d.components.schemas.MtlsProof = str();
-  tokenRequest(d).properties.client_assertion = { oneOf: [{ $ref: '#/components/schemas/JwtAssertion' }, { $ref: '#/components/schemas/SamlAssertion' }] };
+  tokenRequest(d).properties.client_assertion = {
+    oneOf: [{ $ref: '#/components/schemas/JwtAssertion' }, { $ref: '#/components/schemas/SamlAssertion' }],
+  };
 };
 const authorizationDetails = (d: Doc) => {
   const kind = (value: string) => ({ type: 'object', required: ['type'], properties: { type: str({ const: value }) } });
   d.components.schemas.AccountAccess = kind('account_access');
   d.components.schemas.PaymentInitiation = kind('payment_initiation');
-  tokenResponse(d).properties.authorization_details = { type: 'array', items: { oneOf: [{ $ref: '#/components/schemas/AccountAccess' }] } };
+  tokenResponse(d).properties.authorization_details = {
+    type: 'array',
+    items: { oneOf: [{ $ref: '#/components/schemas/AccountAccess' }] },
+  };
 };
 
 const CASES: Case[] = [
   // Paths and operations.
-  { name: 'a path removed', edit: (d) => delete d.paths['/connect/authorize'], expected: [gone('breaking', 'path-removed', '/paths/~1connect~1authorize')] },
-  { name: 'a path added', edit: (d) => (d.paths['/connect/userinfo'] = { get: { responses: { '200': { description: 'Claims.' } } } }), expected: [added('info', 'path-added', '/paths/~1connect~1userinfo')] },
-  { name: 'an operation removed', edit: (d) => delete d.paths['/connect/sessions/{sessionId}'].delete, expected: [gone('breaking', 'operation-removed', `${SESSIONS}/delete`)] },
-  { name: 'an operation added', edit: (d) => (d.paths['/connect/sessions/{sessionId}'].get = { responses: { '200': { description: 'Session.' } } }), expected: [added('info', 'operation-added', `${SESSIONS}/get`)] },
+  {
+    name: 'a path removed',
+    edit: (d) => delete d.paths['/connect/authorize'],
+    expected: [gone('breaking', 'path-removed', '/paths/~1connect~1authorize')],
+  },
+  {
+    name: 'a path added',
+    edit: (d) => (d.paths['/connect/userinfo'] = { get: { responses: { '200': { description: 'Claims.' } } } }),
+    expected: [added('info', 'path-added', '/paths/~1connect~1userinfo')],
+  },
+  {
+    name: 'an operation removed',
+    edit: (d) => delete d.paths['/connect/sessions/{sessionId}'].delete,
+    expected: [gone('breaking', 'operation-removed', `${SESSIONS}/delete`)],
+  },
+  {
+    name: 'an operation added',
+    edit: (d) => (d.paths['/connect/sessions/{sessionId}'].get = { responses: { '200': { description: 'Session.' } } }),
+    expected: [added('info', 'operation-added', `${SESSIONS}/get`)],
+  },
   {
     name: 'a path parameter renamed (same path on the wire)',
     edit: (d) => {
@@ -163,14 +218,46 @@ const CASES: Case[] = [
   },
 
   // Parameters.
-  { name: 'a required query parameter added', edit: (d) => authorizeParameters(d).push({ name: 'nonce', in: 'query', required: true, schema: str() }), expected: [added('breaking', 'request-parameter-added-required', `${AUTHZ}/parameters/6`)] },
-  { name: 'an optional query parameter added', edit: (d) => authorizeParameters(d).push({ name: 'state', in: 'query', schema: str() }), expected: [added('info', 'request-parameter-added', `${AUTHZ}/parameters/6`)] },
-  { name: 'an optional header parameter added', edit: (d) => authorizeParameters(d).push({ name: 'DPoP', in: 'header', schema: str() }), expected: [added('info', 'request-parameter-added', `${AUTHZ}/parameters/6`)] },
-  { name: 'a required cookie parameter added', edit: (d) => authorizeParameters(d).push({ name: 'session', in: 'cookie', required: true, schema: str() }), expected: [added('breaking', 'request-parameter-added-required', `${AUTHZ}/parameters/6`)] },
-  { name: 'a parameter removed', edit: (d) => authorizeParameters(d).splice(3, 1), expected: [gone('warning', 'request-parameter-removed', `${AUTHZ}/parameters/3`)] },
-  { name: 'a parameter made required', edit: (d) => (authorizeParameters(d)[2].required = true), expected: [both('breaking', 'request-parameter-became-required', `${AUTHZ}/parameters/2`)] },
-  { name: 'a parameter made optional', edit: (d) => (authorizeParameters(d)[1].required = false), expected: [both('info', 'request-parameter-became-optional', `${AUTHZ}/parameters/1`)] },
-  { name: 'a path-level parameter type changed', edit: (d) => (d.paths['/connect/sessions/{sessionId}'].parameters[0].schema = { type: 'integer' }), expected: [both('breaking', 'request-type-changed', `${SESSIONS}/parameters/0/schema`)] },
+  {
+    name: 'a required query parameter added',
+    edit: (d) => authorizeParameters(d).push({ name: 'nonce', in: 'query', required: true, schema: str() }),
+    expected: [added('breaking', 'request-parameter-added-required', `${AUTHZ}/parameters/6`)],
+  },
+  {
+    name: 'an optional query parameter added',
+    edit: (d) => authorizeParameters(d).push({ name: 'state', in: 'query', schema: str() }),
+    expected: [added('info', 'request-parameter-added', `${AUTHZ}/parameters/6`)],
+  },
+  {
+    name: 'an optional header parameter added',
+    edit: (d) => authorizeParameters(d).push({ name: 'DPoP', in: 'header', schema: str() }),
+    expected: [added('info', 'request-parameter-added', `${AUTHZ}/parameters/6`)],
+  },
+  {
+    name: 'a required cookie parameter added',
+    edit: (d) => authorizeParameters(d).push({ name: 'session', in: 'cookie', required: true, schema: str() }),
+    expected: [added('breaking', 'request-parameter-added-required', `${AUTHZ}/parameters/6`)],
+  },
+  {
+    name: 'a parameter removed',
+    edit: (d) => authorizeParameters(d).splice(3, 1),
+    expected: [gone('warning', 'request-parameter-removed', `${AUTHZ}/parameters/3`)],
+  },
+  {
+    name: 'a parameter made required',
+    edit: (d) => (authorizeParameters(d)[2].required = true),
+    expected: [both('breaking', 'request-parameter-became-required', `${AUTHZ}/parameters/2`)],
+  },
+  {
+    name: 'a parameter made optional',
+    edit: (d) => (authorizeParameters(d)[1].required = false),
+    expected: [both('info', 'request-parameter-became-optional', `${AUTHZ}/parameters/1`)],
+  },
+  {
+    name: 'a path-level parameter type changed',
+    edit: (d) => (d.paths['/connect/sessions/{sessionId}'].parameters[0].schema = { type: 'integer' }),
+    expected: [both('breaking', 'request-type-changed', `${SESSIONS}/parameters/0/schema`)],
+  },
   {
     name: 'a parameter moved into components/parameters',
     edit: (d) => {
@@ -179,11 +266,24 @@ const CASES: Case[] = [
     },
     expected: [],
   },
-  { name: 'a parameter type widened from integer to number', edit: (d) => (authorizeParameters(d)[5].schema.type = 'number'), expected: [both('info', 'request-type-widened', `${AUTHZ}/parameters/5/schema`)] },
+  {
+    name: 'a parameter type widened from integer to number',
+    edit: (d) => (authorizeParameters(d)[5].schema.type = 'number'),
+    expected: [both('info', 'request-type-widened', `${AUTHZ}/parameters/5/schema`)],
+  },
 
   // Request body properties.
-  { name: 'a request field made required', edit: (d) => tokenRequest(d).required.push('scope'), expected: [both('breaking', 'request-property-became-required', `${FORM}/properties/scope`)] },
-  { name: 'a request field made optional', setup: (d) => tokenRequest(d).required.push('client_id'), edit: (d) => (tokenRequest(d).required = ['grant_type']), expected: [both('info', 'request-property-became-optional', `${FORM}/properties/client_id`)] },
+  {
+    name: 'a request field made required',
+    edit: (d) => tokenRequest(d).required.push('scope'),
+    expected: [both('breaking', 'request-property-became-required', `${FORM}/properties/scope`)],
+  },
+  {
+    name: 'a request field made optional',
+    setup: (d) => tokenRequest(d).required.push('client_id'),
+    edit: (d) => (tokenRequest(d).required = ['grant_type']),
+    expected: [both('info', 'request-property-became-optional', `${FORM}/properties/client_id`)],
+  },
   {
     name: 'a required request field added',
     edit: (d) => {
@@ -192,8 +292,16 @@ const CASES: Case[] = [
     },
     expected: [added('breaking', 'request-property-added-required', `${FORM}/properties/client_assertion`)],
   },
-  { name: 'an optional request field added', edit: (d) => (tokenRequest(d).properties.audience = str()), expected: [added('info', 'request-property-added', `${FORM}/properties/audience`)] },
-  { name: 'a request field removed', edit: (d) => delete tokenRequest(d).properties.username, expected: [gone('warning', 'request-property-removed', `${FORM}/properties/username`)] },
+  {
+    name: 'an optional request field added',
+    edit: (d) => (tokenRequest(d).properties.audience = str()),
+    expected: [added('info', 'request-property-added', `${FORM}/properties/audience`)],
+  },
+  {
+    name: 'a request field removed',
+    edit: (d) => delete tokenRequest(d).properties.username,
+    expected: [gone('warning', 'request-property-removed', `${FORM}/properties/username`)],
+  },
   {
     name: 'a required readOnly field added (never sent, so not a request change)',
     edit: (d) => {
@@ -204,12 +312,26 @@ const CASES: Case[] = [
   },
 
   // Request body.
-  { name: 'a request body made required', setup: (d) => (tokenOperation(d).requestBody.required = false), edit: (d) => (tokenOperation(d).requestBody.required = true), expected: [both('breaking', 'request-body-became-required', `${TOKEN}/requestBody`)] },
-  { name: 'a request body made optional', edit: (d) => (tokenOperation(d).requestBody.required = false), expected: [both('info', 'request-body-became-optional', `${TOKEN}/requestBody`)] },
-  { name: 'a request body removed', edit: (d) => delete tokenOperation(d).requestBody, expected: [gone('warning', 'request-body-removed', `${TOKEN}/requestBody`)] },
+  {
+    name: 'a request body made required',
+    setup: (d) => (tokenOperation(d).requestBody.required = false),
+    edit: (d) => (tokenOperation(d).requestBody.required = true),
+    expected: [both('breaking', 'request-body-became-required', `${TOKEN}/requestBody`)],
+  },
+  {
+    name: 'a request body made optional',
+    edit: (d) => (tokenOperation(d).requestBody.required = false),
+    expected: [both('info', 'request-body-became-optional', `${TOKEN}/requestBody`)],
+  },
+  {
+    name: 'a request body removed',
+    edit: (d) => delete tokenOperation(d).requestBody,
+    expected: [gone('warning', 'request-body-removed', `${TOKEN}/requestBody`)],
+  },
   {
     name: 'a required request body added',
-    edit: (d) => (d.paths['/connect/sessions/{sessionId}'].delete.requestBody = { required: true, content: json('TokenError') }),
+    edit: (d) =>
+      (d.paths['/connect/sessions/{sessionId}'].delete.requestBody = { required: true, content: json('TokenError') }),
     expected: [added('breaking', 'request-body-added-required', `${SESSIONS}/delete/requestBody`)],
   },
   {
@@ -224,7 +346,11 @@ const CASES: Case[] = [
       body.content = { 'application/json': body.content['application/x-www-form-urlencoded'] };
     },
     expected: [
-      gone('breaking', 'request-content-type-removed', `${TOKEN}/requestBody/content/application~1x-www-form-urlencoded`),
+      gone(
+        'breaking',
+        'request-content-type-removed',
+        `${TOKEN}/requestBody/content/application~1x-www-form-urlencoded`,
+      ),
       added('info', 'request-content-type-added', `${TOKEN}/requestBody/content/application~1json`),
     ],
   },
@@ -232,25 +358,58 @@ const CASES: Case[] = [
     name: 'a media type parameter added (same media type)',
     edit: (d) => {
       const body = tokenOperation(d).requestBody;
-      body.content = { 'application/x-www-form-urlencoded; charset=utf-8': body.content['application/x-www-form-urlencoded'] };
+      body.content = {
+        'application/x-www-form-urlencoded; charset=utf-8': body.content['application/x-www-form-urlencoded'],
+      };
     },
     expected: [],
   },
 
   // Types and formats, recursively.
-  { name: 'a request field type changed', edit: (d) => (tokenRequest(d).properties.grant_type = { type: 'integer' }), expected: [both('breaking', 'request-type-changed', `${FORM}/properties/grant_type`)] },
-  { name: 'a request field format changed', edit: (d) => (tokenRequest(d).properties.redirect_uri.format = 'iri'), expected: [both('breaking', 'request-format-changed', `${FORM}/properties/redirect_uri`)] },
-  { name: 'a request array item format changed', edit: (d) => (tokenRequest(d).properties.resource.items.format = 'uri-reference'), expected: [both('breaking', 'request-format-changed', `${FORM}/properties/resource/items`)] },
-  { name: 'a response field type changed', edit: (d) => (tokenResponse(d).properties.expires_in.type = 'string'), expected: [both('breaking', 'response-type-changed', `${OK}/properties/expires_in`)] },
-  { name: 'a response field type narrowed from number to integer', setup: (d) => (tokenResponse(d).properties.expires_in.type = 'number'), edit: (d) => (tokenResponse(d).properties.expires_in.type = 'integer'), expected: [both('info', 'response-type-narrowed', `${OK}/properties/expires_in`)] },
-  { name: 'a response field type widened from integer to number', edit: (d) => (tokenResponse(d).properties.expires_in.type = 'number'), expected: [both('breaking', 'response-type-changed', `${OK}/properties/expires_in`)] },
-  { name: 'a response field format changed', edit: (d) => (tokenResponse(d).properties.expires_in.format = 'int64'), expected: [both('breaking', 'response-format-changed', `${OK}/properties/expires_in`)] },
+  {
+    name: 'a request field type changed',
+    edit: (d) => (tokenRequest(d).properties.grant_type = { type: 'integer' }),
+    expected: [both('breaking', 'request-type-changed', `${FORM}/properties/grant_type`)],
+  },
+  {
+    name: 'a request field format changed',
+    edit: (d) => (tokenRequest(d).properties.redirect_uri.format = 'iri'),
+    expected: [both('breaking', 'request-format-changed', `${FORM}/properties/redirect_uri`)],
+  },
+  {
+    name: 'a request array item format changed',
+    edit: (d) => (tokenRequest(d).properties.resource.items.format = 'uri-reference'),
+    expected: [both('breaking', 'request-format-changed', `${FORM}/properties/resource/items`)],
+  },
+  {
+    name: 'a response field type changed',
+    edit: (d) => (tokenResponse(d).properties.expires_in.type = 'string'),
+    expected: [both('breaking', 'response-type-changed', `${OK}/properties/expires_in`)],
+  },
+  {
+    name: 'a response field type narrowed from number to integer',
+    setup: (d) => (tokenResponse(d).properties.expires_in.type = 'number'),
+    edit: (d) => (tokenResponse(d).properties.expires_in.type = 'integer'),
+    expected: [both('info', 'response-type-narrowed', `${OK}/properties/expires_in`)],
+  },
+  {
+    name: 'a response field type widened from integer to number',
+    edit: (d) => (tokenResponse(d).properties.expires_in.type = 'number'),
+    expected: [both('breaking', 'response-type-changed', `${OK}/properties/expires_in`)],
+  },
+  {
+    name: 'a response field format changed',
+    edit: (d) => (tokenResponse(d).properties.expires_in.format = 'int64'),
+    expected: [both('breaking', 'response-format-changed', `${OK}/properties/expires_in`)],
+  },
   {
     name: 'a type changed inside an allOf member (pointer through allOf)',
     setup: (d) => {
       const { scope, ...rest } = tokenResponse(d).properties;
       d.components.schemas.AccessToken = { type: 'object', required: ['access_token', 'token_type'], properties: rest };
-      d.components.schemas.TokenResponse = { allOf: [{ $ref: '#/components/schemas/AccessToken' }, { type: 'object', properties: { scope } }] };
+      d.components.schemas.TokenResponse = {
+        allOf: [{ $ref: '#/components/schemas/AccessToken' }, { type: 'object', properties: { scope } }],
+      };
     },
     edit: (d) => (d.components.schemas.AccessToken.properties.expires_in.type = 'string'),
     expected: [both('breaking', 'response-type-changed', `${OK}/allOf/0/properties/expires_in`)],
@@ -260,69 +419,202 @@ const CASES: Case[] = [
     edit: (d) => {
       const { scope, ...rest } = tokenResponse(d).properties;
       d.components.schemas.AccessToken = { type: 'object', required: ['access_token', 'token_type'], properties: rest };
-      d.components.schemas.TokenResponse = { allOf: [{ $ref: '#/components/schemas/AccessToken' }, { type: 'object', properties: { scope } }] };
+      d.components.schemas.TokenResponse = {
+        allOf: [{ $ref: '#/components/schemas/AccessToken' }, { type: 'object', properties: { scope } }],
+      };
     },
     expected: [],
   },
 
   // Nullability.
-  { name: 'a request field made nullable', edit: (d) => (tokenRequest(d).properties.scope.type = ['string', 'null']), expected: [both('info', 'request-became-nullable', `${FORM}/properties/scope`)] },
-  { name: 'a request field no longer nullable (3.0 nullable)', setup: (d) => (tokenRequest(d).properties.scope.nullable = true), edit: (d) => delete tokenRequest(d).properties.scope.nullable, expected: [both('breaking', 'request-became-not-nullable', `${FORM}/properties/scope`)] },
-  { name: 'a response field made nullable', edit: (d) => (tokenResponse(d).properties.refresh_token.type = ['string', 'null']), expected: [both('breaking', 'response-became-nullable', `${OK}/properties/refresh_token`)] },
-  { name: 'a response field no longer nullable', setup: (d) => (tokenResponse(d).properties.refresh_token.type = ['null', 'string']), edit: (d) => (tokenResponse(d).properties.refresh_token.type = 'string'), expected: [both('info', 'response-became-not-nullable', `${OK}/properties/refresh_token`)] },
-  { name: 'nullable (3.0) rewritten as a type array (3.1)', setup: (d) => (tokenResponse(d).properties.refresh_token.nullable = true), edit: (d) => (tokenResponse(d).properties.refresh_token = { type: ['string', 'null'] }), expected: [] },
+  {
+    name: 'a request field made nullable',
+    edit: (d) => (tokenRequest(d).properties.scope.type = ['string', 'null']),
+    expected: [both('info', 'request-became-nullable', `${FORM}/properties/scope`)],
+  },
+  {
+    name: 'a request field no longer nullable (3.0 nullable)',
+    setup: (d) => (tokenRequest(d).properties.scope.nullable = true),
+    edit: (d) => delete tokenRequest(d).properties.scope.nullable,
+    expected: [both('breaking', 'request-became-not-nullable', `${FORM}/properties/scope`)],
+  },
+  {
+    name: 'a response field made nullable',
+    edit: (d) => (tokenResponse(d).properties.refresh_token.type = ['string', 'null']),
+    expected: [both('breaking', 'response-became-nullable', `${OK}/properties/refresh_token`)],
+  },
+  {
+    name: 'a response field no longer nullable',
+    setup: (d) => (tokenResponse(d).properties.refresh_token.type = ['null', 'string']),
+    edit: (d) => (tokenResponse(d).properties.refresh_token.type = 'string'),
+    expected: [both('info', 'response-became-not-nullable', `${OK}/properties/refresh_token`)],
+  },
+  {
+    name: 'nullable (3.0) rewritten as a type array (3.1)',
+    setup: (d) => (tokenResponse(d).properties.refresh_token.nullable = true),
+    edit: (d) => (tokenResponse(d).properties.refresh_token = { type: ['string', 'null'] }),
+    expected: [],
+  },
 
   // Enums (request: narrowing breaks; response: widening warns).
-  { name: 'a free request string became an enum', edit: (d) => (tokenRequest(d).properties.grant_type.enum = ['client_credentials', 'refresh_token']), expected: [both('breaking', 'request-enum-narrowed', `${FORM}/properties/grant_type`)] },
-  { name: 'a request enum narrowed', edit: (d) => (authorizeParameters(d)[4].schema.enum = ['S256']), expected: [both('breaking', 'request-enum-narrowed', `${AUTHZ}/parameters/4/schema`)] },
-  { name: 'a request enum widened', edit: (d) => authorizeParameters(d)[0].schema.enum.push('token'), expected: [both('info', 'request-enum-widened', `${AUTHZ}/parameters/0/schema`)] },
-  { name: 'a request enum became a free string', edit: (d) => delete authorizeParameters(d)[4].schema.enum, expected: [both('info', 'request-enum-widened', `${AUTHZ}/parameters/4/schema`)] },
-  { name: 'a one-value enum rewritten as const', edit: (d) => (authorizeParameters(d)[0].schema = str({ const: 'code' })), expected: [] },
+  {
+    name: 'a free request string became an enum',
+    edit: (d) => (tokenRequest(d).properties.grant_type.enum = ['client_credentials', 'refresh_token']),
+    expected: [both('breaking', 'request-enum-narrowed', `${FORM}/properties/grant_type`)],
+  },
+  {
+    name: 'a request enum narrowed',
+    edit: (d) => (authorizeParameters(d)[4].schema.enum = ['S256']),
+    expected: [both('breaking', 'request-enum-narrowed', `${AUTHZ}/parameters/4/schema`)],
+  },
+  {
+    name: 'a request enum widened',
+    edit: (d) => authorizeParameters(d)[0].schema.enum.push('token'),
+    expected: [both('info', 'request-enum-widened', `${AUTHZ}/parameters/0/schema`)],
+  },
+  {
+    name: 'a request enum became a free string',
+    edit: (d) => delete authorizeParameters(d)[4].schema.enum,
+    expected: [both('info', 'request-enum-widened', `${AUTHZ}/parameters/4/schema`)],
+  },
+  {
+    name: 'a one-value enum rewritten as const',
+    edit: (d) => (authorizeParameters(d)[0].schema = str({ const: 'code' })),
+    expected: [],
+  },
   {
     name: 'a request const changed (a one-value enum replaced)',
     setup: (d) => (authorizeParameters(d)[0].schema = str({ const: 'code' })),
     edit: (d) => (authorizeParameters(d)[0].schema.const = 'token'),
-    expected: [both('breaking', 'request-enum-narrowed', `${AUTHZ}/parameters/0/schema`), both('info', 'request-enum-widened', `${AUTHZ}/parameters/0/schema`)],
+    expected: [
+      both('breaking', 'request-enum-narrowed', `${AUTHZ}/parameters/0/schema`),
+      both('info', 'request-enum-widened', `${AUTHZ}/parameters/0/schema`),
+    ],
   },
-  { name: 'a response enum widened', setup: (d) => (tokenResponse(d).properties.token_type.enum = ['Bearer']), edit: (d) => tokenResponse(d).properties.token_type.enum.push('DPoP'), expected: [both('warning', 'response-enum-widened', `${OK}/properties/token_type`)] },
-  { name: 'a response const widened to an enum', setup: (d) => (tokenResponse(d).properties.token_type.const = 'Bearer'), edit: (d) => (tokenResponse(d).properties.token_type = str({ enum: ['Bearer', 'DPoP'] })), expected: [both('warning', 'response-enum-widened', `${OK}/properties/token_type`)] },
-  { name: 'a response enum narrowed', setup: (d) => (tokenResponse(d).properties.token_type.enum = ['Bearer', 'DPoP']), edit: (d) => (tokenResponse(d).properties.token_type.enum = ['Bearer']), expected: [both('info', 'response-enum-narrowed', `${OK}/properties/token_type`)] },
+  {
+    name: 'a response enum widened',
+    setup: (d) => (tokenResponse(d).properties.token_type.enum = ['Bearer']),
+    edit: (d) => tokenResponse(d).properties.token_type.enum.push('DPoP'),
+    expected: [both('warning', 'response-enum-widened', `${OK}/properties/token_type`)],
+  },
+  {
+    name: 'a response const widened to an enum',
+    setup: (d) => (tokenResponse(d).properties.token_type.const = 'Bearer'),
+    edit: (d) => (tokenResponse(d).properties.token_type = str({ enum: ['Bearer', 'DPoP'] })),
+    expected: [both('warning', 'response-enum-widened', `${OK}/properties/token_type`)],
+  },
+  {
+    name: 'a response enum narrowed',
+    setup: (d) => (tokenResponse(d).properties.token_type.enum = ['Bearer', 'DPoP']),
+    edit: (d) => (tokenResponse(d).properties.token_type.enum = ['Bearer']),
+    expected: [both('info', 'response-enum-narrowed', `${OK}/properties/token_type`)],
+  },
 
   // Response properties.
-  { name: 'a response field removed', edit: (d) => delete tokenResponse(d).properties.refresh_token, expected: [gone('breaking', 'response-property-removed', `${OK}/properties/refresh_token`)] },
-  { name: 'a response field made optional', edit: (d) => (tokenResponse(d).required = ['access_token']), expected: [both('breaking', 'response-property-became-optional', `${OK}/properties/token_type`)] },
-  { name: 'a response field added', edit: (d) => (tokenResponse(d).properties.id_token = str()), expected: [added('info', 'response-property-added', `${OK}/properties/id_token`)] },
-  { name: 'a response field made required', edit: (d) => tokenResponse(d).required.push('expires_in'), expected: [both('info', 'response-property-became-required', `${OK}/properties/expires_in`)] },
-  { name: 'a writeOnly field added (never received, so not a response change)', edit: (d) => (tokenResponse(d).properties.client_secret = str({ writeOnly: true })), expected: [] },
+  {
+    name: 'a response field removed',
+    edit: (d) => delete tokenResponse(d).properties.refresh_token,
+    expected: [gone('breaking', 'response-property-removed', `${OK}/properties/refresh_token`)],
+  },
+  {
+    name: 'a response field made optional',
+    edit: (d) => (tokenResponse(d).required = ['access_token']),
+    expected: [both('breaking', 'response-property-became-optional', `${OK}/properties/token_type`)],
+  },
+  {
+    name: 'a response field added',
+    edit: (d) => (tokenResponse(d).properties.id_token = str()),
+    expected: [added('info', 'response-property-added', `${OK}/properties/id_token`)],
+  },
+  {
+    name: 'a response field made required',
+    edit: (d) => tokenResponse(d).required.push('expires_in'),
+    expected: [both('info', 'response-property-became-required', `${OK}/properties/expires_in`)],
+  },
+  {
+    name: 'a writeOnly field added (never received, so not a response change)',
+    edit: (d) => (tokenResponse(d).properties.client_secret = str({ writeOnly: true })),
+    expected: [],
+  },
   {
     name: 'a field of a schema shared by two responses removed (reported in each)',
     edit: (d) => delete d.components.schemas.TokenError.properties.error_description,
     expected: [
-      gone('breaking', 'response-property-removed', `${TOKEN}/responses/400/content/application~1json/schema/properties/error_description`),
-      gone('breaking', 'response-property-removed', `${TOKEN}/responses/401/content/application~1json/schema/properties/error_description`),
+      gone(
+        'breaking',
+        'response-property-removed',
+        `${TOKEN}/responses/400/content/application~1json/schema/properties/error_description`,
+      ),
+      gone(
+        'breaking',
+        'response-property-removed',
+        `${TOKEN}/responses/401/content/application~1json/schema/properties/error_description`,
+      ),
     ],
   },
 
   // Status codes, media types and headers of responses.
-  { name: 'a success status removed', edit: (d) => delete tokenOperation(d).responses['200'], expected: [gone('breaking', 'response-status-removed', RES200)] },
-  { name: 'an error status removed', edit: (d) => delete tokenOperation(d).responses['401'], expected: [gone('warning', 'response-status-removed', `${TOKEN}/responses/401`)] },
-  { name: 'a status added', edit: (d) => (tokenOperation(d).responses['429'] = { description: 'Too many requests.' }), expected: [added('info', 'response-status-added', `${TOKEN}/responses/429`)] },
+  {
+    name: 'a success status removed',
+    edit: (d) => delete tokenOperation(d).responses['200'],
+    expected: [gone('breaking', 'response-status-removed', RES200)],
+  },
+  {
+    name: 'an error status removed',
+    edit: (d) => delete tokenOperation(d).responses['401'],
+    expected: [gone('warning', 'response-status-removed', `${TOKEN}/responses/401`)],
+  },
+  {
+    name: 'a status added',
+    edit: (d) => (tokenOperation(d).responses['429'] = { description: 'Too many requests.' }),
+    expected: [added('info', 'response-status-added', `${TOKEN}/responses/429`)],
+  },
   {
     name: 'the response content type changed',
     edit: (d) => {
       const response = tokenOperation(d).responses['200'];
       response.content = { 'application/jwt': response.content['application/json'] };
     },
-    expected: [gone('breaking', 'response-content-type-removed', `${RES200}/content/application~1json`), added('warning', 'response-content-type-added', `${RES200}/content/application~1jwt`)],
+    expected: [
+      gone('breaking', 'response-content-type-removed', `${RES200}/content/application~1json`),
+      added('warning', 'response-content-type-added', `${RES200}/content/application~1jwt`),
+    ],
   },
-  { name: 'a required response header removed', edit: (d) => delete tokenOperation(d).responses['200'].headers['Cache-Control'], expected: [gone('breaking', 'response-header-removed', `${RES200}/headers/Cache-Control`)] },
-  { name: 'a response header made optional', edit: (d) => (tokenOperation(d).responses['200'].headers['Cache-Control'].required = false), expected: [both('breaking', 'response-header-became-optional', `${RES200}/headers/Cache-Control`)] },
-  { name: 'a response header added', edit: (d) => (tokenOperation(d).responses['200'].headers.Pragma = { schema: str() }), expected: [added('info', 'response-header-added', `${RES200}/headers/Pragma`)] },
+  {
+    name: 'a required response header removed',
+    edit: (d) => delete tokenOperation(d).responses['200'].headers['Cache-Control'],
+    expected: [gone('breaking', 'response-header-removed', `${RES200}/headers/Cache-Control`)],
+  },
+  {
+    name: 'a response header made optional',
+    edit: (d) => (tokenOperation(d).responses['200'].headers['Cache-Control'].required = false),
+    expected: [both('breaking', 'response-header-became-optional', `${RES200}/headers/Cache-Control`)],
+  },
+  {
+    name: 'a response header added',
+    edit: (d) => (tokenOperation(d).responses['200'].headers.Pragma = { schema: str() }),
+    expected: [added('info', 'response-header-added', `${RES200}/headers/Pragma`)],
+  },
 
   // oneOf / anyOf variants.
-  { name: 'a request oneOf variant removed', setup: assertionVariants, edit: (d) => tokenRequest(d).properties.client_assertion.oneOf.pop(), expected: [gone('breaking', 'request-variant-removed', `${FORM}/properties/client_assertion/oneOf/1`)] },
-  { name: 'a request oneOf variant added', setup: assertionVariants, edit: (d) => tokenRequest(d).properties.client_assertion.oneOf.push({ $ref: '#/components/schemas/MtlsProof' }), expected: [added('info', 'request-variant-added', `${FORM}/properties/client_assertion/oneOf/2`)] },
-  { name: 'request oneOf variants reordered', setup: assertionVariants, edit: (d) => tokenRequest(d).properties.client_assertion.oneOf.reverse(), expected: [] },
+  {
+    name: 'a request oneOf variant removed',
+    setup: assertionVariants,
+    edit: (d) => tokenRequest(d).properties.client_assertion.oneOf.pop(),
+    expected: [gone('breaking', 'request-variant-removed', `${FORM}/properties/client_assertion/oneOf/1`)],
+  },
+  {
+    name: 'a request oneOf variant added',
+    setup: assertionVariants,
+    edit: (d) => tokenRequest(d).properties.client_assertion.oneOf.push({ $ref: '#/components/schemas/MtlsProof' }),
+    expected: [added('info', 'request-variant-added', `${FORM}/properties/client_assertion/oneOf/2`)],
+  },
+  {
+    name: 'request oneOf variants reordered',
+    setup: assertionVariants,
+    edit: (d) => tokenRequest(d).properties.client_assertion.oneOf.reverse(),
+    expected: [],
+  },
   {
     name: 'a request oneOf variant changed (pointers follow the reorder)',
     setup: assertionVariants,
@@ -330,16 +622,41 @@ const CASES: Case[] = [
       tokenRequest(d).properties.client_assertion.oneOf.reverse();
       d.components.schemas.JwtAssertion.format = 'jwt';
     },
-    expected: [both('breaking', 'request-format-changed', `${FORM}/properties/client_assertion/oneOf/0`, `${FORM}/properties/client_assertion/oneOf/1`)],
+    expected: [
+      both(
+        'breaking',
+        'request-format-changed',
+        `${FORM}/properties/client_assertion/oneOf/0`,
+        `${FORM}/properties/client_assertion/oneOf/1`,
+      ),
+    ],
   },
-  { name: 'a request field became a oneOf', edit: (d) => (tokenRequest(d).properties.scope = { oneOf: [str(), { type: 'array', items: str() }] }), expected: [both('warning', 'request-variants-changed', `${FORM}/properties/scope`)] },
-  { name: 'a response field became an anyOf', edit: (d) => (tokenResponse(d).properties.token_type = { anyOf: [str({ const: 'Bearer' }), str()] }), expected: [both('warning', 'response-variants-changed', `${OK}/properties/token_type`)] },
-  { name: 'a response oneOf variant added', setup: authorizationDetails, edit: (d) => tokenResponse(d).properties.authorization_details.items.oneOf.push({ $ref: '#/components/schemas/PaymentInitiation' }), expected: [added('warning', 'response-variant-added', `${OK}/properties/authorization_details/items/oneOf/1`)] },
+  {
+    name: 'a request field became a oneOf',
+    edit: (d) => (tokenRequest(d).properties.scope = { oneOf: [str(), { type: 'array', items: str() }] }),
+    expected: [both('warning', 'request-variants-changed', `${FORM}/properties/scope`)],
+  },
+  {
+    name: 'a response field became an anyOf',
+    edit: (d) => (tokenResponse(d).properties.token_type = { anyOf: [str({ const: 'Bearer' }), str()] }),
+    expected: [both('warning', 'response-variants-changed', `${OK}/properties/token_type`)],
+  },
+  {
+    name: 'a response oneOf variant added',
+    setup: authorizationDetails,
+    edit: (d) =>
+      tokenResponse(d).properties.authorization_details.items.oneOf.push({
+        $ref: '#/components/schemas/PaymentInitiation',
+      }),
+    expected: [added('warning', 'response-variant-added', `${OK}/properties/authorization_details/items/oneOf/1`)],
+  },
   {
     name: 'a response oneOf variant removed',
     setup: (d) => {
       authorizationDetails(d);
-      tokenResponse(d).properties.authorization_details.items.oneOf.push({ $ref: '#/components/schemas/PaymentInitiation' });
+      tokenResponse(d).properties.authorization_details.items.oneOf.push({
+        $ref: '#/components/schemas/PaymentInitiation',
+      });
     },
     edit: (d) => tokenResponse(d).properties.authorization_details.items.oneOf.pop(),
     expected: [gone('info', 'response-variant-removed', `${OK}/properties/authorization_details/items/oneOf/1`)],
@@ -353,8 +670,11 @@ const CASES: Case[] = [
       delete d.components.schemas.TokenRequest;
     },
     edit: (d) => {
-      d.components.schemas.TokenRequest = tokenOperation(d).requestBody.content['application/x-www-form-urlencoded'].schema;
-      tokenOperation(d).requestBody.content['application/x-www-form-urlencoded'].schema = { $ref: '#/components/schemas/TokenRequest' };
+      d.components.schemas.TokenRequest =
+        tokenOperation(d).requestBody.content['application/x-www-form-urlencoded'].schema;
+      tokenOperation(d).requestBody.content['application/x-www-form-urlencoded'].schema = {
+        $ref: '#/components/schemas/TokenRequest',
+      };
     },
     expected: [],
   },
@@ -364,16 +684,34 @@ const CASES: Case[] = [
       tokenOperation(d).responses['200'].content['application/json'].schema = tokenResponse(d);
       delete d.components.schemas.TokenResponse;
       d.components.schemas.Seconds = { type: 'integer', format: 'int32' };
-      tokenOperation(d).responses['200'].content['application/json'].schema.properties.expires_in = { $ref: '#/components/schemas/Seconds' };
+      tokenOperation(d).responses['200'].content['application/json'].schema.properties.expires_in = {
+        $ref: '#/components/schemas/Seconds',
+      };
     },
     expected: [],
   },
 
   // Security.
-  { name: 'a security scheme removed', edit: (d) => delete d.components.securitySchemes.clientSecretBasic, expected: [gone('breaking', 'security-scheme-removed', '/components/securitySchemes/clientSecretBasic')] },
-  { name: 'a security scheme added', edit: (d) => (d.components.securitySchemes.mtls = { type: 'mutualTLS' }), expected: [added('info', 'security-scheme-added', '/components/securitySchemes/mtls')] },
-  { name: 'a security scheme changed type', edit: (d) => (d.components.securitySchemes.clientSecretBasic.scheme = 'bearer'), expected: [both('breaking', 'security-scheme-type-changed', '/components/securitySchemes/clientSecretBasic')] },
-  { name: 'an HTTP scheme name changed case only', edit: (d) => (d.components.securitySchemes.clientSecretBasic.scheme = 'Basic'), expected: [] },
+  {
+    name: 'a security scheme removed',
+    edit: (d) => delete d.components.securitySchemes.clientSecretBasic,
+    expected: [gone('breaking', 'security-scheme-removed', '/components/securitySchemes/clientSecretBasic')],
+  },
+  {
+    name: 'a security scheme added',
+    edit: (d) => (d.components.securitySchemes.mtls = { type: 'mutualTLS' }),
+    expected: [added('info', 'security-scheme-added', '/components/securitySchemes/mtls')],
+  },
+  {
+    name: 'a security scheme changed type',
+    edit: (d) => (d.components.securitySchemes.clientSecretBasic.scheme = 'bearer'),
+    expected: [both('breaking', 'security-scheme-type-changed', '/components/securitySchemes/clientSecretBasic')],
+  },
+  {
+    name: 'an HTTP scheme name changed case only',
+    edit: (d) => (d.components.securitySchemes.clientSecretBasic.scheme = 'Basic'),
+    expected: [],
+  },
   {
     name: 'an API key moved',
     setup: (d) => (d.components.securitySchemes.apiKey = { type: 'apiKey', in: 'header', name: 'X-Api-Key' }),
@@ -382,46 +720,133 @@ const CASES: Case[] = [
   },
   {
     name: 'an OpenID Connect discovery URL changed',
-    setup: (d) => (d.components.securitySchemes.oidc = { type: 'openIdConnect', openIdConnectUrl: 'https://beta.auth.wealthcare.com/.well-known/openid-configuration' }),
-    edit: (d) => (d.components.securitySchemes.oidc.openIdConnectUrl = 'https://auth.wealthcare.com/.well-known/openid-configuration'),
+    setup: (d) =>
+      (d.components.securitySchemes.oidc = {
+        type: 'openIdConnect',
+        openIdConnectUrl: 'https://beta.auth.wealthcare.com/.well-known/openid-configuration',
+      }),
+    edit: (d) =>
+      (d.components.securitySchemes.oidc.openIdConnectUrl =
+        'https://auth.wealthcare.com/.well-known/openid-configuration'),
     expected: [both('breaking', 'security-openid-url-changed', '/components/securitySchemes/oidc/openIdConnectUrl')],
   },
-  { name: 'an oauth2 scope removed', edit: (d) => delete d.components.securitySchemes.oauth2.flows.clientCredentials.scopes.offline_access, expected: [gone('breaking', 'security-scope-removed', `${OAUTH}/flows/clientCredentials/scopes/offline_access`)] },
-  { name: 'an oauth2 scope added', edit: (d) => (d.components.securitySchemes.oauth2.flows.password.scopes.openid = 'OpenID Connect.'), expected: [added('info', 'security-scope-added', `${OAUTH}/flows/password/scopes/openid`)] },
-  { name: 'an oauth2 flow removed', edit: (d) => delete d.components.securitySchemes.oauth2.flows.password, expected: [gone('breaking', 'security-flow-removed', `${OAUTH}/flows/password`)] },
-  { name: 'an oauth2 flow added', edit: (d) => (d.components.securitySchemes.oauth2.flows.implicit = { authorizationUrl: 'https://beta.auth.wealthcare.com/connect/authorize', scopes: {} }), expected: [added('info', 'security-flow-added', `${OAUTH}/flows/implicit`)] },
-  { name: 'a tokenUrl changed', edit: (d) => (d.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl = 'https://auth.wealthcare.com/oauth2/token'), expected: [both('breaking', 'security-flow-url-changed', `${OAUTH}/flows/clientCredentials/tokenUrl`)] },
-  { name: 'an authorizationUrl changed', edit: (d) => (d.components.securitySchemes.oauth2.flows.authorizationCode.authorizationUrl = 'https://auth.wealthcare.com/oauth2/authorize'), expected: [both('breaking', 'security-flow-url-changed', `${OAUTH}/flows/authorizationCode/authorizationUrl`)] },
-  { name: 'a refreshUrl removed', edit: (d) => delete d.components.securitySchemes.oauth2.flows.password.refreshUrl, expected: [gone('breaking', 'security-flow-url-changed', `${OAUTH}/flows/password/refreshUrl`)] },
+  {
+    name: 'an oauth2 scope removed',
+    edit: (d) => delete d.components.securitySchemes.oauth2.flows.clientCredentials.scopes.offline_access,
+    expected: [gone('breaking', 'security-scope-removed', `${OAUTH}/flows/clientCredentials/scopes/offline_access`)],
+  },
+  {
+    name: 'an oauth2 scope added',
+    edit: (d) => (d.components.securitySchemes.oauth2.flows.password.scopes.openid = 'OpenID Connect.'),
+    expected: [added('info', 'security-scope-added', `${OAUTH}/flows/password/scopes/openid`)],
+  },
+  {
+    name: 'an oauth2 flow removed',
+    edit: (d) => delete d.components.securitySchemes.oauth2.flows.password,
+    expected: [gone('breaking', 'security-flow-removed', `${OAUTH}/flows/password`)],
+  },
+  {
+    name: 'an oauth2 flow added',
+    edit: (d) =>
+      (d.components.securitySchemes.oauth2.flows.implicit = {
+        authorizationUrl: 'https://beta.auth.wealthcare.com/connect/authorize',
+        scopes: {},
+      }),
+    expected: [added('info', 'security-flow-added', `${OAUTH}/flows/implicit`)],
+  },
+  {
+    name: 'a tokenUrl changed',
+    edit: (d) =>
+      (d.components.securitySchemes.oauth2.flows.clientCredentials.tokenUrl =
+        'https://auth.wealthcare.com/oauth2/token'),
+    expected: [both('breaking', 'security-flow-url-changed', `${OAUTH}/flows/clientCredentials/tokenUrl`)],
+  },
+  {
+    name: 'an authorizationUrl changed',
+    edit: (d) =>
+      (d.components.securitySchemes.oauth2.flows.authorizationCode.authorizationUrl =
+        'https://auth.wealthcare.com/oauth2/authorize'),
+    expected: [both('breaking', 'security-flow-url-changed', `${OAUTH}/flows/authorizationCode/authorizationUrl`)],
+  },
+  {
+    name: 'a refreshUrl removed',
+    edit: (d) => delete d.components.securitySchemes.oauth2.flows.password.refreshUrl,
+    expected: [gone('breaking', 'security-flow-url-changed', `${OAUTH}/flows/password/refreshUrl`)],
+  },
   {
     name: 'a refreshUrl added',
     setup: (d) => delete d.components.securitySchemes.oauth2.flows.password.refreshUrl,
-    edit: (d) => (d.components.securitySchemes.oauth2.flows.password.refreshUrl = 'https://beta.auth.wealthcare.com/connect/token'),
+    edit: (d) =>
+      (d.components.securitySchemes.oauth2.flows.password.refreshUrl =
+        'https://beta.auth.wealthcare.com/connect/token'),
     expected: [added('info', 'security-flow-url-added', `${OAUTH}/flows/password/refreshUrl`)],
   },
-  { name: 'an operation security requirement changed', edit: (d) => (tokenOperation(d).security = [{}]), expected: [both('warning', 'operation-security-changed', `${TOKEN}/security`)] },
-  { name: 'operation security alternatives reordered', edit: (d) => tokenOperation(d).security.reverse(), expected: [] },
-  { name: 'anonymous-only security written out', edit: (d) => (d.paths['/connect/authorize'].get.security = [{}]), expected: [] },
+  {
+    name: 'an operation security requirement changed',
+    edit: (d) => (tokenOperation(d).security = [{}]),
+    expected: [both('warning', 'operation-security-changed', `${TOKEN}/security`)],
+  },
+  {
+    name: 'operation security alternatives reordered',
+    edit: (d) => tokenOperation(d).security.reverse(),
+    expected: [],
+  },
+  {
+    name: 'anonymous-only security written out',
+    edit: (d) => (d.paths['/connect/authorize'].get.security = [{}]),
+    expected: [],
+  },
   {
     name: 'document-level security changed (each inheriting operation)',
     setup: (d) => (d.security = [{ oauth2: ['mbi_api'] }]),
     edit: (d) => (d.security = [{ oauth2: ['bensoft_api'] }]),
-    expected: [both('warning', 'operation-security-changed', '/security'), both('warning', 'operation-security-changed', '/security')],
+    expected: [
+      both('warning', 'operation-security-changed', '/security'),
+      both('warning', 'operation-security-changed', '/security'),
+    ],
   },
 
   // Servers.
-  { name: 'the default server URL changed', edit: (d) => (d.servers[0].url = 'https://auth.wealthcare.com/v2'), expected: [both('warning', 'server-url-changed', '/servers/0/url')] },
-  { name: 'the servers swapped (a new default)', edit: (d) => d.servers.reverse(), expected: [both('warning', 'server-url-changed', '/servers/0/url')] },
-  { name: 'a server removed', edit: (d) => d.servers.pop(), expected: [gone('warning', 'server-removed', '/servers/1')] },
-  { name: 'a server added', edit: (d) => d.servers.push({ url: 'https://eu.auth.wealthcare.com' }), expected: [added('info', 'server-added', '/servers/2')] },
-  { name: 'all servers removed', edit: (d) => (d.servers = []), expected: [gone('warning', 'server-url-changed', '/servers/0/url'), gone('warning', 'server-removed', '/servers/1')] },
+  {
+    name: 'the default server URL changed',
+    edit: (d) => (d.servers[0].url = 'https://auth.wealthcare.com/v2'),
+    expected: [both('warning', 'server-url-changed', '/servers/0/url')],
+  },
+  {
+    name: 'the servers swapped (a new default)',
+    edit: (d) => d.servers.reverse(),
+    expected: [both('warning', 'server-url-changed', '/servers/0/url')],
+  },
+  {
+    name: 'a server removed',
+    edit: (d) => d.servers.pop(),
+    expected: [gone('warning', 'server-removed', '/servers/1')],
+  },
+  {
+    name: 'a server added',
+    edit: (d) => d.servers.push({ url: 'https://eu.auth.wealthcare.com' }),
+    expected: [added('info', 'server-added', '/servers/2')],
+  },
+  {
+    name: 'all servers removed',
+    edit: (d) => (d.servers = []),
+    expected: [
+      gone('warning', 'server-url-changed', '/servers/0/url'),
+      gone('warning', 'server-removed', '/servers/1'),
+    ],
+  },
   {
     name: 'a server variable default changed',
-    setup: (d) => (d.servers[0] = { url: 'https://{env}.auth.wealthcare.com', variables: { env: { default: 'beta' } } }),
+    setup: (d) =>
+      (d.servers[0] = { url: 'https://{env}.auth.wealthcare.com', variables: { env: { default: 'beta' } } }),
     edit: (d) => (d.servers[0].variables.env.default = 'prod'),
     expected: [both('warning', 'server-url-changed', '/servers/0/url')],
   },
-  { name: 'a path-level server added', edit: (d) => (d.paths['/connect/sessions/{sessionId}'].servers = [{ url: 'https://sessions.wealthcare.com' }]), expected: [added('info', 'server-added', `${SESSIONS}/servers/0`)] },
+  {
+    name: 'a path-level server added',
+    edit: (d) => (d.paths['/connect/sessions/{sessionId}'].servers = [{ url: 'https://sessions.wealthcare.com' }]),
+    expected: [added('info', 'server-added', `${SESSIONS}/servers/0`)],
+  },
   {
     name: 'an operation-level server changed',
     setup: (d) => (tokenOperation(d).servers = [{ url: 'https://beta.auth.wealthcare.com' }]),
@@ -455,14 +880,29 @@ describe('diffDocuments: messages, pointers and order', () => {
 
   it('names the thing that changed in one sentence', () => {
     const messages = (edit: (d: Doc) => void) => diff(edit).map((change) => change.message);
-    expect(messages((d) => tokenRequest(d).required.push('scope'))).toEqual(['Request field `scope` of POST /connect/token is now required.']);
-    expect(messages((d) => (authorizeParameters(d)[4].schema.enum = ['S256']))).toEqual(['Query parameter `code_challenge_method` of GET /connect/authorize no longer allows "plain".']);
-    expect(messages((d) => (tokenRequest(d).properties.resource.items.format = 'uri-reference'))).toEqual(['The format of request field `resource[]` of POST /connect/token changed from uri to uri-reference.']);
-    expect(messages((d) => delete tokenOperation(d).responses['200'])).toEqual(['POST /connect/token no longer documents the 200 response.']);
-    expect(messages((d) => (d.paths['/connect/sessions/{sessionId}'].servers = [{ url: 'https://sessions.wealthcare.com' }]))).toEqual(['Server https://sessions.wealthcare.com of path /connect/sessions/{sessionId} was added.']);
+    expect(messages((d) => tokenRequest(d).required.push('scope'))).toEqual([
+      'Request field `scope` of POST /connect/token is now required.',
+    ]);
+    expect(messages((d) => (authorizeParameters(d)[4].schema.enum = ['S256']))).toEqual([
+      'Query parameter `code_challenge_method` of GET /connect/authorize no longer allows "plain".',
+    ]);
+    expect(messages((d) => (tokenRequest(d).properties.resource.items.format = 'uri-reference'))).toEqual([
+      'The format of request field `resource[]` of POST /connect/token changed from uri to uri-reference.',
+    ]);
+    expect(messages((d) => delete tokenOperation(d).responses['200'])).toEqual([
+      'POST /connect/token no longer documents the 200 response.',
+    ]);
+    expect(
+      messages(
+        (d) => (d.paths['/connect/sessions/{sessionId}'].servers = [{ url: 'https://sessions.wealthcare.com' }]),
+      ),
+    ).toEqual(['Server https://sessions.wealthcare.com of path /connect/sessions/{sessionId} was added.']);
     expect(
       messages((d) => {
-        tokenResponse(d).properties.links = { type: 'object', properties: { self: { type: 'object', properties: { href: str({ format: 'uri' }) } } } };
+        tokenResponse(d).properties.links = {
+          type: 'object',
+          properties: { self: { type: 'object', properties: { href: str({ format: 'uri' }) } } },
+        };
         d.components.schemas.TokenResponse.required.push('links');
       }),
     ).toEqual(['Response field `links` of POST /connect/token was added.']);
@@ -471,7 +911,10 @@ describe('diffDocuments: messages, pointers and order', () => {
   it('names nested fields with a dotted path and variants by their component', () => {
     const before = base();
     assertionVariants(before);
-    tokenResponse(before).properties.links = { type: 'object', properties: { self: { type: 'object', properties: { href: str({ format: 'uri' }) } } } };
+    tokenResponse(before).properties.links = {
+      type: 'object',
+      properties: { self: { type: 'object', properties: { href: str({ format: 'uri' }) } } },
+    };
     const after = structuredClone(before);
     tokenResponse(after).properties.links.properties.self.properties.href.format = 'iri';
     after.components.schemas.SamlAssertion.format = 'byte';
@@ -506,7 +949,15 @@ describe('diffDocuments: messages, pointers and order', () => {
     ]);
     // The same documents with their maps in reverse key order classify identically.
     const reverse = (value: unknown): unknown =>
-      Array.isArray(value) ? value.map(reverse) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverse(v)])) : value;
+      Array.isArray(value)
+        ? value.map(reverse)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([k, v]) => [k, reverse(v)]),
+            )
+          : value;
     const after = base();
     after.servers.push({ url: 'https://eu.auth.wealthcare.com' });
     delete tokenResponse(after).properties.scope;
@@ -536,18 +987,36 @@ describe('diffDocuments: recursion', () => {
     tokenResponse(before).properties.previous = { $ref: '#/components/schemas/TokenResponse' };
     const after = structuredClone(before);
     tokenResponse(after).properties.id_token = str();
-    expect(rows(diffDocuments(before, after))).toEqual([added('info', 'response-property-added', `${OK}/properties/id_token`)]);
+    expect(rows(diffDocuments(before, after))).toEqual([
+      added('info', 'response-property-added', `${OK}/properties/id_token`),
+    ]);
   });
 
   it('terminates on mutually recursive schemas through allOf, items and oneOf', () => {
     const before = base();
     before.components.schemas.TokenError.properties.cause = { allOf: [{ $ref: '#/components/schemas/Cause' }] };
-    before.components.schemas.Cause = { type: 'object', properties: { errors: { type: 'array', items: { oneOf: [{ $ref: '#/components/schemas/TokenError' }, { $ref: '#/components/schemas/Cause' }] } } } };
+    before.components.schemas.Cause = {
+      type: 'object',
+      properties: {
+        errors: {
+          type: 'array',
+          items: { oneOf: [{ $ref: '#/components/schemas/TokenError' }, { $ref: '#/components/schemas/Cause' }] },
+        },
+      },
+    };
     const after = structuredClone(before);
     after.components.schemas.TokenError.properties.error_uri.format = 'iri';
     expect(rows(diffDocuments(before, after))).toEqual([
-      both('breaking', 'response-format-changed', `${TOKEN}/responses/400/content/application~1json/schema/properties/error_uri`),
-      both('breaking', 'response-format-changed', `${TOKEN}/responses/401/content/application~1json/schema/properties/error_uri`),
+      both(
+        'breaking',
+        'response-format-changed',
+        `${TOKEN}/responses/400/content/application~1json/schema/properties/error_uri`,
+      ),
+      both(
+        'breaking',
+        'response-format-changed',
+        `${TOKEN}/responses/401/content/application~1json/schema/properties/error_uri`,
+      ),
     ]);
   });
 
@@ -562,12 +1031,16 @@ describe('diffDocuments: recursion', () => {
   it('gives up descending, with a warning, when schemas reference each other in exponentially many ways', () => {
     const before = base();
     const names = Array.from({ length: 12 }, (_, i) => `S${i}`);
-    for (const name of names) before.components.schemas[name] = { type: 'object', properties: Object.fromEntries(names.map((other) => [other, { $ref: `#/components/schemas/${other}` }])) };
+    for (const name of names)
+      before.components.schemas[name] = {
+        type: 'object',
+        properties: Object.fromEntries(names.map((other) => [other, { $ref: `#/components/schemas/${other}` }])),
+      };
     tokenResponse(before).properties.graph = { $ref: '#/components/schemas/S0' };
     const started = performance.now();
     const changes = diffDocuments(before, structuredClone(before));
     expect(performance.now() - started).toBeLessThan(10_000);
-    expect(rows(changes)).toEqual([[ 'warning', 'diff-incomplete', null, null ]]);
+    expect(rows(changes)).toEqual([['warning', 'diff-incomplete', null, null]]);
   });
 });
 
@@ -600,18 +1073,58 @@ describe('diffDocuments: the real document', () => {
 });
 
 describe('diffDocuments: the OAuth view', () => {
-  const view = (grants: OAuthGrantView[], path = '/connect/token'): OAuthView => ({ tokenEndpoints: [{ method: 'POST', path, grants }] });
-  const cc: OAuthGrantView = { grantType: 'client_credentials', requiredFields: ['client_id', 'client_secret'], optionalFields: ['scope'] };
-  const rt: OAuthGrantView = { grantType: 'refresh_token', requiredFields: ['refresh_token'], optionalFields: ['scope'] };
+  const view = (grants: OAuthGrantView[], path = '/connect/token'): OAuthView => ({
+    tokenEndpoints: [{ method: 'POST', path, grants }],
+  });
+  const cc: OAuthGrantView = {
+    grantType: 'client_credentials',
+    requiredFields: ['client_id', 'client_secret'],
+    optionalFields: ['scope'],
+  };
+  const rt: OAuthGrantView = {
+    grantType: 'refresh_token',
+    requiredFields: ['refresh_token'],
+    optionalFields: ['scope'],
+  };
   const cases: Array<[string, OAuthView, OAuthView, Row[]]> = [
     ['a grant removed', view([cc, rt]), view([cc]), [gone('breaking', 'oauth-grant-removed', TOKEN)]],
     ['a grant added', view([cc]), view([cc, rt]), [added('info', 'oauth-grant-added', TOKEN)]],
-    ['a required field added', view([rt]), view([{ ...rt, requiredFields: ['refresh_token', 'client_id'] }]), [added('breaking', 'oauth-grant-required-field-added', TOKEN)]],
-    ['an optional field made required', view([rt]), view([{ ...rt, requiredFields: ['refresh_token', 'scope'], optionalFields: [] }]), [added('breaking', 'oauth-grant-required-field-added', TOKEN)]],
-    ['a required field made optional', view([cc]), view([{ ...cc, requiredFields: ['client_id'], optionalFields: ['client_secret', 'scope'] }]), [both('info', 'oauth-grant-field-became-optional', TOKEN)]],
-    ['a required field removed', view([cc]), view([{ ...cc, requiredFields: ['client_id'] }]), [gone('breaking', 'oauth-grant-field-removed', TOKEN)]],
-    ['an optional field removed', view([rt]), view([{ ...rt, optionalFields: [] }]), [gone('warning', 'oauth-grant-field-removed', TOKEN)]],
-    ['an optional field added', view([cc]), view([{ ...cc, optionalFields: ['scope', 'resource'] }]), [added('info', 'oauth-grant-field-added', TOKEN)]],
+    [
+      'a required field added',
+      view([rt]),
+      view([{ ...rt, requiredFields: ['refresh_token', 'client_id'] }]),
+      [added('breaking', 'oauth-grant-required-field-added', TOKEN)],
+    ],
+    [
+      'an optional field made required',
+      view([rt]),
+      view([{ ...rt, requiredFields: ['refresh_token', 'scope'], optionalFields: [] }]),
+      [added('breaking', 'oauth-grant-required-field-added', TOKEN)],
+    ],
+    [
+      'a required field made optional',
+      view([cc]),
+      view([{ ...cc, requiredFields: ['client_id'], optionalFields: ['client_secret', 'scope'] }]),
+      [both('info', 'oauth-grant-field-became-optional', TOKEN)],
+    ],
+    [
+      'a required field removed',
+      view([cc]),
+      view([{ ...cc, requiredFields: ['client_id'] }]),
+      [gone('breaking', 'oauth-grant-field-removed', TOKEN)],
+    ],
+    [
+      'an optional field removed',
+      view([rt]),
+      view([{ ...rt, optionalFields: [] }]),
+      [gone('warning', 'oauth-grant-field-removed', TOKEN)],
+    ],
+    [
+      'an optional field added',
+      view([cc]),
+      view([{ ...cc, optionalFields: ['scope', 'resource'] }]),
+      [added('info', 'oauth-grant-field-added', TOKEN)],
+    ],
     ['the only token endpoint moved, same grants', view([cc, rt]), view([cc, rt], '/oauth2/token'), []],
     ['identical views', view([cc, rt]), view([cc, rt]), []],
   ];
@@ -620,8 +1133,13 @@ describe('diffDocuments: the OAuth view', () => {
   });
 
   it('names the grant and the field', () => {
-    const changes = diffDocuments(base(), base(), { oldOAuth: view([cc]), newOAuth: view([{ ...cc, requiredFields: ['client_id', 'client_secret', 'client_assertion'] }]) });
-    expect(changes.map((change) => change.message)).toEqual(['The client_credentials grant of POST /connect/token now requires `client_assertion`.']);
+    const changes = diffDocuments(base(), base(), {
+      oldOAuth: view([cc]),
+      newOAuth: view([{ ...cc, requiredFields: ['client_id', 'client_secret', 'client_assertion'] }]),
+    });
+    expect(changes.map((change) => change.message)).toEqual([
+      'The client_credentials grant of POST /connect/token now requires `client_assertion`.',
+    ]);
   });
 
   it('is skipped unless both views are given', () => {
@@ -631,25 +1149,61 @@ describe('diffDocuments: the OAuth view', () => {
 
 describe('every rule has a case', () => {
   it('covers each rule id the classifier can emit', () => {
-    const source = ['diff-documents.ts', 'schema-diff.ts', ...['content', 'oauth', 'parameters', 'paths', 'request-body', 'responses', 'security', 'servers'].map((name) => `rules/${name}.ts`)]
+    const source = [
+      'diff-documents.ts',
+      'schema-diff.ts',
+      ...['content', 'oauth', 'parameters', 'paths', 'request-body', 'responses', 'security', 'servers'].map(
+        (name) => `rules/${name}.ts`,
+      ),
+    ]
       .map((file) => readFileSync(join(import.meta.dirname, '../../generator/diff', file), 'utf8'))
       .join('\n');
     const literal = [...source.matchAll(/\.add\(\s*'([a-z-]+)'/g)].map((match) => match[1]!);
     // Ids built as `${direction}-…` exist for both directions.
-    const templated = [...source.matchAll(/\.add\(\s*`\$\{(?:site\.)?direction\}-([a-z-]+)`/g)].flatMap((match) => [`request-${match[1]}`, `response-${match[1]}`]);
+    const templated = [...source.matchAll(/\.add\(\s*`\$\{(?:site\.)?direction\}-([a-z-]+)`/g)].flatMap((match) => [
+      `request-${match[1]}`,
+      `response-${match[1]}`,
+    ]);
     const emitted = new Set([...literal, ...templated]);
     // Combinations that no input can produce: the request body's content is judged by the request rules only.
     for (const impossible of ['request-type-narrowed', 'response-type-widened']) emitted.delete(impossible);
-    const covered = new Set([...CASES.flatMap((c) => c.expected.map((row) => row[1])), 'diff-incomplete', ...['oauth-grant-removed', 'oauth-grant-added', 'oauth-grant-required-field-added', 'oauth-grant-field-became-optional', 'oauth-grant-field-removed', 'oauth-grant-field-added']]);
+    const covered = new Set([
+      ...CASES.flatMap((c) => c.expected.map((row) => row[1])),
+      'diff-incomplete',
+      ...[
+        'oauth-grant-removed',
+        'oauth-grant-added',
+        'oauth-grant-required-field-added',
+        'oauth-grant-field-became-optional',
+        'oauth-grant-field-removed',
+        'oauth-grant-field-added',
+      ],
+    ]);
     expect([...emitted].filter((id) => !covered.has(id)).sort()).toEqual([]);
   });
 });
 
 describe('formatChanges', () => {
   const changes: Change[] = [
-    { id: 'request-property-became-required', severity: 'breaking', oldPointer: `${FORM}/properties/scope`, newPointer: `${FORM}/properties/scope`, message: 'Request field `scope` of POST /connect/token is now required.' },
-    { id: 'server-removed', severity: 'warning', oldPointer: '/servers/1', message: 'Server https://auth.wealthcare.com was removed.' },
-    { id: 'path-added', severity: 'info', newPointer: '/paths/~1a|b', message: 'Path /a|b <script>\nwith `tick` and *stars* was added.\u001b[31m' },
+    {
+      id: 'request-property-became-required',
+      severity: 'breaking',
+      oldPointer: `${FORM}/properties/scope`,
+      newPointer: `${FORM}/properties/scope`,
+      message: 'Request field `scope` of POST /connect/token is now required.',
+    },
+    {
+      id: 'server-removed',
+      severity: 'warning',
+      oldPointer: '/servers/1',
+      message: 'Server https://auth.wealthcare.com was removed.',
+    },
+    {
+      id: 'path-added',
+      severity: 'info',
+      newPointer: '/paths/~1a|b',
+      message: 'Path /a|b <script>\nwith `tick` and *stars* was added.\u001b[31m',
+    },
   ];
 
   it('text: one line per change and a summary line', () => {
@@ -685,7 +1239,11 @@ describe('formatChanges', () => {
   ]
 }
 `);
-    expect(JSON.parse(formatChanges(changes, 'json'))).toEqual({ summary: { breaking: 1, warning: 1, info: 1 }, message: '1 breaking, 1 warning, 1 info', changes });
+    expect(JSON.parse(formatChanges(changes, 'json'))).toEqual({
+      summary: { breaking: 1, warning: 1, info: 1 },
+      message: '1 breaking, 1 warning, 1 info',
+      changes,
+    });
   });
 
   it('markdown: heading, summary and an escaped table', () => {
@@ -706,15 +1264,29 @@ describe('formatChanges', () => {
   });
 
   it('markdown: shows both pointers when a change moved', () => {
-    const moved: Change = { id: 'request-format-changed', severity: 'breaking', oldPointer: '/a/oneOf/0', newPointer: '/a/oneOf/1', message: 'M.' };
-    expect(formatChanges([moved], 'markdown').split('\n').at(-2)).toBe('| 🔴 breaking | M. | `request-format-changed` | `/a/oneOf/0` → `/a/oneOf/1` |');
+    const moved: Change = {
+      id: 'request-format-changed',
+      severity: 'breaking',
+      oldPointer: '/a/oneOf/0',
+      newPointer: '/a/oneOf/1',
+      message: 'M.',
+    };
+    expect(formatChanges([moved], 'markdown').split('\n').at(-2)).toBe(
+      '| 🔴 breaking | M. | `request-format-changed` | `/a/oneOf/0` → `/a/oneOf/1` |',
+    );
   });
 
   it('says "No changes." in every format', () => {
     expect(formatChanges([], 'text')).toBe('No changes.\n');
     expect(formatChanges([], 'markdown')).toBe('### API changes\n\nNo changes.\n');
-    expect(formatChanges([], 'markdown', { oldSource: 'a.yaml', newSource: 'b.yaml' })).toBe('### API changes: `a.yaml` → `b.yaml`\n\nNo changes.\n');
-    expect(JSON.parse(formatChanges([], 'json'))).toEqual({ summary: { breaking: 0, warning: 0, info: 0 }, message: 'No changes.', changes: [] });
+    expect(formatChanges([], 'markdown', { oldSource: 'a.yaml', newSource: 'b.yaml' })).toBe(
+      '### API changes: `a.yaml` → `b.yaml`\n\nNo changes.\n',
+    );
+    expect(JSON.parse(formatChanges([], 'json'))).toEqual({
+      summary: { breaking: 0, warning: 0, info: 0 },
+      message: 'No changes.',
+      changes: [],
+    });
   });
 });
 

@@ -34,15 +34,25 @@ it('has at least 15 steps', () => {
 describe.each(steps)('%s', (name, before, after) => {
   it('classifies the change and shows its effect on generated code', async () => {
     const [old, next] = await Promise.all([side(before), side(after)]);
-    const changes = diffDocuments(old.loaded.document, next.loaded.document, { oldOAuth: oauthView(old.ir), newOAuth: oauthView(next.ir) });
+    const changes = diffDocuments(old.loaded.document, next.loaded.document, {
+      oldOAuth: oauthView(old.ir),
+      newOAuth: oauthView(next.ir),
+    });
     await expect(formatChanges(changes, 'text')).toMatchFileSnapshot(join(SNAPSHOTS, `${name}.changes.txt`));
     // Only the code: the header's SHA-256 line and the manifest files change with every step anyway.
-    const code = (files: Map<string, string>, file: string) => (files.get(file) ?? '').replace(/^\/\/ (Source|SHA-256): .*\n/gm, '');
-    const names = [...new Set([...old.files.keys(), ...next.files.keys()])].filter((file) => file.endsWith('.ts')).sort();
+    const code = (files: Map<string, string>, file: string) =>
+      (files.get(file) ?? '').replace(/^\/\/ (Source|SHA-256): .*\n/gm, '');
+    const names = [...new Set([...old.files.keys(), ...next.files.keys()])]
+      .filter((file) => file.endsWith('.ts'))
+      .sort();
     const patch = names
-      .map((file) => createTwoFilesPatch(file, file, code(old.files, file), code(next.files, file), before, after, { context: 2 }))
+      .map((file) =>
+        createTwoFilesPatch(file, file, code(old.files, file), code(next.files, file), before, after, { context: 2 }),
+      )
       .filter((text) => text.includes('\n@@'))
       .join('');
-    await expect(patch || '(no change to generated code)\n').toMatchFileSnapshot(join(SNAPSHOTS, `${name}.generated.diff`));
+    await expect(patch || '(no change to generated code)\n').toMatchFileSnapshot(
+      join(SNAPSHOTS, `${name}.generated.diff`),
+    );
   });
 });

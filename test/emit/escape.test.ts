@@ -3,7 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { identifier, jsdocText, propertyName, tsString } from '../../generator/emit/escape.js';
 
 /** Text that ends or opens a context in generated code. */
-const HOSTILE = ['*/', '/*', '//', '{{ }}', '`', '${x}', '"', "'", '\\', '\n', '\r\n', '\u2028', '\u2029', '</script>', '*/ alert(1); /*', '@param x', '\u0000'];
+const HOSTILE = [
+  '*/',
+  '/*',
+  '//',
+  '{{ }}',
+  '`',
+  '${x}',
+  '"',
+  "'",
+  '\\',
+  '\n',
+  '\r\n',
+  '\u2028',
+  '\u2029',
+  '</script>',
+  '*/ alert(1); /*',
+  '@param x',
+  '\u0000',
+];
 
 /** Parses `source` and returns the syntax errors and the statements' kinds. */
 function parse(source: string): { errors: number; statements: ts.SyntaxKind[] } {

@@ -5,13 +5,22 @@ import fc from 'fast-check';
 import ts from 'typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RESERVED_EXPORT_NAMES } from '../../generator/analyze/operations.js';
-import { FIXTURES, STRICT, generateDocument, importGenerated, strictDiagnostics } from '../fixtures/operations/support.js';
+import {
+  FIXTURES,
+  STRICT,
+  generateDocument,
+  importGenerated,
+  strictDiagnostics,
+} from '../fixtures/operations/support.js';
 import { removeDir } from '../support/generate-to-temp.js';
 import { startRecordingServer, type RecordedRequest, type ScriptedResponse } from '../support/recording-server.js';
 
 // The generated modules are imported at run time, untyped: their functions are called through these loose types.
 type Operation = (config: unknown, request?: unknown, options?: unknown) => Promise<any>;
-type Generated = Record<string, any> & { createApiConfig: (options?: unknown) => unknown; isApiError: (e: unknown, status?: number) => boolean };
+type Generated = Record<string, any> & {
+  createApiConfig: (options?: unknown) => unknown;
+  isApiError: (e: unknown, status?: number) => boolean;
+};
 
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
@@ -26,7 +35,12 @@ beforeAll(async () => {
 
 describe('operations.ts for the operations fixtures', () => {
   it('is emitted with errors.ts and index.ts, and no token client when the document has no token endpoint', () => {
-    expect([...petstore.files.keys()].filter((name) => name.endsWith('.ts'))).toEqual(['errors.ts', 'index.ts', 'operations.ts', 'schema.ts']);
+    expect([...petstore.files.keys()].filter((name) => name.endsWith('.ts'))).toEqual([
+      'errors.ts',
+      'index.ts',
+      'operations.ts',
+      'schema.ts',
+    ]);
     expect(petstore.files.get('errors.ts')).toContain('export class ApiError<Body = unknown> extends TokenClientError');
     expect(petstore.files.get('errors.ts')).not.toContain('OAuthError');
     expect(petstore.files.get('index.ts')).toMatch(/export \* from ["']\.\/operations\.js["'];/);
@@ -36,8 +50,12 @@ describe('operations.ts for the operations fixtures', () => {
   it('reuses the types of schema.ts by indexed access instead of deriving them again', () => {
     const text = petstore.files.get('operations.ts')!;
     expect(text).toContain('path: NonNullable<paths["/pets/{petId}"]["get"]["parameters"]["path"]>;');
-    expect(text).toMatch(/export type GetPetResponse =\s+paths\["\/pets\/\{petId\}"\]\["get"\]\["responses"\]\["200"\]\["content"\]\["application\/json"\];/);
-    expect(text).toMatch(/export type GetPetError =\s+(?:\|\s+)?paths\["\/pets\/\{petId\}"\]\["get"\]\["responses"\]\["404"\]\["content"\]\["application\/json"\]\s+\| string;/);
+    expect(text).toMatch(
+      /export type GetPetResponse =\s+paths\["\/pets\/\{petId\}"\]\["get"\]\["responses"\]\["200"\]\["content"\]\["application\/json"\];/,
+    );
+    expect(text).toMatch(
+      /export type GetPetError =\s+(?:\|\s+)?paths\["\/pets\/\{petId\}"\]\["get"\]\["responses"\]\["404"\]\["content"\]\["application\/json"\]\s+\| string;/,
+    );
     // Document text stays inside comments.
     expect(text).toContain('Text with *\\/ and \\@tag');
   });
@@ -64,13 +82,23 @@ export async function use(): Promise<void> {
 `;
     expect(strictDiagnostics(petstore.dir)).toEqual([]);
     expect(strictDiagnostics(petstore.dir, usage)).toEqual([]);
-    expect(strictDiagnostics(petstore.dir, usage, { ...STRICT, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler })).toEqual([]);
+    expect(
+      strictDiagnostics(petstore.dir, usage, {
+        ...STRICT,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler,
+      }),
+    ).toEqual([]);
   });
 
   const misuse: Array<[string, string, RegExp]> = [
     ['a missing path parameter', `getPet(api, { path: {} });`, /petId/],
     ['no request where a path parameter is required', `getPet(api);`, /Expected 2-3 arguments/],
-    ['a query parameter of the wrong type', `search(api, { path: { labels: [], matrix: {} }, query: { pipe: ['x'] } });`, /string.*number|number/],
+    [
+      'a query parameter of the wrong type',
+      `search(api, { path: { labels: [], matrix: {} }, query: { pipe: ['x'] } });`,
+      /string.*number|number/,
+    ],
     ['a body that does not match its schema', `createPet(api, { body: { nom: 'x' } });`, /nom/],
     ['a missing required body', `createPet(api, {});`, /body/],
     ['an unknown request member', `deleteOperation(api, { path: { petId: 'p' }, query: {} });`, /query/],
@@ -84,11 +112,22 @@ export async function use(): Promise<void> {
 
   it('is tree-shakeable: a bundle calling one function leaves the other operations out', async () => {
     const entry = join(petstore.dir, 'entry.ts');
-    await writeFile(entry, "import { createApiConfig, getPet } from './index.js';\nexport const pet = getPet(createApiConfig(), { path: { petId: '1' } });\n");
-    const { outputFiles } = await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'neutral', write: false, logLevel: 'silent' });
+    await writeFile(
+      entry,
+      "import { createApiConfig, getPet } from './index.js';\nexport const pet = getPet(createApiConfig(), { path: { petId: '1' } });\n",
+    );
+    const { outputFiles } = await build({
+      entryPoints: [entry],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      write: false,
+      logLevel: 'silent',
+    });
     const bundle = outputFiles[0]!.text;
     expect(bundle).toContain('"/pets/{petId}"');
-    for (const absent of ['uploadPhoto', '/pets/{petId}/photo', 'creerEvenements', 'deleteOperation']) expect(bundle).not.toContain(absent);
+    for (const absent of ['uploadPhoto', '/pets/{petId}/photo', 'creerEvenements', 'deleteOperation'])
+      expect(bundle).not.toContain(absent);
   });
 
   it('shares index.ts with a token client without a duplicate export, and every other export is a reserved name', () => {
@@ -103,9 +142,18 @@ export async function use(): Promise<void> {
     const operations = new Set(exportsOf('operations.ts'));
     const others = exportsOf('index.ts').filter((name) => !operations.has(name) || ['ApiError'].includes(name));
     // Grant-dependent names (`ClientCredentialsParams`, `ClientCredentialsTokenRequest`) are reserved per document.
-    const missing = others.filter((name) => !RESERVED_EXPORT_NAMES.includes(name) && !/^ClientCredentials(Params|TokenRequest)$/.test(name));
+    const missing = others.filter(
+      (name) => !RESERVED_EXPORT_NAMES.includes(name) && !/^ClientCredentials(Params|TokenRequest)$/.test(name),
+    );
     expect(missing).toEqual([]);
-    for (const name of ['createApiConfig', 'createTokenClient2', 'token2', 'CreateTokenClient2Response', 'Token2Request']) expect(operations.has(name)).toBe(true);
+    for (const name of [
+      'createApiConfig',
+      'createTokenClient2',
+      'token2',
+      'CreateTokenClient2Response',
+      'Token2Request',
+    ])
+      expect(operations.has(name)).toBe(true);
   });
 });
 
@@ -113,7 +161,11 @@ describe('the generated functions against a real server', () => {
   let server: Awaited<ReturnType<typeof startRecordingServer>>;
   let respond: (request: RecordedRequest) => ScriptedResponse;
   let api: Generated;
-  const json = (status: number, body: unknown, headers: Record<string, string> = {}): ScriptedResponse => ({ status, body: JSON.stringify(body), headers });
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}): ScriptedResponse => ({
+    status,
+    body: JSON.stringify(body),
+    headers,
+  });
   const only = (): RecordedRequest => {
     expect(server.requests).toHaveLength(1);
     return server.requests[0]!;
@@ -127,8 +179,10 @@ describe('the generated functions against a real server', () => {
     server.requests.length = 0;
     respond = () => json(200, { id: 'p1', name: 'Rex' });
   });
-  const config = (options: Record<string, unknown> = {}) => api.createApiConfig({ baseUrl: `${server.baseUrl}/v1`, accessToken: async () => 'tok-123', ...options });
-  const call = (name: string, request?: unknown, options?: unknown) => (api[name] as Operation)(config(), request, options);
+  const config = (options: Record<string, unknown> = {}) =>
+    api.createApiConfig({ baseUrl: `${server.baseUrl}/v1`, accessToken: async () => 'tok-123', ...options });
+  const call = (name: string, request?: unknown, options?: unknown) =>
+    (api[name] as Operation)(config(), request, options);
 
   it('GET with path, query (form, exploded or not), header and cookie parameters and a bearer token', async () => {
     const pet = await call('getPet', {
@@ -152,14 +206,24 @@ describe('the generated functions against a real server', () => {
     respond = () => json(200, []);
     await call('search', {
       path: { labels: ['a', 'b'], matrix: { x: '1', y: '2' } },
-      query: { space: ['a', 'b'], pipe: [1, 2], filter: { kind: 'cat', age: 3 }, coords: { lat: 1.5 }, reserved: 'a/b?c:d&e', ['__proto__']: 'p' },
+      query: {
+        space: ['a', 'b'],
+        pipe: [1, 2],
+        filter: { kind: 'cat', age: 3 },
+        coords: { lat: 1.5 },
+        reserved: 'a/b?c:d&e',
+        ['__proto__']: 'p',
+      },
     });
     expect(only().path).toBe(
       '/v1/search/.a,b/;x=1;y=2?space=a%20b&pipe=1%7C2&filter[kind]=cat&filter[age]=3&coords=%7B%22lat%22%3A1.5%7D&reserved=a/b?c:d%26e&__proto__=p',
     );
     // Optional security: without a token source no Authorization header, and nothing inherited is sent.
     server.requests.length = 0;
-    await (api['search'] as Operation)(api.createApiConfig({ baseUrl: `${server.baseUrl}/v1` }), { path: { labels: ['a'], matrix: {} }, query: {} });
+    await (api['search'] as Operation)(api.createApiConfig({ baseUrl: `${server.baseUrl}/v1` }), {
+      path: { labels: ['a'], matrix: {} },
+      query: {},
+    });
     expect(only().path).toBe('/v1/search/.a/');
     expect(only().headers['authorization']).toBeUndefined();
   });
@@ -171,13 +235,17 @@ describe('the generated functions against a real server', () => {
     expect(only().headers['content-type']).toBe('application/json');
     server.requests.length = 0;
     const noToken = api.createApiConfig({ baseUrl: `${server.baseUrl}/v1` });
-    await expect((api['createPet'] as Operation)(noToken, { body: { name: 'x' } })).rejects.toBeInstanceOf(api['ConfigurationError']);
+    await expect((api['createPet'] as Operation)(noToken, { body: { name: 'x' } })).rejects.toBeInstanceOf(
+      api['ConfigurationError'],
+    );
     expect(server.requests).toHaveLength(0);
   });
 
   it('PUT a form body that honours `encoding`, and reads a text answer', async () => {
     respond = () => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'updated' });
-    const text = await call('putPets', { body: { name: 'a b&c', tags: ['x', 'y'], meta: { a: '1' }, address: { city: 'Paris' } } });
+    const text = await call('putPets', {
+      body: { name: 'a b&c', tags: ['x', 'y'], meta: { a: '1' }, address: { city: 'Paris' } },
+    });
     expect(text).toBe('updated');
     const request = only();
     expect(request.method).toBe('PUT');
@@ -188,7 +256,10 @@ describe('the generated functions against a real server', () => {
 
   it('POST multipart/form-data from an object: Blobs as files, lists as repeated parts, objects as JSON', async () => {
     respond = () => json(200, { url: 'https://x/1' });
-    await call('uploadPhoto', { path: { petId: 7 }, body: { file: new Blob(['hello'], { type: 'text/plain' }), caption: 'hi', labels: ['a', 'b'], meta: { size: 5 } } });
+    await call('uploadPhoto', {
+      path: { petId: 7 },
+      body: { file: new Blob(['hello'], { type: 'text/plain' }), caption: 'hi', labels: ['a', 'b'], meta: { size: 5 } },
+    });
     const request = only();
     expect(request.path).toBe('/v1/pets/7/photo');
     expect(request.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
@@ -200,7 +271,10 @@ describe('the generated functions against a real server', () => {
 
   it('PUT raw bytes and reads binary and event-stream answers', async () => {
     respond = () => ({ status: 200, headers: { 'content-type': 'application/octet-stream' }, body: 'bytes' });
-    const blob = (await call('operation2faUploadRaw', { path: { petId: 'p' }, body: new Uint8Array([104, 105]) })) as Blob;
+    const blob = (await call('operation2faUploadRaw', {
+      path: { petId: 'p' },
+      body: new Uint8Array([104, 105]),
+    })) as Blob;
     expect(await blob.text()).toBe('bytes');
     expect(only()).toMatchObject({ method: 'PUT', path: '/v1/pets/p/raw', rawBody: 'hi' });
     expect(only().headers['content-type']).toBe('application/octet-stream');
@@ -222,7 +296,12 @@ describe('the generated functions against a real server', () => {
     expect(error).toBeInstanceOf(api['ApiError']);
     expect(error).toBeInstanceOf(api['TokenClientError']);
     expect(api.isApiError(error, 404)).toBe(true);
-    expect(error).toMatchObject({ status: 404, body: { title: 'no such pet' }, operation: 'GET /pets/{petId}', message: 'GET /pets/{petId} failed with HTTP 404' });
+    expect(error).toMatchObject({
+      status: 404,
+      body: { title: 'no such pet' },
+      operation: 'GET /pets/{petId}',
+      message: 'GET /pets/{petId} failed with HTTP 404',
+    });
     respond = () => ({ status: 500, headers: { 'content-type': 'text/plain' }, body: 'boom tok-123' });
     const text = await call('getPet', { path: { petId: 'x' } }).catch((e: unknown) => e);
     expect(text).toMatchObject({ status: 500, body: 'boom tok-123', bodyExcerpt: 'boom [REDACTED]' });
@@ -230,8 +309,16 @@ describe('the generated functions against a real server', () => {
 
   it('renews the token once after 401 invalid_token when the provider is a token source', async () => {
     const calls: Array<boolean | undefined> = [];
-    const source = { getAccessToken: async (options?: { forceRefresh?: boolean }) => (calls.push(options?.forceRefresh), options?.forceRefresh ? 'new' : 'old') };
-    respond = (request) => (request.headers['authorization'] === 'Bearer old' ? { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' }, body: '' } : json(201, { id: 'p', name: 'n' }));
+    const source = {
+      getAccessToken: async (options?: { forceRefresh?: boolean }) => (
+        calls.push(options?.forceRefresh),
+        options?.forceRefresh ? 'new' : 'old'
+      ),
+    };
+    respond = (request) =>
+      request.headers['authorization'] === 'Bearer old'
+        ? { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' }, body: '' }
+        : json(201, { id: 'p', name: 'n' });
     const result = await (api['createPet'] as Operation)(config({ accessToken: source }), { body: { name: 'n' } });
     expect(result).toEqual({ id: 'p', name: 'n' });
     expect(calls).toEqual([undefined, true]);
@@ -242,16 +329,29 @@ describe('the generated functions against a real server', () => {
   });
 
   it('maps timeouts, aborts, refused connections and unsafe values to the token client errors', async () => {
-    const hanging = (_url: unknown, init: RequestInit) => new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    const hanging = (_url: unknown, init: RequestInit) =>
+      new Promise<Response>((_resolve, reject) =>
+        init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      );
     const slow = api.createApiConfig({ baseUrl: 'http://127.0.0.1:9', fetch: hanging, timeoutMs: 30 });
-    await expect((api['deleteOperation'] as Operation)(slow, { path: { petId: 'p' } })).rejects.toMatchObject({ name: 'TimeoutError', timeoutMs: 30, message: 'DELETE /pets/{petId} timed out after 30 ms' });
+    await expect((api['deleteOperation'] as Operation)(slow, { path: { petId: 'p' } })).rejects.toMatchObject({
+      name: 'TimeoutError',
+      timeoutMs: 30,
+      message: 'DELETE /pets/{petId} timed out after 30 ms',
+    });
     const controller = new AbortController();
-    const pending = (api['deleteOperation'] as Operation)(api.createApiConfig({ baseUrl: 'http://127.0.0.1:9', fetch: hanging }), { path: { petId: 'p' } }, { signal: controller.signal });
+    const pending = (api['deleteOperation'] as Operation)(
+      api.createApiConfig({ baseUrl: 'http://127.0.0.1:9', fetch: hanging }),
+      { path: { petId: 'p' } },
+      { signal: controller.signal },
+    );
     controller.abort();
     await expect(pending).rejects.toBeInstanceOf(api['AbortError']);
     const closed = await startRecordingServer(() => json(200, {}));
     await closed.close();
-    const refused = await (api['deleteOperation'] as Operation)(api.createApiConfig({ baseUrl: closed.baseUrl }), { path: { petId: 'p' } }).catch((e: unknown) => e);
+    const refused = await (api['deleteOperation'] as Operation)(api.createApiConfig({ baseUrl: closed.baseUrl }), {
+      path: { petId: 'p' },
+    }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(api['NetworkError']);
     expect(refused).toMatchObject({ mayHaveReachedServer: false });
     await expect(call('getPet', { path: { petId: '..' } })).rejects.toBeInstanceOf(api['ConfigurationError']);
@@ -264,15 +364,25 @@ describe('the generated functions against a real server', () => {
 
   it('calls an operation with the token of a token source from the same document', async () => {
     const generated = await importGenerated<Generated>(withToken.dir);
-    respond = (request) => (request.path === '/oauth/token' ? json(200, { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600 }) : json(200, [{ id: 't1' }]));
-    const client = generated['createTokenClient']({ clientId: 'c', clientSecret: 's', baseUrl: server.baseUrl, retry: false });
+    respond = (request) =>
+      request.path === '/oauth/token'
+        ? json(200, { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600 })
+        : json(200, [{ id: 't1' }]);
+    const client = generated['createTokenClient']({
+      clientId: 'c',
+      clientSecret: 's',
+      baseUrl: server.baseUrl,
+      retry: false,
+    });
     const source = generated['createTokenSource'](client, { grant: 'client_credentials' });
-    const things = await (generated['createTokenClient2'] as Operation)(generated.createApiConfig({ baseUrl: server.baseUrl, accessToken: source }), { query: { limit: 2 } });
+    const things = await (generated['createTokenClient2'] as Operation)(
+      generated.createApiConfig({ baseUrl: server.baseUrl, accessToken: source }),
+      { query: { limit: 2 } },
+    );
     expect(things).toEqual([{ id: 't1' }]);
-    expect(server.requests.map((request) => `${request.method} ${request.path} ${request.headers['authorization'] ?? ''}`)).toEqual([
-      'POST /oauth/token ',
-      'GET /things?limit=2 Bearer at-1',
-    ]);
+    expect(
+      server.requests.map((request) => `${request.method} ${request.path} ${request.headers['authorization'] ?? ''}`),
+    ).toEqual(['POST /oauth/token ', 'GET /things?limit=2 Bearer at-1']);
   });
 });
 
@@ -288,7 +398,10 @@ describe('properties', () => {
       seen = { url: new URL(url), body: typeof init.body === 'string' ? init.body : '' };
       return new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } });
     };
-    await (api[name] as Operation)(api.createApiConfig({ baseUrl: 'https://api.example.test/v1', fetch: fetchStub, accessToken: async () => 't' }), request);
+    await (api[name] as Operation)(
+      api.createApiConfig({ baseUrl: 'https://api.example.test/v1', fetch: fetchStub, accessToken: async () => 't' }),
+      request,
+    );
     return seen!;
   };
   // Lone surrogates become U+FFFD, as URLSearchParams itself does; anything else must come back unchanged.
@@ -297,14 +410,23 @@ describe('properties', () => {
 
   it('query values of any text round-trip through URLSearchParams (form explode, deepObject, allowReserved)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(anyString, { maxLength: 5 }), anyString, anyString, anyString, async (tags, kind, reserved, proto) => {
-        const { url } = await capture('getPet', { path: { petId: 'p' }, query: { tags } });
-        expect(url.searchParams.getAll('tags')).toEqual(tags.map(wellFormed));
-        const { url: searchUrl } = await capture('search', { path: { labels: ['l'], matrix: {} }, query: { filter: { kind }, reserved, ['__proto__']: proto } });
-        expect(searchUrl.searchParams.get('filter[kind]')).toBe(wellFormed(kind));
-        expect(searchUrl.searchParams.get('reserved')).toBe(wellFormed(reserved));
-        expect(searchUrl.searchParams.get('__proto__')).toBe(wellFormed(proto));
-      }),
+      fc.asyncProperty(
+        fc.array(anyString, { maxLength: 5 }),
+        anyString,
+        anyString,
+        anyString,
+        async (tags, kind, reserved, proto) => {
+          const { url } = await capture('getPet', { path: { petId: 'p' }, query: { tags } });
+          expect(url.searchParams.getAll('tags')).toEqual(tags.map(wellFormed));
+          const { url: searchUrl } = await capture('search', {
+            path: { labels: ['l'], matrix: {} },
+            query: { filter: { kind }, reserved, ['__proto__']: proto },
+          });
+          expect(searchUrl.searchParams.get('filter[kind]')).toBe(wellFormed(kind));
+          expect(searchUrl.searchParams.get('reserved')).toBe(wellFormed(reserved));
+          expect(searchUrl.searchParams.get('__proto__')).toBe(wellFormed(proto));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -312,12 +434,16 @@ describe('properties', () => {
   it('delimited styles split back into their items when no item contains the delimiter', async () => {
     const item = anyString.filter((text) => text !== '' && !/[,|\s]/.test(text));
     await fc.assert(
-      fc.asyncProperty(fc.array(item, { minLength: 1, maxLength: 4 }), fc.array(item, { minLength: 1, maxLength: 4 }), async (fields, space) => {
-        const { url } = await capture('getPet', { path: { petId: 'p' }, query: { fields } });
-        expect(url.searchParams.get('fields')!.split(',')).toEqual(fields.map(wellFormed));
-        const { url: searchUrl } = await capture('search', { path: { labels: ['l'], matrix: {} }, query: { space } });
-        expect(searchUrl.searchParams.get('space')!.split(' ')).toEqual(space.map(wellFormed));
-      }),
+      fc.asyncProperty(
+        fc.array(item, { minLength: 1, maxLength: 4 }),
+        fc.array(item, { minLength: 1, maxLength: 4 }),
+        async (fields, space) => {
+          const { url } = await capture('getPet', { path: { petId: 'p' }, query: { fields } });
+          expect(url.searchParams.get('fields')!.split(',')).toEqual(fields.map(wellFormed));
+          const { url: searchUrl } = await capture('search', { path: { labels: ['l'], matrix: {} }, query: { space } });
+          expect(searchUrl.searchParams.get('space')!.split(' ')).toEqual(space.map(wellFormed));
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -336,18 +462,38 @@ describe('properties', () => {
 
   it('path values of any text stay one segment that decodes back', async () => {
     await fc.assert(
-      fc.asyncProperty(anyString.filter((text) => text !== '' && !/^\.{1,2}$/.test(text)), async (petId) => {
-        const { url } = await capture('getPet', { path: { petId } });
-        const segment = url.pathname.split('/')[3]!;
-        expect(url.pathname.split('/')).toHaveLength(4);
-        expect(decodeURIComponent(segment)).toBe(wellFormed(petId));
-      }),
+      fc.asyncProperty(
+        anyString.filter((text) => text !== '' && !/^\.{1,2}$/.test(text)),
+        async (petId) => {
+          const { url } = await capture('getPet', { path: { petId } });
+          const segment = url.pathname.split('/')[3]!;
+          expect(url.pathname.split('/')).toHaveLength(4);
+          expect(decodeURIComponent(segment)).toBe(wellFormed(petId));
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('random small documents (odd property names and enum values, any operationId) generate output that compiles', async () => {
-    const propertyName = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'a"b', "it's", '*/', '/* x', 'naïve', '日本', '@tag', 'x-y', '1st', ''), fc.string({ maxLength: 8 }))
+    const propertyName = fc
+      .oneof(
+        fc.constantFrom(
+          '__proto__',
+          'constructor',
+          'a"b',
+          "it's",
+          '*/',
+          '/* x',
+          'naïve',
+          '日本',
+          '@tag',
+          'x-y',
+          '1st',
+          '',
+        ),
+        fc.string({ maxLength: 8 }),
+      )
       // @redocly/openapi-core 1.34 crashes while resolving a schema property named like a method of
       // Object.prototype (valueOf, hasOwnProperty, isPrototypeOf, toLocaleString, …): a loader problem, reported.
       .filter((name) => !(name in Object.prototype) || ['__proto__', 'constructor', 'toString'].includes(name));
@@ -357,30 +503,56 @@ describe('properties', () => {
       fc.constant({ type: 'integer' }),
       fc.constant({ type: 'boolean' }),
       fc.constant({ type: 'array', items: { type: 'string' } }),
-      fc.uniqueArray(fc.oneof(fc.constantFrom('Etc/GMT+1', 'Etc/GMT-1', '*/', '"', '\\', '\u2028'), fc.string({ maxLength: 6 })), { minLength: 1, maxLength: 4 }).map((values) => ({ type: 'string', enum: values })),
+      fc
+        .uniqueArray(
+          fc.oneof(fc.constantFrom('Etc/GMT+1', 'Etc/GMT-1', '*/', '"', '\\', '\u2028'), fc.string({ maxLength: 6 })),
+          { minLength: 1, maxLength: 4 },
+        )
+        .map((values) => ({ type: 'string', enum: values })),
     );
-    const objectSchema = fc.dictionary(propertyName, schema, { maxKeys: 6 }).map((properties) => ({ type: 'object', properties, required: Object.keys(properties).slice(0, 1) }));
-    const operationId = fc.oneof(fc.constantFrom('delete', '2fa', 'créer', 'list-pets', 'listPets', '__proto__', 'createApiConfig', 'x²'), fc.string({ maxLength: 10 }))
+    const objectSchema = fc
+      .dictionary(propertyName, schema, { maxKeys: 6 })
+      .map((properties) => ({ type: 'object', properties, required: Object.keys(properties).slice(0, 1) }));
+    const operationId = fc
+      .oneof(
+        fc.constantFrom('delete', '2fa', 'créer', 'list-pets', 'listPets', '__proto__', 'createApiConfig', 'x²'),
+        fc.string({ maxLength: 10 }),
+      )
       // openapi-typescript 7.13 crashes on a `%` in an operationId (it decodes it as a JSON pointer): not ours to test.
       .filter((id) => !id.includes('%'));
-    const documents = fc.record({ a: objectSchema, b: objectSchema, ids: fc.uniqueArray(operationId, { minLength: 1, maxLength: 4 }), query: propertyName }).map(({ a, b, ids, query }) => ({
-      openapi: '3.1.0',
-      info: { title: 'random */ "doc"', version: '1' },
-      paths: Object.fromEntries(
-        ids.map((id, index) => [
-          `/r${index}/{id}`,
-          {
-            post: {
-              ...(id === '' ? {} : { operationId: id }),
-              parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, ...(query === 'id' || query === '' ? [] : [{ name: query, in: 'query', schema: { type: 'string' } }])],
-              requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/A' } } } },
-              responses: { 200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/B' } } } } },
+    const documents = fc
+      .record({
+        a: objectSchema,
+        b: objectSchema,
+        ids: fc.uniqueArray(operationId, { minLength: 1, maxLength: 4 }),
+        query: propertyName,
+      })
+      .map(({ a, b, ids, query }) => ({
+        openapi: '3.1.0',
+        info: { title: 'random */ "doc"', version: '1' },
+        paths: Object.fromEntries(
+          ids.map((id, index) => [
+            `/r${index}/{id}`,
+            {
+              post: {
+                ...(id === '' ? {} : { operationId: id }),
+                parameters: [
+                  { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+                  ...(query === 'id' || query === '' ? [] : [{ name: query, in: 'query', schema: { type: 'string' } }]),
+                ],
+                requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/A' } } } },
+                responses: {
+                  200: {
+                    description: 'ok',
+                    content: { 'application/json': { schema: { $ref: '#/components/schemas/B' } } },
+                  },
+                },
+              },
             },
-          },
-        ]),
-      ),
-      components: { schemas: { A: a, B: b } },
-    }));
+          ]),
+        ),
+        components: { schemas: { A: a, B: b } },
+      }));
     await fc.assert(
       fc.asyncProperty(documents, async (document) => {
         const { dir } = await generateDocument(document);

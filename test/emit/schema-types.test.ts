@@ -39,25 +39,34 @@ describe('schema.ts is what openapiTS() prints for the same document', () => {
 });
 
 describe('operationIds with `%`', () => {
-  it('are referenced as they are keyed (openapi-typescript alone decodes the reference), and the output compiles', { timeout: 60_000 }, async () => {
-    const ids = ['get%20it', 'bad%zz', 'trailing%', '%41percent'];
-    const document = {
-      openapi: '3.1.0',
-      info: { title: 'percent', version: '1' },
-      paths: Object.fromEntries(ids.map((id, index) => [`/p${index}`, { get: { operationId: id, responses: { '200': { description: 'ok' } } } }])),
-    };
-    const { dir, files } = await generateDocument(document);
-    try {
-      const schema = files.get('schema.ts')!;
-      for (const id of ids) {
-        expect(schema).toContain(`get: operations[${JSON.stringify(id)}];`);
-        expect(schema).toContain(`    ${JSON.stringify(id)}: {`);
+  it(
+    'are referenced as they are keyed (openapi-typescript alone decodes the reference), and the output compiles',
+    { timeout: 60_000 },
+    async () => {
+      const ids = ['get%20it', 'bad%zz', 'trailing%', '%41percent'];
+      const document = {
+        openapi: '3.1.0',
+        info: { title: 'percent', version: '1' },
+        paths: Object.fromEntries(
+          ids.map((id, index) => [
+            `/p${index}`,
+            { get: { operationId: id, responses: { '200': { description: 'ok' } } } },
+          ]),
+        ),
+      };
+      const { dir, files } = await generateDocument(document);
+      try {
+        const schema = files.get('schema.ts')!;
+        for (const id of ids) {
+          expect(schema).toContain(`get: operations[${JSON.stringify(id)}];`);
+          expect(schema).toContain(`    ${JSON.stringify(id)}: {`);
+        }
+        expect(strictDiagnostics(dir)).toEqual([]);
+      } finally {
+        await removeDir(dir);
       }
-      expect(strictDiagnostics(dir)).toEqual([]);
-    } finally {
-      await removeDir(dir);
-    }
-  });
+    },
+  );
 });
 
 describe('what openapiTS() rejected is still rejected', () => {
@@ -70,7 +79,9 @@ describe('what openapiTS() rejected is still rejected', () => {
       '  /a: { get: { operationId: same, responses: { "200": { description: ok } } } }',
       '  /b: { get: { operationId: same, responses: { "200": { description: ok } } } }',
     ].join('\n');
-    await expect(loadDocumentFromText({ text, absoluteRef: '/virtual/dup.yaml', displayName: 'dup.yaml' })).rejects.toThrow(
+    await expect(
+      loadDocumentFromText({ text, absoluteRef: '/virtual/dup.yaml', displayName: 'dup.yaml' }),
+    ).rejects.toThrow(
       /^dup\.yaml#\/paths\/~1b\/get\/operationId: Every operation must have a unique `operationId`\. Fix/,
     );
   });

@@ -28,11 +28,19 @@ beforeAll(async () => {
         summary: `Thing ${o}`,
         ...(o % 7 === 0 ? { deprecated: true } : {}),
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' } } } } } } },
+        responses: {
+          '200': {
+            description: 'ok',
+            content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' } } } } },
+          },
+        },
       },
     };
   }
-  const documents: Record<string, unknown> = { 'operations.json': tokenDocument({ paths }), 'hostile.json': hostileDocument('enum') };
+  const documents: Record<string, unknown> = {
+    'operations.json': tokenDocument({ paths }),
+    'hostile.json': hostileDocument('enum'),
+  };
   for (const [name, document] of Object.entries(documents)) {
     await writeFile(join(dir, name), JSON.stringify(document));
     const loaded = await loadDocument(name, { cwd: dir });
@@ -46,14 +54,18 @@ describe('formatting in pieces', () => {
     ['the default config', {}],
     ['no semicolons, single quotes, 80 columns', { semi: false, singleQuote: true, printWidth: 80 }],
   ];
-  it.each(configs)('gives what formatting the whole file gives, with %s', async (_name, config) => {
-    let split = 0;
-    for (const [name, text] of texts) {
-      const options = { ...config, parser: 'typescript', filepath: join(dir, 'out', name.split(': ')[1]!) };
-      if (text.length > 4 * CHUNK) split += 1;
-      expect(await formatTypeScript(text, options, CHUNK), name).toBe(await prettier.format(text, options));
-    }
-    // Several files are large enough to be cut (operations.ts, grants.ts, schema.ts of both documents).
-    expect(split).toBeGreaterThanOrEqual(4);
-  }, 120_000);
+  it.each(configs)(
+    'gives what formatting the whole file gives, with %s',
+    async (_name, config) => {
+      let split = 0;
+      for (const [name, text] of texts) {
+        const options = { ...config, parser: 'typescript', filepath: join(dir, 'out', name.split(': ')[1]!) };
+        if (text.length > 4 * CHUNK) split += 1;
+        expect(await formatTypeScript(text, options, CHUNK), name).toBe(await prettier.format(text, options));
+      }
+      // Several files are large enough to be cut (operations.ts, grants.ts, schema.ts of both documents).
+      expect(split).toBeGreaterThanOrEqual(4);
+    },
+    120_000,
+  );
 });

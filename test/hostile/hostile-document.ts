@@ -61,7 +61,13 @@ export const HOSTILE_PROPERTIES: readonly string[] = [
   `@param`,
 ];
 /** Names an object literal or a plain object treats specially, or inherits from Object.prototype. */
-export const PROTOTYPE_NAMES: readonly string[] = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
+export const PROTOTYPE_NAMES: readonly string[] = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+];
 
 /** A server URL that parses (`new URL`) yet carries every quote and comment marker. */
 export const HOSTILE_SERVER = `https://h.example/a*/b/*c//d"e'f\`g\${h}i{{j}}k\\l</script>m@param`;
@@ -80,7 +86,12 @@ export function hostileDocument(mode: 'enum' | 'extension'): { [key: string]: Js
   const extraFields = Object.fromEntries(
     [...HOSTILE_PROPERTIES, ...PROTOTYPE_NAMES].map((name) => [
       name,
-      { type: 'string', description: hostile(`field ${name}`), example: hostile(`example ${name}`), default: hostile(`default ${name}`) },
+      {
+        type: 'string',
+        description: hostile(`field ${name}`),
+        example: hostile(`example ${name}`),
+        default: hostile(`default ${name}`),
+      },
     ]),
   );
   const hostileObject = (where: string): Json => ({
@@ -89,7 +100,12 @@ export function hostileDocument(mode: 'enum' | 'extension'): { [key: string]: Js
     properties: Object.fromEntries(
       [...HOSTILE_PROPERTIES, ...PROTOTYPE_NAMES].map((name) => [
         name,
-        { type: 'string', description: hostile(`${where}.${name}`), enum: hostileValues(`${where}.${name} enum`), default: `${where}0 ${HOSTILE_PIECES[0]!}` },
+        {
+          type: 'string',
+          description: hostile(`${where}.${name}`),
+          enum: hostileValues(`${where}.${name} enum`),
+          default: `${where}0 ${HOSTILE_PIECES[0]!}`,
+        },
       ]),
     ),
     required: [...PROTOTYPE_NAMES],
@@ -118,11 +134,19 @@ export function hostileDocument(mode: 'enum' | 'extension'): { [key: string]: Js
               content: {
                 'application/json': {
                   schema: { $ref: '#/components/schemas/TokenResponse' },
-                  examples: { hostile: { summary: hostile('example summary'), value: { access_token: hostile('example access_token'), token_type: 'Bearer' } } },
+                  examples: {
+                    hostile: {
+                      summary: hostile('example summary'),
+                      value: { access_token: hostile('example access_token'), token_type: 'Bearer' },
+                    },
+                  },
                 },
               },
             },
-            '400': { description: hostile('400 description'), content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenError' } } } },
+            '400': {
+              description: hostile('400 description'),
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenError' } } },
+            },
           },
         },
       },
@@ -131,8 +155,21 @@ export function hostileDocument(mode: 'enum' | 'extension'): { [key: string]: Js
           operationId: hostile('getThing operationId'),
           summary: hostile('getThing summary'),
           description: hostile('getThing description'),
-          parameters: [{ name: 'id', in: 'path', required: true, description: hostile('parameter description'), schema: { type: 'string', default: hostile('parameter default') } }],
-          responses: { '200': { description: hostile('getThing 200'), content: { 'application/json': { schema: { $ref: '#/components/schemas/Hostile' } } } } },
+          parameters: [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              description: hostile('parameter description'),
+              schema: { type: 'string', default: hostile('parameter default') },
+            },
+          ],
+          responses: {
+            '200': {
+              description: hostile('getThing 200'),
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Hostile' } } },
+            },
+          },
         },
       },
     },
@@ -143,7 +180,11 @@ export function hostileDocument(mode: 'enum' | 'extension'): { [key: string]: Js
           description: hostile('TokenRequest description'),
           required: ['grant_type'],
           properties: {
-            grant_type: { type: 'string', description: hostile('grant_type description'), ...(mode === 'enum' ? { enum: grants } : {}) },
+            grant_type: {
+              type: 'string',
+              description: hostile('grant_type description'),
+              ...(mode === 'enum' ? { enum: grants } : {}),
+            },
             scope: { type: 'string', description: hostile('scope description') },
             client_id: { type: 'string', description: hostile('client_id description') },
             client_secret: { type: 'string', format: 'password', description: hostile('client_secret description') },
@@ -155,7 +196,11 @@ export function hostileDocument(mode: 'enum' | 'extension'): { [key: string]: Js
           description: hostile('TokenResponse description'),
           properties: {
             access_token: { type: 'string', description: hostile('access_token description') },
-            token_type: { type: 'string', description: hostile('token_type description'), enum: hostileValues('token_type enum') },
+            token_type: {
+              type: 'string',
+              description: hostile('token_type description'),
+              enum: hostileValues('token_type enum'),
+            },
             expires_in: { type: 'integer', description: hostile('expires_in description'), default: 3600 },
             ...extraFields,
           },
@@ -177,7 +222,12 @@ export function hostileDocument(mode: 'enum' | 'extension'): { [key: string]: Js
           flows: {
             clientCredentials: {
               tokenUrl: 'https://h.example/connect/token',
-              scopes: Object.fromEntries([...hostileValues('scope'), ...PROTOTYPE_NAMES].map((scope) => [scope, hostile(`scope description ${scope}`)])),
+              scopes: Object.fromEntries(
+                [...hostileValues('scope'), ...PROTOTYPE_NAMES].map((scope) => [
+                  scope,
+                  hostile(`scope description ${scope}`),
+                ]),
+              ),
             },
           },
         },
@@ -192,7 +242,12 @@ export function hostileDocument(mode: 'enum' | 'extension'): { [key: string]: Js
  * its components; `requestExtra`/`responseExtra` are merged into the request and response properties.
  */
 export function tokenDocument(
-  options: { schemas?: Record<string, unknown>; requestExtra?: Record<string, unknown>; responseExtra?: Record<string, unknown>; paths?: Record<string, unknown> } = {},
+  options: {
+    schemas?: Record<string, unknown>;
+    requestExtra?: Record<string, unknown>;
+    responseExtra?: Record<string, unknown>;
+    paths?: Record<string, unknown>;
+  } = {},
 ): { [key: string]: Json } {
   const document = {
     openapi: '3.1.0',
@@ -202,10 +257,21 @@ export function tokenDocument(
       '/connect/token': {
         post: {
           operationId: 'token',
-          requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: { $ref: '#/components/schemas/TokenRequest' } } } },
+          requestBody: {
+            required: true,
+            content: { 'application/x-www-form-urlencoded': { schema: { $ref: '#/components/schemas/TokenRequest' } } },
+          },
           responses: {
-            '200': { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenResponse' } } } },
-            '400': { description: 'error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } } } },
+            '200': {
+              description: 'ok',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/TokenResponse' } } },
+            },
+            '400': {
+              description: 'error',
+              content: {
+                'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } },
+              },
+            },
           },
         },
       },
@@ -227,7 +293,12 @@ export function tokenDocument(
         },
         TokenResponse: {
           type: 'object',
-          properties: { access_token: { type: 'string' }, token_type: { type: 'string' }, expires_in: { type: 'integer' }, ...options.responseExtra },
+          properties: {
+            access_token: { type: 'string' },
+            token_type: { type: 'string' },
+            expires_in: { type: 'integer' },
+            ...options.responseExtra,
+          },
         },
         ...options.schemas,
       },

@@ -51,7 +51,11 @@ beforeAll(async () => {
     const run = await cli(root, 'generate', '-i', `${mode}.json`, '-o', mode);
     expect(run.code, run.stderr).toBe(0);
     const ir = analyze(await loadDocument(`${mode}.json`, { cwd: root }));
-    const files = new Map([...(await folderState(dir))].filter(([name]) => name.endsWith('.ts')).map(([name, { bytes }]) => [name, bytes.toString('utf8')]));
+    const files = new Map(
+      [...(await folderState(dir))]
+        .filter(([name]) => name.endsWith('.ts'))
+        .map(([name, { bytes }]) => [name, bytes.toString('utf8')]),
+    );
     generated.set(mode, { dir: root, out: dir, document, ir, files });
   }
 }, 180_000);
@@ -108,14 +112,18 @@ describe.each(MODES)('a document whose every text is hostile (grants from %s)', 
       const { literals, identifiers } = codeOf(name, text);
       // The canary as code would be an identifier; in comments it is not seen here.
       if (identifiers.has(CANARY)) offending.push(`${name}: identifier ${CANARY} in code`);
-      for (const literal of literals) if (literal.includes(CANARY) && !texts.has(literal)) offending.push(`${name}: ${JSON.stringify(literal).slice(0, 200)}`);
+      for (const literal of literals)
+        if (literal.includes(CANARY) && !texts.has(literal))
+          offending.push(`${name}: ${JSON.stringify(literal).slice(0, 200)}`);
     }
     expect(offending).toEqual([]);
     // The runtime files do carry the hostile values as literals (so the check above has something to check);
     // prettier writes keys that are identifiers bare.
     const grantsCode = codeOf('grants.ts', files.get('grants.ts')!);
     expect([...grantsCode.literals, ...grantsCode.identifiers]).toEqual(expect.arrayContaining([...GRANTS, ...FIELDS]));
-    expect(codeOf('client.ts', files.get('client.ts')!).literals).toEqual(expect.arrayContaining([HOSTILE_SERVER, HOSTILE_PATH]));
+    expect(codeOf('client.ts', files.get('client.ts')!).literals).toEqual(
+      expect.arrayContaining([HOSTILE_SERVER, HOSTILE_PATH]),
+    );
   });
 
   it('compiles under strict settings, with the document literals as exact types', async () => {
@@ -129,11 +137,14 @@ describe.each(MODES)('a document whose every text is hostile (grants from %s)', 
       `type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;`,
       `type Literals<U> = U extends string ? (string extends U ? never : U) : never;`,
       `export const grants: Equal<TokenRequest['grant_type'], ${union(GRANTS)}> = true;`,
-      mode === 'enum' ? `export const schemaGrants: Equal<components['schemas']['TokenRequest']['grant_type'], ${union(GRANTS)}> = true;` : '',
+      mode === 'enum'
+        ? `export const schemaGrants: Equal<components['schemas']['TokenRequest']['grant_type'], ${union(GRANTS)}> = true;`
+        : '',
       `export const scopes: Equal<Literals<Scope>, ${union([...hostileValues('scope'), ...PROTOTYPE_NAMES])}> = true;`,
       `export const errors: Equal<NonNullable<components['schemas']['TokenError']['error']>, ${union(hostileValues('error enum'))}> = true;`,
       ...[...HOSTILE_PROPERTIES, ...PROTOTYPE_NAMES].map(
-        (name, index) => `export const hostile${index}: Equal<components['schemas']['Hostile'][${tsString(name)}]${PROTOTYPE_NAMES.includes(name) ? '' : '| undefined'}, ${union(hostileValues(`Hostile.${name} enum`))}${PROTOTYPE_NAMES.includes(name) ? '' : ' | undefined'}> = true;`,
+        (name, index) =>
+          `export const hostile${index}: Equal<components['schemas']['Hostile'][${tsString(name)}]${PROTOTYPE_NAMES.includes(name) ? '' : '| undefined'}, ${union(hostileValues(`Hostile.${name} enum`))}${PROTOTYPE_NAMES.includes(name) ? '' : ' | undefined'}> = true;`,
       ),
       // Members named like Object.prototype's must be given in an object literal: TypeScript compares an optional
       // \`constructor?: string\` with the literal's inherited \`constructor: Function\` (a language rule, not ours).
@@ -144,9 +155,14 @@ describe.each(MODES)('a document whose every text is hostile (grants from %s)', 
     ].join('\n');
     expect(await compileStrict(out, { '__consumer__.ts': consumer })).toEqual([]);
     // The same check fails for a value that differs in one character: the types are exact.
-    const wrong = consumer.replace(`export const grants: Equal<TokenRequest['grant_type'], ${union(GRANTS)}>`, `export const grants: Equal<TokenRequest['grant_type'], ${union([`${HOSTILE_GRANT} `, ...GRANTS.slice(1)])}>`);
+    const wrong = consumer.replace(
+      `export const grants: Equal<TokenRequest['grant_type'], ${union(GRANTS)}>`,
+      `export const grants: Equal<TokenRequest['grant_type'], ${union([`${HOSTILE_GRANT} `, ...GRANTS.slice(1)])}>`,
+    );
     expect(wrong).not.toBe(consumer);
-    expect((await compileStrict(out, { '__consumer__.ts': wrong })).join('\n')).toMatch(/Type 'true' is not assignable to type 'false'/);
+    expect((await compileStrict(out, { '__consumer__.ts': wrong })).join('\n')).toMatch(
+      /Type 'true' is not assignable to type 'false'/,
+    );
   }, 60_000);
 
   describe('executed', () => {
@@ -166,7 +182,9 @@ describe.each(MODES)('a document whose every text is hostile (grants from %s)', 
           requests.push({ url: request.url ?? '', body });
           response.setHeader('content-type', 'application/json');
           // A response carrying the prototype names as members.
-          response.end('{"access_token":"at","token_type":"Bearer","__proto__":{"polluted":true},"constructor":"c","prototype":"p","toString":"s"}');
+          response.end(
+            '{"access_token":"at","token_type":"Bearer","__proto__":{"polluted":true},"constructor":"c","prototype":"p","toString":"s"}',
+          );
         });
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -186,7 +204,9 @@ describe.each(MODES)('a document whose every text is hostile (grants from %s)', 
 
     it('sends each hostile grant_type, field name and value exactly as the document spells them', async () => {
       const { ir } = get();
-      const createTokenClient = module['createTokenClient'] as (options: object) => Record<string, (params?: object) => Promise<Record<string, unknown>>>;
+      const createTokenClient = module['createTokenClient'] as (
+        options: object,
+      ) => Record<string, (params?: object) => Promise<Record<string, unknown>>>;
       const client = createTokenClient({ clientId: 'id', clientSecret: 'secret', baseUrl, retry: false });
       const grants = ir.tokenEndpoints[0]!.grants;
       expect(Object.keys(client).sort()).toEqual(grants.map((grant) => grant.helperName).sort());
@@ -198,14 +218,21 @@ describe.each(MODES)('a document whose every text is hostile (grants from %s)', 
         expect(requests).toHaveLength(1);
         const form = new URLSearchParams(requests[0]!.body);
         expect(form.getAll('grant_type')).toEqual([grant.grantType]);
-        for (const field of grant.fields) expect(form.getAll(field.name), field.name).toEqual([`value of ${field.name}`]);
-        expect([...form.keys()].sort()).toEqual(['client_id', 'client_secret', 'grant_type', ...grant.fields.map((field) => field.name)].sort());
+        for (const field of grant.fields)
+          expect(form.getAll(field.name), field.name).toEqual([`value of ${field.name}`]);
+        expect([...form.keys()].sort()).toEqual(
+          ['client_id', 'client_secret', 'grant_type', ...grant.fields.map((field) => field.name)].sort(),
+        );
         expect(requests[0]!.url).toBe(new URL(`${baseUrl}${HOSTILE_PATH}`).pathname);
 
         // Left-out options are left out, even those named like Object.prototype members.
         requests.length = 0;
         await client[grant.helperName]!({});
-        expect([...new URLSearchParams(requests[0]!.body).keys()].sort()).toEqual(['client_id', 'client_secret', 'grant_type']);
+        expect([...new URLSearchParams(requests[0]!.body).keys()].sort()).toEqual([
+          'client_id',
+          'client_secret',
+          'grant_type',
+        ]);
 
         // The prototype names of the response are plain members; nothing is polluted.
         expect(Object.getPrototypeOf(tokens)).toBe(Object.prototype);

@@ -26,16 +26,25 @@ function largeDocument(): object {
   const schemas: Record<string, unknown> = {};
   for (let s = 0; s < 600; s += 1) {
     const properties: Record<string, unknown> = {};
-    for (let p = 0; p < 10; p += 1) properties[`field_${p}`] = { type: 'string', description: `Field ${p} of schema ${s}. `.repeat(12) };
+    for (let p = 0; p < 10; p += 1)
+      properties[`field_${p}`] = { type: 'string', description: `Field ${p} of schema ${s}. `.repeat(12) };
     schemas[`Schema${s}`] = { type: 'object', description: `Schema ${s}. `.repeat(20), properties };
   }
   return tokenDocument({ schemas });
 }
 
 /** Runs the CLI as a child process; `kill` decides when (if ever) to SIGKILL it. */
-function runChild(cwd: string, env: Record<string, string> = {}, kill?: (child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function runChild(
+  cwd: string,
+  env: Record<string, string> = {},
+  kill?: (child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'generate', '-i', 'new.json', '-o', 'out'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'generate', '-i', 'new.json', '-o', 'out'], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -63,11 +72,19 @@ async function freshProject(dir: string): Promise<State> {
  */
 function same(actual: State, expected: State, exact: boolean): boolean {
   if (actual.size !== expected.size) return false;
-  const text = (name: string, bytes: Buffer): string => (name.endsWith('.wealthcare-codegen.json') ? bytes.toString().replace(/"fingerprint": "[0-9a-f]{64}"/, '"fingerprint": "…"') : bytes.toString('latin1'));
+  const text = (name: string, bytes: Buffer): string =>
+    name.endsWith('.wealthcare-codegen.json')
+      ? bytes.toString().replace(/"fingerprint": "[0-9a-f]{64}"/, '"fingerprint": "…"')
+      : bytes.toString('latin1');
   for (const [name, file] of expected) {
     const other = actual.get(name);
     if (!other) return false;
-    if (exact ? !other.bytes.equals(file.bytes) || other.mtimeMs !== file.mtimeMs : text(name, other.bytes) !== text(name, file.bytes)) return false;
+    if (
+      exact
+        ? !other.bytes.equals(file.bytes) || other.mtimeMs !== file.mtimeMs
+        : text(name, other.bytes) !== text(name, file.bytes)
+    )
+      return false;
   }
   return true;
 }
@@ -76,7 +93,10 @@ function same(actual: State, expected: State, exact: boolean): boolean {
  * What a killed run left: the sibling staging folders, and the output — `old` when every file has the bytes and
  * the mtime it had before the run (`before`), `new` when it is the new output byte for byte.
  */
-async function inspect(dir: string, before: State): Promise<{ output: 'old' | 'new' | 'missing' | 'mixed'; siblings: string[] }> {
+async function inspect(
+  dir: string,
+  before: State,
+): Promise<{ output: 'old' | 'new' | 'missing' | 'mixed'; siblings: string[] }> {
   const siblings = (await readdir(dir)).filter((name) => name.startsWith('.out.wcg-'));
   const state = await folderState(join(dir, 'out')).catch(() => undefined);
   if (!state) return { output: 'missing', siblings };
@@ -125,16 +145,20 @@ describe('killed at each step of the writer', () => {
     // Swapped, the old output not yet removed.
     ['swapped', 'new'],
   ];
-  it.each(steps)('%s: the output is %s, and the next run cleans up', async (step, expected) => {
-    const dir = join(root, `step-${step}`);
-    const before = await freshProject(dir);
-    const run = await runChild(dir, { WEALTHCARE_CODEGEN_TEST_CRASH_AT: step });
-    expect(run.signal).toBe('SIGKILL');
-    const after = await inspect(dir, before);
-    expect(after.output).toBe(expected);
-    expect(after.siblings.length).toBeGreaterThan(0);
-    await expectRecovered(dir);
-  }, 120_000);
+  it.each(steps)(
+    '%s: the output is %s, and the next run cleans up',
+    async (step, expected) => {
+      const dir = join(root, `step-${step}`);
+      const before = await freshProject(dir);
+      const run = await runChild(dir, { WEALTHCARE_CODEGEN_TEST_CRASH_AT: step });
+      expect(run.signal).toBe('SIGKILL');
+      const after = await inspect(dir, before);
+      expect(after.output).toBe(expected);
+      expect(after.siblings.length).toBeGreaterThan(0);
+      await expectRecovered(dir);
+    },
+    120_000,
+  );
 });
 
 describe('killed from outside', () => {
@@ -152,9 +176,12 @@ describe('killed from outside', () => {
         child.on('exit', () => clearInterval(poll));
       });
       const after = await inspect(dir, before);
-      outcomes.push(`${delayMs} ms: ${run.signal ?? `exit ${run.code}`}, ${after.output}, ${after.siblings.length} left over`);
+      outcomes.push(
+        `${delayMs} ms: ${run.signal ?? `exit ${run.code}`}, ${after.output}, ${after.siblings.length} left over`,
+      );
       expect(['old', 'new', ...(run.signal ? ['missing'] : [])]).toContain(after.output);
-      if (after.output === 'missing') expect(after.siblings.some((name) => name.startsWith('.out.wcg-old-'))).toBe(true);
+      if (after.output === 'missing')
+        expect(after.siblings.some((name) => name.startsWith('.out.wcg-old-'))).toBe(true);
       await expectRecovered(dir);
     }
     console.log(`kills after the staging folder appeared:\n  ${outcomes.join('\n  ')}`);
@@ -165,7 +192,11 @@ describe('killed from outside', () => {
     for (const fraction of [0.2, 0.5, 0.8, 0.95]) {
       const dir = join(root, `timed-${fraction}`);
       const before = await freshProject(dir);
-      const run = await runChild(dir, {}, (child) => void setTimeout(() => child.kill('SIGKILL'), fraction * fullRunMs));
+      const run = await runChild(
+        dir,
+        {},
+        (child) => void setTimeout(() => child.kill('SIGKILL'), fraction * fullRunMs),
+      );
       const after = await inspect(dir, before);
       outcomes.push(`${Math.round(fraction * fullRunMs)} ms: ${run.signal ?? `exit ${run.code}`}, ${after.output}`);
       expect(['old', 'new', ...(run.signal ? ['missing'] : [])]).toContain(after.output);
@@ -216,6 +247,8 @@ describe('leftovers of killed runs', () => {
     const state = await folderState(join(dir, 'out'));
     expect(state.get('README.md')?.bytes.toString()).toBe('# mine\n');
     expect(state.get('extra/notes.txt')?.bytes.toString()).toBe('keep me');
-    expect(same(new Map([...state].filter(([name]) => name !== 'README.md' && !name.startsWith('extra/'))), newState, false)).toBe(true);
+    expect(
+      same(new Map([...state].filter(([name]) => name !== 'README.md' && !name.startsWith('extra/'))), newState, false),
+    ).toBe(true);
   }, 120_000);
 });

@@ -36,7 +36,8 @@ export function oneLineFailure(run: CliRun): string {
   const problems: string[] = [];
   if (run.code !== 2) problems.push(`exit code ${run.code}, expected 2`);
   if (run.stdout !== '') problems.push(`stdout not empty: ${JSON.stringify(run.stdout.slice(0, 300))}`);
-  if (!run.stderr.endsWith('\n') || run.stderr.slice(0, -1).includes('\n')) problems.push(`stderr is not one line: ${JSON.stringify(run.stderr.slice(0, 500))}`);
+  if (!run.stderr.endsWith('\n') || run.stderr.slice(0, -1).includes('\n'))
+    problems.push(`stderr is not one line: ${JSON.stringify(run.stderr.slice(0, 500))}`);
   if (STACK_FRAME.test(run.stderr)) problems.push('stderr holds a stack trace');
   if (/internal error/i.test(run.stderr)) problems.push(`an internal error escaped: ${run.stderr.trim()}`);
   if (problems.length > 0) throw new Error(problems.join('; '));
@@ -87,7 +88,9 @@ export async function compileStrict(dir: string, extra: Record<string, string> =
   host.readFile = (file) => extraPaths.get(file) ?? readFileText(file);
   const program = ts.createProgram({ rootNames, options: STRICT, host });
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${d.file.fileName.slice(dir.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+    const where = d.file
+      ? `${d.file.fileName.slice(dir.length + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+      : '';
     return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
   });
 }

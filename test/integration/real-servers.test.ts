@@ -1,10 +1,30 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPkce, createTokenClient, isOAuthError, type ClientAuthentication, type OAuthError, type TokenResponse } from '../../generated/index.js';
+import {
+  createPkce,
+  createTokenClient,
+  isOAuthError,
+  type ClientAuthentication,
+  type OAuthError,
+  type TokenResponse,
+} from '../../generated/index.js';
 // A client generated from a variant whose grant_type enum adds device_code: used to send a grant the servers lack.
 import { createTokenClient as createDeviceCapableClient } from '../__file_snapshots__/grant-type-enum-with-device-code/index.js';
-import { OAUTH2_CLIENTS, OAUTH2_REDIRECT_URI, OAUTH2_USER, startOAuth2Server, type OAuth2TestClient, type RunningOAuth2Server } from '../support/oauth2-server.js';
-import { DEFAULT_REDIRECT_URI, OIDC_CLIENTS, startOidcProviderServer, type OidcProviderServer, type TestClient } from '../support/oidc-provider-server.js';
+import {
+  OAUTH2_CLIENTS,
+  OAUTH2_REDIRECT_URI,
+  OAUTH2_USER,
+  startOAuth2Server,
+  type OAuth2TestClient,
+  type RunningOAuth2Server,
+} from '../support/oauth2-server.js';
+import {
+  DEFAULT_REDIRECT_URI,
+  OIDC_CLIENTS,
+  startOidcProviderServer,
+  type OidcProviderServer,
+  type TestClient,
+} from '../support/oidc-provider-server.js';
 
 /**
  * The generated client (generated/, from spec/wealthcare-access.openapi.yaml) against two real OAuth 2.0 servers on
@@ -16,7 +36,8 @@ import { DEFAULT_REDIRECT_URI, OIDC_CLIENTS, startOidcProviderServer, type OidcP
 const secrets = new Set<string>();
 const errors: unknown[] = [];
 const remember = (...values: Array<string | undefined>) => values.forEach((value) => value && secrets.add(value));
-const rememberTokens = (tokens: TokenResponse) => remember(tokens.access_token, tokens.refresh_token, tokens['id_token'] as string | undefined);
+const rememberTokens = (tokens: TokenResponse) =>
+  remember(tokens.access_token, tokens.refresh_token, tokens['id_token'] as string | undefined);
 async function failure(promise: Promise<unknown>): Promise<OAuthError> {
   const error = await promise.then(
     () => undefined,
@@ -32,7 +53,8 @@ let oidc: OidcProviderServer;
 let o2: RunningOAuth2Server;
 beforeAll(async () => {
   [oidc, o2] = await Promise.all([startOidcProviderServer(), startOAuth2Server()]);
-  for (const client of [...Object.values(OIDC_CLIENTS), ...Object.values(OAUTH2_CLIENTS)]) remember('clientSecret' in client ? client.clientSecret : undefined);
+  for (const client of [...Object.values(OIDC_CLIENTS), ...Object.values(OAUTH2_CLIENTS)])
+    remember('clientSecret' in client ? client.clientSecret : undefined);
   remember(OAUTH2_USER.password);
 });
 afterAll(async () => {
@@ -63,31 +85,45 @@ async function codeFlow(client: { clientId: string }, issue: IssueCode = fromOid
 }
 
 describe('oidc-provider', () => {
-  it.each([OIDC_CLIENTS.ccPost, OIDC_CLIENTS.ccBasic])('client_credentials with $authMethod and an id and secret full of reserved characters', async (client) => {
-    const tokens = await oidcClient(client).clientCredentials({ scope: ['bensoft_api', 'mbi_api'] });
-    rememberTokens(tokens);
-    expect(tokens).toMatchObject({ token_type: 'Bearer', scope: 'bensoft_api mbi_api', expires_in: 3600 });
-  });
+  it.each([OIDC_CLIENTS.ccPost, OIDC_CLIENTS.ccBasic])(
+    'client_credentials with $authMethod and an id and secret full of reserved characters',
+    async (client) => {
+      const tokens = await oidcClient(client).clientCredentials({ scope: ['bensoft_api', 'mbi_api'] });
+      rememberTokens(tokens);
+      expect(tokens).toMatchObject({ token_type: 'Bearer', scope: 'bensoft_api mbi_api', expires_in: 3600 });
+    },
+  );
 
-  it.each([OIDC_CLIENTS.codePost, OIDC_CLIENTS.codeBasic, OIDC_CLIENTS.codePublic])('authorization_code + PKCE with $authMethod, then a rotating refresh', async (client) => {
-    const { code, pkce } = await codeFlow(client);
-    const tokenClient = oidcClient(client);
-    const tokens = await tokenClient.authorizationCode({ code, redirectUri: DEFAULT_REDIRECT_URI, codeVerifier: pkce.codeVerifier });
-    rememberTokens(tokens);
-    expect(tokens.refresh_token).toEqual(expect.any(String));
-    expect(tokens.scope).toContain('offline_access');
-    const refreshed = await tokenClient.refreshToken({ refreshToken: tokens.refresh_token! });
-    rememberTokens(refreshed);
-    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
-    // Rotation: the old refresh token is now invalid.
-    const reused = await failure(tokenClient.refreshToken({ refreshToken: tokens.refresh_token! }));
-    expect(reused.error).toBe('invalid_grant');
-  });
+  it.each([OIDC_CLIENTS.codePost, OIDC_CLIENTS.codeBasic, OIDC_CLIENTS.codePublic])(
+    'authorization_code + PKCE with $authMethod, then a rotating refresh',
+    async (client) => {
+      const { code, pkce } = await codeFlow(client);
+      const tokenClient = oidcClient(client);
+      const tokens = await tokenClient.authorizationCode({
+        code,
+        redirectUri: DEFAULT_REDIRECT_URI,
+        codeVerifier: pkce.codeVerifier,
+      });
+      rememberTokens(tokens);
+      expect(tokens.refresh_token).toEqual(expect.any(String));
+      expect(tokens.scope).toContain('offline_access');
+      const refreshed = await tokenClient.refreshToken({ refreshToken: tokens.refresh_token! });
+      rememberTokens(refreshed);
+      expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+      // Rotation: the old refresh token is now invalid.
+      const reused = await failure(tokenClient.refreshToken({ refreshToken: tokens.refresh_token! }));
+      expect(reused.error).toBe('invalid_grant');
+    },
+  );
 
   it('wrong secret → invalid_client (401), decided by the body', async () => {
-    const error = await failure(oidcClient(OIDC_CLIENTS.ccPost, { clientSecret: 'wrong-secret-value' }).clientCredentials());
+    const error = await failure(
+      oidcClient(OIDC_CLIENTS.ccPost, { clientSecret: 'wrong-secret-value' }).clientCredentials(),
+    );
     expect(error).toMatchObject({ error: 'invalid_client', status: 401, wwwAuthenticate: undefined });
-    const basic = await failure(oidcClient(OIDC_CLIENTS.ccBasic, { clientSecret: 'wrong-secret-value' }).clientCredentials());
+    const basic = await failure(
+      oidcClient(OIDC_CLIENTS.ccBasic, { clientSecret: 'wrong-secret-value' }).clientCredentials(),
+    );
     expect(basic).toMatchObject({ error: 'invalid_client', status: 401 });
     // oidc-provider accepts either method from any client, but challenges only an Authorization header: Basic was sent.
     expect(basic.wwwAuthenticate).toMatch(/^Basic /);
@@ -96,8 +132,20 @@ describe('oidc-provider', () => {
   it('a reused authorization code → invalid_grant', async () => {
     const client = OIDC_CLIENTS.codePost;
     const { code, pkce } = await codeFlow(client);
-    rememberTokens(await oidcClient(client).authorizationCode({ code, redirectUri: DEFAULT_REDIRECT_URI, codeVerifier: pkce.codeVerifier }));
-    const error = await failure(oidcClient(client).authorizationCode({ code, redirectUri: DEFAULT_REDIRECT_URI, codeVerifier: pkce.codeVerifier }));
+    rememberTokens(
+      await oidcClient(client).authorizationCode({
+        code,
+        redirectUri: DEFAULT_REDIRECT_URI,
+        codeVerifier: pkce.codeVerifier,
+      }),
+    );
+    const error = await failure(
+      oidcClient(client).authorizationCode({
+        code,
+        redirectUri: DEFAULT_REDIRECT_URI,
+        codeVerifier: pkce.codeVerifier,
+      }),
+    );
     expect(isOAuthError(error, 'invalid_grant')).toBe(true);
     expect(error.status).toBe(400);
   });
@@ -107,13 +155,24 @@ describe('oidc-provider', () => {
     const { code } = await codeFlow(client);
     const other = await createPkce();
     remember(other.codeVerifier);
-    const error = await failure(oidcClient(client).authorizationCode({ code, redirectUri: DEFAULT_REDIRECT_URI, codeVerifier: other.codeVerifier }));
+    const error = await failure(
+      oidcClient(client).authorizationCode({
+        code,
+        redirectUri: DEFAULT_REDIRECT_URI,
+        codeVerifier: other.codeVerifier,
+      }),
+    );
     expect(error.error).toBe('invalid_grant');
   });
 
   it('an unsupported grant → unsupported_grant_type', async () => {
     const client = OIDC_CLIENTS.ccPost;
-    const deviceClient = createDeviceCapableClient({ clientId: client.clientId, clientSecret: client.clientSecret, baseUrl: oidc.baseUrl, retry: false });
+    const deviceClient = createDeviceCapableClient({
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      baseUrl: oidc.baseUrl,
+      retry: false,
+    });
     remember('device-code-secret-value');
     const error = await failure(deviceClient.deviceCode({ deviceCode: 'device-code-secret-value' }));
     expect(error).toMatchObject({ error: 'unsupported_grant_type', status: 400 });
@@ -121,14 +180,22 @@ describe('oidc-provider', () => {
 
   it('a bad refresh token → invalid_grant', async () => {
     remember('not-a-refresh-token-value');
-    const error = await failure(oidcClient(OIDC_CLIENTS.codePost).refreshToken({ refreshToken: 'not-a-refresh-token-value' }));
+    const error = await failure(
+      oidcClient(OIDC_CLIENTS.codePost).refreshToken({ refreshToken: 'not-a-refresh-token-value' }),
+    );
     expect(error.error).toBe('invalid_grant');
   });
 });
 
 describe('@node-oauth/oauth2-server', () => {
   const o2Client = (client: OAuth2TestClient, clientAuthentication: ClientAuthentication) =>
-    createTokenClient({ clientId: client.clientId, clientSecret: client.clientSecret, clientAuthentication, baseUrl: o2.baseUrl, retry: false });
+    createTokenClient({
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      clientAuthentication,
+      baseUrl: o2.baseUrl,
+      retry: false,
+    });
   const { awkward: AWKWARD_CLIENT, plain: PLAIN_CLIENT } = OAUTH2_CLIENTS;
   const USER = { username: OAUTH2_USER.username, password: OAUTH2_USER.password };
   const cases: Array<[string, OAuth2TestClient, ClientAuthentication]> = [
@@ -145,7 +212,9 @@ describe('@node-oauth/oauth2-server', () => {
     const refreshed = await tokenClient.refreshToken({ refreshToken: tokens.refresh_token! });
     rememberTokens(refreshed);
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
-    expect((await failure(tokenClient.refreshToken({ refreshToken: tokens.refresh_token! }))).error).toBe('invalid_grant');
+    expect((await failure(tokenClient.refreshToken({ refreshToken: tokens.refresh_token! }))).error).toBe(
+      'invalid_grant',
+    );
     const service = await tokenClient.clientCredentials({ scope: 'mbi_api' });
     rememberTokens(service);
     expect(service.scope).toBe('mbi_api');
@@ -154,10 +223,20 @@ describe('@node-oauth/oauth2-server', () => {
   it.each(cases)('authorization_code + PKCE with %s; the code cannot be used twice', async (_name, client, method) => {
     const tokenClient = o2Client(client, method);
     const { code, pkce } = await codeFlow(client, fromO2);
-    const tokens = await tokenClient.authorizationCode({ code, redirectUri: OAUTH2_REDIRECT_URI, codeVerifier: pkce.codeVerifier });
+    const tokens = await tokenClient.authorizationCode({
+      code,
+      redirectUri: OAUTH2_REDIRECT_URI,
+      codeVerifier: pkce.codeVerifier,
+    });
     rememberTokens(tokens);
-    expect(tokens).toMatchObject({ token_type: 'Bearer', scope: 'bensoft_api mbi_api', refresh_token: expect.any(String) });
-    const reused = await failure(tokenClient.authorizationCode({ code, redirectUri: OAUTH2_REDIRECT_URI, codeVerifier: pkce.codeVerifier }));
+    expect(tokens).toMatchObject({
+      token_type: 'Bearer',
+      scope: 'bensoft_api mbi_api',
+      refresh_token: expect.any(String),
+    });
+    const reused = await failure(
+      tokenClient.authorizationCode({ code, redirectUri: OAUTH2_REDIRECT_URI, codeVerifier: pkce.codeVerifier }),
+    );
     expect(reused).toMatchObject({ error: 'invalid_grant', status: 400 });
   });
 
@@ -166,8 +245,20 @@ describe('@node-oauth/oauth2-server', () => {
     const { code, pkce } = await codeFlow(PLAIN_CLIENT, fromO2);
     const other = await createPkce();
     remember(other.codeVerifier);
-    expect((await failure(tokenClient.authorizationCode({ code, redirectUri: OAUTH2_REDIRECT_URI, codeVerifier: other.codeVerifier }))).error).toBe('invalid_grant');
-    expect((await failure(tokenClient.authorizationCode({ code, redirectUri: OAUTH2_REDIRECT_URI, codeVerifier: pkce.codeVerifier }))).error).toBe('invalid_grant');
+    expect(
+      (
+        await failure(
+          tokenClient.authorizationCode({ code, redirectUri: OAUTH2_REDIRECT_URI, codeVerifier: other.codeVerifier }),
+        )
+      ).error,
+    ).toBe('invalid_grant');
+    expect(
+      (
+        await failure(
+          tokenClient.authorizationCode({ code, redirectUri: OAUTH2_REDIRECT_URI, codeVerifier: pkce.codeVerifier }),
+        )
+      ).error,
+    ).toBe('invalid_grant');
   });
 
   it('deviates from RFC 6749 §2.3.1: Basic credentials are not form-decoded, so awkward ones fail; post works', async () => {
@@ -178,11 +269,24 @@ describe('@node-oauth/oauth2-server', () => {
 
   it('errors: wrong password → invalid_grant, wrong secret → invalid_client (400 without Basic), unknown grant → unsupported_grant_type', async () => {
     remember('wrong password value');
-    expect((await failure(o2Client(PLAIN_CLIENT, 'client_secret_post').password({ username: USER.username, password: 'wrong password value' }))).error).toBe('invalid_grant');
-    const wrongSecret = await failure(o2Client({ ...PLAIN_CLIENT, clientSecret: 'wrong-secret-value' }, 'client_secret_post').clientCredentials());
+    expect(
+      (
+        await failure(
+          o2Client(PLAIN_CLIENT, 'client_secret_post').password({
+            username: USER.username,
+            password: 'wrong password value',
+          }),
+        )
+      ).error,
+    ).toBe('invalid_grant');
+    const wrongSecret = await failure(
+      o2Client({ ...PLAIN_CLIENT, clientSecret: 'wrong-secret-value' }, 'client_secret_post').clientCredentials(),
+    );
     expect(wrongSecret).toMatchObject({ error: 'invalid_client', status: 400 });
     const deviceClient = createDeviceCapableClient({ ...PLAIN_CLIENT, baseUrl: o2.baseUrl, retry: false });
-    expect((await failure(deviceClient.deviceCode({ deviceCode: 'device-code-secret-value' }))).error).toBe('unsupported_grant_type');
+    expect((await failure(deviceClient.deviceCode({ deviceCode: 'device-code-secret-value' }))).error).toBe(
+      'unsupported_grant_type',
+    );
   });
 });
 
@@ -192,8 +296,11 @@ describe('secret safety across every error of this suite', () => {
     expect(secrets.size).toBeGreaterThanOrEqual(20);
     for (const error of errors) {
       const views = [String(error), inspect(error, { depth: 10, showHidden: true }), JSON.stringify(error)];
-      for (let cause = (error as Error).cause; cause; cause = (cause as Error).cause) views.push(inspect(cause, { depth: 10, showHidden: true }));
-      for (const view of views) for (const secret of secrets) expect(view.includes(secret), `a secret leaked into: ${view.slice(0, 200)}`).toBe(false);
+      for (let cause = (error as Error).cause; cause; cause = (cause as Error).cause)
+        views.push(inspect(cause, { depth: 10, showHidden: true }));
+      for (const view of views)
+        for (const secret of secrets)
+          expect(view.includes(secret), `a secret leaked into: ${view.slice(0, 200)}`).toBe(false);
     }
   });
 });

@@ -3,7 +3,9 @@ import { computeCodeChallenge, createPkce } from '../../generated/index.js';
 
 describe('PKCE (RFC 7636)', () => {
   it('matches the test vector of Appendix B', async () => {
-    expect(await computeCodeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(await computeCodeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
   });
 
   it('creates verifiers of 43–128 unreserved characters with their S256 challenge', async () => {

@@ -13,7 +13,15 @@ import {
   type TokenClient,
   type TokenClientOptions,
 } from '../../generated/index.js';
-import { htmlPage, json, ok, refusedBaseUrl, startFaultServer, throttled, truncatedJson } from '../support/fault-server.js';
+import {
+  htmlPage,
+  json,
+  ok,
+  refusedBaseUrl,
+  startFaultServer,
+  throttled,
+  truncatedJson,
+} from '../support/fault-server.js';
 
 /**
  * Faults on the wire → the right typed error and the right number of attempts, per grant. Timings are small and
@@ -27,8 +35,20 @@ afterAll(async () => server.close());
 beforeEach(() => server.reset());
 
 const client = (options: Partial<TokenClientOptions> = {}): TokenClient =>
-  createTokenClient({ clientId: 'c', clientSecret: 's3cret-value', baseUrl: server.baseUrl, retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 2000, ...options });
-const HTML_502 = { kind: 'respond', status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>', headers: { 'content-type': 'text/html' } } as const;
+  createTokenClient({
+    clientId: 'c',
+    clientSecret: 's3cret-value',
+    baseUrl: server.baseUrl,
+    retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 },
+    timeoutMs: 2000,
+    ...options,
+  });
+const HTML_502 = {
+  kind: 'respond',
+  status: 502,
+  body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+  headers: { 'content-type': 'text/html' },
+} as const;
 /** Every error these tests saw, swept for secrets at the end. */
 const seen: unknown[] = [];
 /** A settled call: `error` is set when it rejected, `value` when it resolved. */
@@ -58,7 +78,12 @@ describe('each fault becomes the right typed error', () => {
   });
 
   it('truncated JSON with 200 → InvalidResponseError, not retried', async () => {
-    server.script({ kind: 'respond', status: 200, body: '{"access_token":"abc","token_ty', headers: { 'content-type': 'application/json' } });
+    server.script({
+      kind: 'respond',
+      status: 200,
+      body: '{"access_token":"abc","token_ty',
+      headers: { 'content-type': 'application/json' },
+    });
     const { error } = await outcome(client().clientCredentials());
     expect(error).toBeInstanceOf(InvalidResponseError);
     expect((error as InvalidResponseError).status).toBe(200);
@@ -94,13 +119,22 @@ describe('each fault becomes the right typed error', () => {
     expect((await pending).error).toBeInstanceOf(AbortError);
     server.script(json(503, {}, { 'retry-after': '30' }));
     const during = new AbortController();
-    const waiting = outcome(client({ retry: { retries: 2, baseDelayMs: 1, maxRetryAfterMs: 60_000 } }).clientCredentials({}, { signal: during.signal }));
+    const waiting = outcome(
+      client({ retry: { retries: 2, baseDelayMs: 1, maxRetryAfterMs: 60_000 } }).clientCredentials(
+        {},
+        { signal: during.signal },
+      ),
+    );
     setTimeout(() => during.abort(), 100);
     expect((await waiting).error).toBeInstanceOf(AbortError);
   });
 
   it('a connection reset mid-body → NetworkError that may have reached the server', async () => {
-    server.script({ kind: 'reset-mid-body', status: 200, partialBody: '{"access_token":"partial' }, { kind: 'reset-mid-body', status: 200, partialBody: '{' }, { kind: 'reset' });
+    server.script(
+      { kind: 'reset-mid-body', status: 200, partialBody: '{"access_token":"partial' },
+      { kind: 'reset-mid-body', status: 200, partialBody: '{' },
+      { kind: 'reset' },
+    );
     const { error } = await outcome(client().clientCredentials());
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as NetworkError).mayHaveReachedServer).toBe(true);
@@ -116,7 +150,13 @@ describe('each fault becomes the right typed error', () => {
   });
 
   it('a redirect whose body is an OAuth error object is an OAuthError (decided by the body), still not followed', async () => {
-    server.script(json(302, { error: 'invalid_request', error_description: 'moved' }, { location: 'https://elsewhere.example/token' }));
+    server.script(
+      json(
+        302,
+        { error: 'invalid_request', error_description: 'moved' },
+        { location: 'https://elsewhere.example/token' },
+      ),
+    );
     const { error } = await outcome(client().clientCredentials());
     expect(error).toBeInstanceOf(OAuthError);
     expect(error).toMatchObject({ error: 'invalid_request', errorDescription: 'moved', status: 302 });
@@ -132,7 +172,7 @@ describe('each fault becomes the right typed error', () => {
   });
 });
 
-describe('timeouts and the caller\'s signal', () => {
+describe("timeouts and the caller's signal", () => {
   it('an already-aborted signal sends nothing', async () => {
     const { error } = await outcome(client().clientCredentials({}, { signal: AbortSignal.abort() }));
     expect(error).toBeInstanceOf(AbortError);
@@ -141,25 +181,34 @@ describe('timeouts and the caller\'s signal', () => {
 
   it('the timeout is per attempt: a Retry-After backoff longer than timeoutMs does not time out the retry', async () => {
     server.script(throttled(503, '1'));
-    const tokens = await client({ timeoutMs: 400, retry: { retries: 1, baseDelayMs: 1, maxRetryAfterMs: 2000 } }).clientCredentials();
+    const tokens = await client({
+      timeoutMs: 400,
+      retry: { retries: 1, baseDelayMs: 1, maxRetryAfterMs: 2000 },
+    }).clientCredentials();
     expect(tokens.access_token).toBe('fallback-token');
     expect(server.attempts).toBe(2);
   });
 
-  it('a per-call timeoutMs overrides the client\'s', async () => {
+  it("a per-call timeoutMs overrides the client's", async () => {
     server.script({ kind: 'hang' });
     const { error } = await outcome(client({ timeoutMs: 60_000 }).clientCredentials({}, { timeoutMs: 100 }));
     expect(error).toMatchObject({ name: 'TimeoutError', timeoutMs: 100 });
   });
 
-  it('a successful call leaves no timer and no listener on the caller\'s signal behind', async () => {
+  it("a successful call leaves no timer and no listener on the caller's signal behind", async () => {
     const controller = new AbortController();
     const added: unknown[] = [];
     const removed: unknown[] = [];
     const add = controller.signal.addEventListener.bind(controller.signal);
     const remove = controller.signal.removeEventListener.bind(controller.signal);
-    controller.signal.addEventListener = ((type: string, listener: EventListener) => (added.push(listener), add(type, listener))) as typeof add;
-    controller.signal.removeEventListener = ((type: string, listener: EventListener) => (removed.push(listener), remove(type, listener))) as typeof remove;
+    controller.signal.addEventListener = ((type: string, listener: EventListener) => (
+      added.push(listener),
+      add(type, listener)
+    )) as typeof add;
+    controller.signal.removeEventListener = ((type: string, listener: EventListener) => (
+      removed.push(listener),
+      remove(type, listener)
+    )) as typeof remove;
     const timers = new Set<unknown>();
     const { setTimeout: set, clearTimeout: clear } = globalThis;
     // Only the client's own timer is tracked: it is the one set to this call's unusual timeoutMs.
@@ -168,7 +217,10 @@ describe('timeouts and the caller\'s signal', () => {
       if (ms === 12_345) timers.add(timer);
       return timer;
     }) as typeof setTimeout;
-    globalThis.clearTimeout = ((timer: ReturnType<typeof setTimeout>) => (timers.delete(timer), clear(timer))) as typeof clearTimeout;
+    globalThis.clearTimeout = ((timer: ReturnType<typeof setTimeout>) => (
+      timers.delete(timer),
+      clear(timer)
+    )) as typeof clearTimeout;
     try {
       const pending = client().clientCredentials({}, { signal: controller.signal, timeoutMs: 12_345 });
       expect(timers.size).toBe(1);
@@ -185,7 +237,15 @@ describe('timeouts and the caller\'s signal', () => {
 describe('refused connections, as Node reports them', () => {
   // Happy eyeballs: every address refused → an AggregateError carrying the first error's code, under fetch's TypeError.
   const refusedEverywhere = (): Error =>
-    new TypeError('fetch failed', { cause: Object.assign(new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:1'), { code: 'ECONNREFUSED' }), Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })]), { code: 'ECONNREFUSED' }) });
+    new TypeError('fetch failed', {
+      cause: Object.assign(
+        new AggregateError([
+          Object.assign(new Error('connect ECONNREFUSED ::1:1'), { code: 'ECONNREFUSED' }),
+          Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+        ]),
+        { code: 'ECONNREFUSED' },
+      ),
+    });
 
   it('are retried even for authorization_code (nothing was sent), then surface as NetworkError', async () => {
     let attempts = 0;
@@ -204,12 +264,18 @@ describe('refused connections, as Node reports them', () => {
     let attempts = 0;
     const resetting: typeof fetch = async () => {
       attempts += 1;
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+      });
     };
     const { error } = await outcome(client({ fetch: resetting }).authorizationCode({ code: 'code-value' }));
     expect(attempts).toBe(1);
     expect(error).toMatchObject({ mayHaveReachedServer: true });
-    expect((error as Error).cause).toMatchObject({ name: 'Error', code: 'UND_ERR_SOCKET', message: 'other side closed' });
+    expect((error as Error).cause).toMatchObject({
+      name: 'Error',
+      code: 'UND_ERR_SOCKET',
+      message: 'other side closed',
+    });
   });
 });
 
@@ -223,7 +289,9 @@ describe('retries: only when the server cannot have used the grant', () => {
 
   it('a Retry-After longer than maxRetryAfterMs is not waited for', async () => {
     server.script(json(503, {}, { 'retry-after': '120' }));
-    const { error } = await outcome(client({ retry: { retries: 2, baseDelayMs: 1, maxRetryAfterMs: 1000 } }).clientCredentials());
+    const { error } = await outcome(
+      client({ retry: { retries: 2, baseDelayMs: 1, maxRetryAfterMs: 1000 } }).clientCredentials(),
+    );
     expect(error).toBeInstanceOf(ServerError);
     expect(server.requests).toHaveLength(1);
   });
@@ -306,14 +374,38 @@ describe('retry rules per grant, fault by fault', () => {
     ['refreshToken', '503', () => json(503, {}), ServerError, 3],
     ['refreshToken', 'HTML 502', () => htmlPage(502, 'Bad Gateway'), ServerError, 1],
     ['refreshToken', '500', () => json(500, {}), ServerError, 1],
-    ['refreshToken', 'reset mid-body', () => ({ kind: 'reset-mid-body', status: 200, partialBody: '{"access_token":"' }), NetworkError, 1],
+    [
+      'refreshToken',
+      'reset mid-body',
+      () => ({ kind: 'reset-mid-body', status: 200, partialBody: '{"access_token":"' }),
+      NetworkError,
+      1,
+    ],
     ['authorizationCode', '503', () => json(503, {}), ServerError, 1],
     ['authorizationCode', '429 Retry-After: 0', () => throttled(429, '0'), OAuthError, 1],
     ['authorizationCode', 'HTML 502', () => htmlPage(502, 'Bad Gateway'), ServerError, 1],
-    ['authorizationCode', 'reset mid-body', () => ({ kind: 'reset-mid-body', status: 200, partialBody: '{"access_token":"' }), NetworkError, 1],
-    ['clientCredentials', 'invalid_client 401', () => json(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic' }), OAuthError, 1],
+    [
+      'authorizationCode',
+      'reset mid-body',
+      () => ({ kind: 'reset-mid-body', status: 200, partialBody: '{"access_token":"' }),
+      NetworkError,
+      1,
+    ],
+    [
+      'clientCredentials',
+      'invalid_client 401',
+      () => json(401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic' }),
+      OAuthError,
+      1,
+    ],
     ['refreshToken', 'invalid_grant 400', () => json(400, { error: 'invalid_grant' }), OAuthError, 1],
-    ['clientCredentials', 'truncated JSON', () => truncatedJson({ access_token: 'partial-access', token_type: 'Bearer' }), InvalidResponseError, 1],
+    [
+      'clientCredentials',
+      'truncated JSON',
+      () => truncatedJson({ access_token: 'partial-access', token_type: 'Bearer' }),
+      InvalidResponseError,
+      1,
+    ],
   ];
   it.each(table)('%s, %s every time → %o after %i attempt(s)', async (name, _label, fault, errorClass, attempts) => {
     server.script(fault(), fault(), fault(), fault());
@@ -338,7 +430,10 @@ describe('retry rules per grant, fault by fault', () => {
   });
 
   it('a body that stops arriving (headers sent, no end) times out as well', async () => {
-    server.script({ kind: 'stall-mid-body', status: 200, partialBody: '{"access_token":"partial' }, { kind: 'stall-mid-body', status: 200, partialBody: '{' });
+    server.script(
+      { kind: 'stall-mid-body', status: 200, partialBody: '{"access_token":"partial' },
+      { kind: 'stall-mid-body', status: 200, partialBody: '{' },
+    );
     const { error } = await outcome(client({ timeoutMs: 100 }).clientCredentials());
     expect(error).toBeInstanceOf(TimeoutError);
     expect(server.attempts).toBe(1);
@@ -348,7 +443,9 @@ describe('retry rules per grant, fault by fault', () => {
 describe('Retry-After is read from the header', () => {
   it('Retry-After: 1 (1000 ms) is over a maxRetryAfterMs of 999 → no retry', async () => {
     server.script(throttled(429, '1'));
-    const { error } = await outcome(client({ retry: { retries: 2, baseDelayMs: 1, maxRetryAfterMs: 999 } }).clientCredentials());
+    const { error } = await outcome(
+      client({ retry: { retries: 2, baseDelayMs: 1, maxRetryAfterMs: 999 } }).clientCredentials(),
+    );
     expect(error).toBeInstanceOf(OAuthError);
     expect((error as OAuthError).error).toBe('slow_down');
     expect(server.attempts).toBe(1);
@@ -376,7 +473,15 @@ describe('Retry-After is read from the header', () => {
 describe('the fault server', () => {
   it('close() leaves nothing listening, even with a hanging request open', async () => {
     const own = await startFaultServer({ kind: 'hang' });
-    const pending = outcome(createTokenClient({ clientId: 'c', clientSecret: 's3cret-value', baseUrl: own.baseUrl, retry: false, timeoutMs: 5000 }).clientCredentials());
+    const pending = outcome(
+      createTokenClient({
+        clientId: 'c',
+        clientSecret: 's3cret-value',
+        baseUrl: own.baseUrl,
+        retry: false,
+        timeoutMs: 5000,
+      }).clientCredentials(),
+    );
     await expect.poll(() => own.attempts).toBe(1);
     await own.close();
     expect((await pending).error).toBeInstanceOf(NetworkError);
@@ -397,7 +502,8 @@ it('secret sweep: no error above shows the client secret, refresh token or code 
   expect(seen.length).toBeGreaterThan(20);
   for (const error of seen) {
     const views = [String(error), inspect(error, { depth: 10 }), JSON.stringify(error) ?? '', (error as Error).message];
-    for (let cause = (error as Error).cause; cause !== undefined && cause !== null; cause = (cause as Error).cause) views.push(String(cause), inspect(cause, { depth: 10 }));
+    for (let cause = (error as Error).cause; cause !== undefined && cause !== null; cause = (cause as Error).cause)
+      views.push(String(cause), inspect(cause, { depth: 10 }));
     for (const view of views) for (const secret of SECRETS) expect(view).not.toContain(secret);
   }
 });

@@ -17,7 +17,12 @@ import {
   type TokenSource,
 } from '../../generated/index.js';
 import { json, ok, startFaultServer, type FaultServer } from '../support/fault-server.js';
-import { DEFAULT_REDIRECT_URI, OIDC_CLIENTS, startOidcProviderServer, type OidcProviderServer } from '../support/oidc-provider-server.js';
+import {
+  DEFAULT_REDIRECT_URI,
+  OIDC_CLIENTS,
+  startOidcProviderServer,
+  type OidcProviderServer,
+} from '../support/oidc-provider-server.js';
 
 /**
  * The token source and authorizedFetch of the generated client, against a scripted node:http token endpoint and a
@@ -28,7 +33,12 @@ let api: FaultServer;
 let issued = 0;
 beforeAll(async () => {
   server = await startFaultServer();
-  api = await startFaultServer({ kind: 'respond', status: 401, body: '', headers: { 'www-authenticate': 'Bearer realm="api", error="invalid_token"' } });
+  api = await startFaultServer({
+    kind: 'respond',
+    status: 401,
+    body: '',
+    headers: { 'www-authenticate': 'Bearer realm="api", error="invalid_token"' },
+  });
 });
 afterAll(async () => Promise.all([server.close(), api.close()]));
 beforeEach(() => {
@@ -40,7 +50,15 @@ beforeEach(() => {
 /** Every error a test saw and every source it made, swept for the token values at the end of the file. */
 const seen: unknown[] = [];
 const sources: TokenSource[] = [];
-const secrets = new Set(['client-secret-value', 'revoked-refresh', 'fresh-refresh', 'stored-access', 'stored-refresh', 'mac-token', 'refresh-0']);
+const secrets = new Set([
+  'client-secret-value',
+  'revoked-refresh',
+  'fresh-refresh',
+  'stored-access',
+  'stored-refresh',
+  'mac-token',
+  'refresh-0',
+]);
 const caught = <T>(promise: Promise<T>): Promise<unknown> =>
   promise.then(
     () => undefined,
@@ -52,13 +70,21 @@ const caught = <T>(promise: Promise<T>): Promise<unknown> =>
 const track = (source: TokenSource): TokenSource => (sources.push(source), source);
 
 const client = (retry: false | { retries: number; baseDelayMs: number } = false) =>
-  createTokenClient({ clientId: 'c', clientSecret: 'client-secret-value', baseUrl: server.baseUrl, retry, timeoutMs: 2000 });
+  createTokenClient({
+    clientId: 'c',
+    clientSecret: 'client-secret-value',
+    baseUrl: server.baseUrl,
+    retry,
+    timeoutMs: 2000,
+  });
 /** Queues n successful token responses with distinct tokens (access-N, refresh-N). */
 function tokens(n: number, extra: object = { expires_in: 3600 }) {
   for (let i = 0; i < n; i += 1) {
     issued += 1;
     secrets.add(`access-${issued}`).add(`refresh-${issued}`);
-    server.script(ok({ access_token: `access-${issued}`, token_type: 'Bearer', refresh_token: `refresh-${issued}`, ...extra }));
+    server.script(
+      ok({ access_token: `access-${issued}`, token_type: 'Bearer', refresh_token: `refresh-${issued}`, ...extra }),
+    );
   }
 }
 function fakeClock(start = 1_000_000) {
@@ -85,7 +111,9 @@ describe('createTokenSource: caching and single flight', () => {
   it('returns the cached token until skewSeconds before expiry, then fetches: not earlier, not later', async () => {
     tokens(2, { expires_in: 120 });
     const clock = fakeClock();
-    const source = track(createTokenSource(client(), { grant: 'client_credentials', clock: clock.now, skewSeconds: 30 }));
+    const source = track(
+      createTokenSource(client(), { grant: 'client_credentials', clock: clock.now, skewSeconds: 30 }),
+    );
     expect(await source.getAccessToken()).toBe('access-1');
     clock.advance(89_999); // 30.001 s left
     expect(await source.getAccessToken()).toBe('access-1');
@@ -98,7 +126,9 @@ describe('createTokenSource: caching and single flight', () => {
   it('skewSeconds is configurable (0: used until the very expiry)', async () => {
     tokens(2, { expires_in: 60 });
     const clock = fakeClock();
-    const source = track(createTokenSource(client(), { grant: 'client_credentials', clock: clock.now, skewSeconds: 0 }));
+    const source = track(
+      createTokenSource(client(), { grant: 'client_credentials', clock: clock.now, skewSeconds: 0 }),
+    );
     await source.getAccessToken();
     clock.advance(59_999);
     expect(await source.getAccessToken()).toBe('access-1');
@@ -109,7 +139,9 @@ describe('createTokenSource: caching and single flight', () => {
   it('a token living less than twice the skew is reused for half its lifetime, not refetched on every call', async () => {
     tokens(2, { expires_in: 20 });
     const clock = fakeClock();
-    const source = track(createTokenSource(client(), { grant: 'client_credentials', clock: clock.now, skewSeconds: 30 }));
+    const source = track(
+      createTokenSource(client(), { grant: 'client_credentials', clock: clock.now, skewSeconds: 30 }),
+    );
     await source.getAccessToken();
     clock.advance(9_999);
     expect(await source.getAccessToken()).toBe('access-1');
@@ -130,7 +162,9 @@ describe('createTokenSource: caching and single flight', () => {
   it('a slow refresh while tokens expire and callers pile up → still 1 request', async () => {
     tokens(1, { expires_in: 60 });
     const clock = fakeClock();
-    const source = track(createTokenSource(client(), { grant: 'refresh_token', refreshToken: 'refresh-0', clock: clock.now }));
+    const source = track(
+      createTokenSource(client(), { grant: 'refresh_token', refreshToken: 'refresh-0', clock: clock.now }),
+    );
     server.setDelay(100);
     const first = source.getAccessToken();
     clock.advance(59_000);
@@ -175,7 +209,12 @@ describe('createTokenSource: caching and single flight', () => {
   it('requestOptions reach the token client (retries of the source requests)', async () => {
     server.script(json(503, {}));
     tokens(1);
-    const source = track(createTokenSource(client(), { grant: 'client_credentials', requestOptions: { retry: { retries: 1, baseDelayMs: 1 } } }));
+    const source = track(
+      createTokenSource(client(), {
+        grant: 'client_credentials',
+        requestOptions: { retry: { retries: 1, baseDelayMs: 1 } },
+      }),
+    );
     expect(await source.getAccessToken()).toBe('access-1');
     expect(server.attempts).toBe(2);
   });
@@ -211,11 +250,24 @@ describe('createTokenSource: refresh tokens', () => {
   it('rotation: a new refresh token replaces the old one and reaches onTokens; none sent keeps the old one', async () => {
     const stored: StoredTokens[] = [];
     const clock = fakeClock();
-    const source = track(createTokenSource(client(), { grant: 'refresh_token', refreshToken: 'refresh-0', clock: clock.now, onTokens: (t) => void stored.push(t) }));
+    const source = track(
+      createTokenSource(client(), {
+        grant: 'refresh_token',
+        refreshToken: 'refresh-0',
+        clock: clock.now,
+        onTokens: (t) => void stored.push(t),
+      }),
+    );
     tokens(1, { expires_in: 60 });
     await source.getAccessToken();
     expect(server.requests[0]!.form['refresh_token']).toBe('refresh-0');
-    expect(source.getTokens()).toEqual({ accessToken: 'access-1', tokenType: 'Bearer', refreshToken: 'refresh-1', expiresAt: clock.now() + 60_000, obtainedAt: clock.now() });
+    expect(source.getTokens()).toEqual({
+      accessToken: 'access-1',
+      tokenType: 'Bearer',
+      refreshToken: 'refresh-1',
+      expiresAt: clock.now() + 60_000,
+      obtainedAt: clock.now(),
+    });
     server.script(ok({ access_token: 'access-no-rotation', token_type: 'Bearer', expires_in: 60 }));
     secrets.add('access-no-rotation');
     clock.advance(60_000);
@@ -232,8 +284,13 @@ describe('createTokenSource: refresh tokens', () => {
 
   it('keeps the refreshToken option when the first response carries none', async () => {
     const clock = fakeClock();
-    const source = track(createTokenSource(client(), { grant: 'refresh_token', refreshToken: 'refresh-0', clock: clock.now }));
-    server.script(ok({ access_token: 'access-a', token_type: 'Bearer', expires_in: 60 }), ok({ access_token: 'access-b', token_type: 'Bearer', expires_in: 60 }));
+    const source = track(
+      createTokenSource(client(), { grant: 'refresh_token', refreshToken: 'refresh-0', clock: clock.now }),
+    );
+    server.script(
+      ok({ access_token: 'access-a', token_type: 'Bearer', expires_in: 60 }),
+      ok({ access_token: 'access-b', token_type: 'Bearer', expires_in: 60 }),
+    );
     secrets.add('access-a').add('access-b');
     await source.getAccessToken();
     clock.advance(60_000);
@@ -243,7 +300,17 @@ describe('createTokenSource: refresh tokens', () => {
 
   it('seeds from storage and renews with the stored refresh token', async () => {
     const clock = fakeClock();
-    const source = track(createTokenSource(client(), { grant: 'refresh_token', clock: clock.now, initialTokens: { accessToken: 'stored-access', refreshToken: 'stored-refresh', expiresAt: clock.now() + 10_000 } }));
+    const source = track(
+      createTokenSource(client(), {
+        grant: 'refresh_token',
+        clock: clock.now,
+        initialTokens: {
+          accessToken: 'stored-access',
+          refreshToken: 'stored-refresh',
+          expiresAt: clock.now() + 10_000,
+        },
+      }),
+    );
     tokens(1);
     // 10 s left is within the 30 s skew: renew.
     expect(await source.getAccessToken()).toBe('access-1');
@@ -253,10 +320,18 @@ describe('createTokenSource: refresh tokens', () => {
   it('seeds with expiresIn and obtainedAt, or expiresIn alone (counted from the seed)', async () => {
     const clock = fakeClock();
     const stored = { accessToken: 'stored-access', refreshToken: 'stored-refresh', expiresIn: 120 };
-    const withObtained = track(createTokenSource(client(), { grant: 'refresh_token', clock: clock.now, initialTokens: { ...stored, obtainedAt: clock.now() - 89_999 } }));
+    const withObtained = track(
+      createTokenSource(client(), {
+        grant: 'refresh_token',
+        clock: clock.now,
+        initialTokens: { ...stored, obtainedAt: clock.now() - 89_999 },
+      }),
+    );
     expect(await withObtained.getAccessToken()).toBe('stored-access');
     expect(withObtained.getTokens()?.expiresAt).toBe(clock.now() + 30_001);
-    const fromSeed = track(createTokenSource(client(), { grant: 'refresh_token', clock: clock.now, initialTokens: stored }));
+    const fromSeed = track(
+      createTokenSource(client(), { grant: 'refresh_token', clock: clock.now, initialTokens: stored }),
+    );
     clock.advance(89_999);
     expect(await fromSeed.getAccessToken()).toBe('stored-access');
     expect(server.attempts).toBe(0);
@@ -264,13 +339,24 @@ describe('createTokenSource: refresh tokens', () => {
     clock.advance(1);
     expect(await fromSeed.getAccessToken()).toBe('access-1');
     // StoredTokens survive JSON: what onTokens persisted seeds a new source.
-    const revived = track(createTokenSource(client(), { grant: 'refresh_token', clock: clock.now, initialTokens: JSON.parse(JSON.stringify(fromSeed.getTokens())) as StoredTokens }));
+    const revived = track(
+      createTokenSource(client(), {
+        grant: 'refresh_token',
+        clock: clock.now,
+        initialTokens: JSON.parse(JSON.stringify(fromSeed.getTokens())) as StoredTokens,
+      }),
+    );
     expect(await revived.getAccessToken()).toBe('access-1');
     expect(server.attempts).toBe(1);
   });
 
   it('getTokens() returns a copy', async () => {
-    const source = track(createTokenSource(client(), { grant: 'refresh_token', initialTokens: { accessToken: 'stored-access', refreshToken: 'stored-refresh' } }));
+    const source = track(
+      createTokenSource(client(), {
+        grant: 'refresh_token',
+        initialTokens: { accessToken: 'stored-access', refreshToken: 'stored-refresh' },
+      }),
+    );
     const copy = source.getTokens()!;
     copy.refreshToken = 'changed';
     expect(source.getTokens()?.refreshToken).toBe('stored-refresh');
@@ -279,14 +365,21 @@ describe('createTokenSource: refresh tokens', () => {
   it('invalid_grant on refresh clears the source and asks for re-authentication until setTokens()', async () => {
     server.script(json(400, { error: 'invalid_grant', error_description: 'grant revoked' }));
     const stored: StoredTokens[] = [];
-    const source = track(createTokenSource(client(), { grant: 'refresh_token', refreshToken: 'revoked-refresh', onTokens: (t) => void stored.push(t) }));
+    const source = track(
+      createTokenSource(client(), {
+        grant: 'refresh_token',
+        refreshToken: 'revoked-refresh',
+        onTokens: (t) => void stored.push(t),
+      }),
+    );
     const error = await caught(source.getAccessToken());
     expect(error).toBeInstanceOf(ReauthenticationRequiredError);
     expect(error).toBeInstanceOf(TokenClientError);
     expect(isOAuthError((error as Error).cause, 'invalid_grant')).toBe(true);
     expect(source.getTokens()).toBeUndefined();
     expect(inspect(source)).toContain('reauthenticationRequired: true');
-    for (let i = 0; i < 3; i += 1) expect(await caught(source.getAccessToken())).toBeInstanceOf(ReauthenticationRequiredError);
+    for (let i = 0; i < 3; i += 1)
+      expect(await caught(source.getAccessToken())).toBeInstanceOf(ReauthenticationRequiredError);
     expect(await caught(source.getAccessToken({ forceRefresh: true }))).toBeInstanceOf(ReauthenticationRequiredError);
     expect(server.attempts).toBe(1);
     expect(stored).toEqual([]);
@@ -318,10 +411,16 @@ describe('createTokenSource: refresh tokens', () => {
     const clock = fakeClock();
     server.setDelay(50);
     server.script(json(400, { error: 'invalid_grant' }));
-    const source = track(createTokenSource(client(), { grant: 'refresh_token', refreshToken: 'revoked-refresh', clock: clock.now }));
+    const source = track(
+      createTokenSource(client(), { grant: 'refresh_token', refreshToken: 'revoked-refresh', clock: clock.now }),
+    );
     const pending = caught(source.getAccessToken());
     await expect.poll(() => server.attempts).toBe(1);
-    source.setTokens({ accessToken: 'stored-access', refreshToken: 'stored-refresh', expiresAt: clock.now() + 3_600_000 });
+    source.setTokens({
+      accessToken: 'stored-access',
+      refreshToken: 'stored-refresh',
+      expiresAt: clock.now() + 3_600_000,
+    });
     expect(await pending).toBeInstanceOf(ReauthenticationRequiredError);
     expect(await source.getAccessToken()).toBe('stored-access');
     expect(source.getTokens()?.refreshToken).toBe('stored-refresh');
@@ -343,7 +442,10 @@ describe('createTokenSource: abort and errors', () => {
     const source = track(createTokenSource(client(), { grant: 'client_credentials' }));
     const controller = new AbortController();
     const aborted = caught(source.getAccessToken({ signal: controller.signal }));
-    const others = Promise.all([source.getAccessToken(), source.getAccessToken({ signal: new AbortController().signal })]);
+    const others = Promise.all([
+      source.getAccessToken(),
+      source.getAccessToken({ signal: new AbortController().signal }),
+    ]);
     controller.abort();
     expect(await aborted).toBeInstanceOf(AbortError);
     expect(await others).toEqual(['access-1', 'access-1']);
@@ -396,7 +498,12 @@ describe('createTokenSource: abort and errors', () => {
     expect(inspect(source)).toContain('hasAccessToken: true');
     expect(inspect(source)).toContain('hasRefreshToken: true');
     expect(JSON.stringify(source)).toBe('{}');
-    expect(tokensFromResponse({ access_token: 'a', token_type: 'Bearer', expires_in: 10 }, 5)).toEqual({ accessToken: 'a', tokenType: 'Bearer', expiresAt: 10_005, obtainedAt: 5 });
+    expect(tokensFromResponse({ access_token: 'a', token_type: 'Bearer', expires_in: 10 }, 5)).toEqual({
+      accessToken: 'a',
+      tokenType: 'Bearer',
+      expiresAt: 10_005,
+      obtainedAt: 5,
+    });
     expect(Object.isFrozen(source)).toBe(true);
   });
 });
@@ -406,7 +513,11 @@ describe('authorizedFetch', () => {
     tokens(1);
     const source = track(createTokenSource(client(), { grant: 'client_credentials' }));
     api.script(ok({ members: [] }));
-    const response = await authorizedFetch(source)(`${api.baseUrl}/v1/members?x=1`, { method: 'POST', headers: { 'x-trace': 't1' }, body: 'a=b' });
+    const response = await authorizedFetch(source)(`${api.baseUrl}/v1/members?x=1`, {
+      method: 'POST',
+      headers: { 'x-trace': 't1' },
+      body: 'a=b',
+    });
     expect(response.status).toBe(200);
     expect(api.requests[0]).toMatchObject({ method: 'POST', path: '/v1/members?x=1', rawBody: 'a=b' });
     expect(api.requests[0]!.headers).toMatchObject({ authorization: 'Bearer access-1', 'x-trace': 't1' });
@@ -415,7 +526,9 @@ describe('authorizedFetch', () => {
   it('server always 401 invalid_token → exactly 2 API requests and 1 renewal: never loops', async () => {
     tokens(2);
     const source = track(createTokenSource(client(), { grant: 'client_credentials' }));
-    const response = await authorizedFetch(source)(`${api.baseUrl}/v1/members`, { headers: { accept: 'application/json' } });
+    const response = await authorizedFetch(source)(`${api.baseUrl}/v1/members`, {
+      headers: { accept: 'application/json' },
+    });
     expect(response.status).toBe(401);
     expect(api.requests.map((r) => r.headers.authorization)).toEqual(['Bearer access-1', 'Bearer access-2']);
     expect(api.requests[1]!.headers.accept).toBe('application/json');
@@ -425,7 +538,15 @@ describe('authorizedFetch', () => {
   it('a 401 invalid_token then 200 → the renewed token is used and cached', async () => {
     tokens(2);
     const source = track(createTokenSource(client(), { grant: 'client_credentials' }));
-    api.script({ kind: 'respond', status: 401, body: '', headers: { 'www-authenticate': 'Bearer error="invalid_token", error_description="expired"' } }, ok({}));
+    api.script(
+      {
+        kind: 'respond',
+        status: 401,
+        body: '',
+        headers: { 'www-authenticate': 'Bearer error="invalid_token", error_description="expired"' },
+      },
+      ok({}),
+    );
     expect((await authorizedFetch(source)(`${api.baseUrl}/a`)).status).toBe(200);
     expect(await source.getAccessToken()).toBe('access-2');
   });
@@ -443,7 +564,10 @@ describe('authorizedFetch', () => {
   it('does not retry other 401s, nor bodies that cannot be replayed', async () => {
     tokens(1);
     const source = track(createTokenSource(client(), { grant: 'client_credentials' }));
-    api.script({ kind: 'respond', status: 401, body: '', headers: { 'www-authenticate': 'Bearer realm="api"' } }, { kind: 'respond', status: 401, body: '' });
+    api.script(
+      { kind: 'respond', status: 401, body: '', headers: { 'www-authenticate': 'Bearer realm="api"' } },
+      { kind: 'respond', status: 401, body: '' },
+    );
     await authorizedFetch(source)(`${api.baseUrl}/a`);
     await authorizedFetch(source)(`${api.baseUrl}/a`);
     expect(api.attempts).toBe(2);
@@ -472,7 +596,7 @@ describe('authorizedFetch', () => {
     expect(await (await authorizedFetch(source, echo)('https://api.example/')).text()).toBe('Bearer lower');
     server.script(ok({ access_token: 'mac-token', token_type: 'MAC' }));
     let sent = 0;
-    const counting: typeof fetch = async () => (sent += 1, new Response(''));
+    const counting: typeof fetch = async () => ((sent += 1), new Response(''));
     const macSource = track(createTokenSource(client(), { grant: 'client_credentials' }));
     const error = await caught(authorizedFetch(macSource, counting)('https://api.example/'));
     expect(error).toBeInstanceOf(UnsupportedTokenTypeError);
@@ -503,11 +627,22 @@ describe('against oidc-provider with rotateRefreshToken (test/support/oidc-provi
   afterAll(async () => oidc.close());
 
   const { clientId, clientSecret, authMethod } = OIDC_CLIENTS.codeBasic;
-  const tokenClient = () => createTokenClient({ clientId, clientSecret, clientAuthentication: authMethod, baseUrl: oidc.baseUrl, retry: false });
+  const tokenClient = () =>
+    createTokenClient({
+      clientId,
+      clientSecret,
+      clientAuthentication: authMethod,
+      baseUrl: oidc.baseUrl,
+      retry: false,
+    });
   const signIn = async () => {
     const pkce = await createPkce();
     const code = await oidc.obtainAuthorizationCode({ clientId, codeChallenge: pkce.codeChallenge });
-    const first = await tokenClient().authorizationCode({ code, redirectUri: DEFAULT_REDIRECT_URI, codeVerifier: pkce.codeVerifier });
+    const first = await tokenClient().authorizationCode({
+      code,
+      redirectUri: DEFAULT_REDIRECT_URI,
+      codeVerifier: pkce.codeVerifier,
+    });
     secrets.add(first.access_token).add(first.refresh_token!);
     return first;
   };
@@ -543,7 +678,12 @@ describe('against oidc-provider with rotateRefreshToken (test/support/oidc-provi
 
   it('authorizedFetch: a token the resource server rejects (invalid_token) is renewed once, then the call succeeds', async () => {
     const first = await signIn();
-    const source = track(createTokenSource(tokenClient(), { grant: 'refresh_token', initialTokens: { ...tokensFromResponse(first), accessToken: 'stored-access' } }));
+    const source = track(
+      createTokenSource(tokenClient(), {
+        grant: 'refresh_token',
+        initialTokens: { ...tokensFromResponse(first), accessToken: 'stored-access' },
+      }),
+    );
     const response = await authorizedFetch(source)(oidc.resourceUrl);
     expect(response.status).toBe(200);
     expect(((await response.json()) as { client_id: string }).client_id).toBe(clientId);
@@ -555,10 +695,16 @@ describe('against oidc-provider with rotateRefreshToken (test/support/oidc-provi
     const first = await signIn();
     const second = await tokenClient().refreshToken({ refreshToken: first.refresh_token! });
     secrets.add(second.access_token).add(second.refresh_token!);
-    expect(isOAuthError(await caught(tokenClient().refreshToken({ refreshToken: first.refresh_token! })), 'invalid_grant')).toBe(true);
-    expect(isOAuthError(await caught(tokenClient().refreshToken({ refreshToken: second.refresh_token! })), 'invalid_grant')).toBe(true);
+    expect(
+      isOAuthError(await caught(tokenClient().refreshToken({ refreshToken: first.refresh_token! })), 'invalid_grant'),
+    ).toBe(true);
+    expect(
+      isOAuthError(await caught(tokenClient().refreshToken({ refreshToken: second.refresh_token! })), 'invalid_grant'),
+    ).toBe(true);
     // Through a source, the same failure becomes ReauthenticationRequiredError and clears it.
-    const source = track(createTokenSource(tokenClient(), { grant: 'refresh_token', refreshToken: second.refresh_token! }));
+    const source = track(
+      createTokenSource(tokenClient(), { grant: 'refresh_token', refreshToken: second.refresh_token! }),
+    );
     expect(await caught(source.getAccessToken())).toBeInstanceOf(ReauthenticationRequiredError);
     expect(source.getTokens()).toBeUndefined();
   });
@@ -570,10 +716,18 @@ it('secret sweep: no error or source inspection above shows a token or secret', 
   const views: string[] = [];
   for (const error of seen) {
     for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 10; depth += 1) {
-      views.push(String(current), inspect(current, { depth: 10, showHidden: true }), JSON.stringify(current) ?? '', (current as Error).message ?? '', (current as Error).stack ?? '');
+      views.push(
+        String(current),
+        inspect(current, { depth: 10, showHidden: true }),
+        JSON.stringify(current) ?? '',
+        (current as Error).message ?? '',
+        (current as Error).stack ?? '',
+      );
       current = (current as Error).cause;
     }
   }
-  for (const source of sources) views.push(inspect(source, { depth: 10, showHidden: true }), String(source), JSON.stringify(source));
-  for (const view of views) for (const secret of secrets) expect(view, `a view leaks ${secret.slice(0, 12)}…`).not.toContain(secret);
+  for (const source of sources)
+    views.push(inspect(source, { depth: 10, showHidden: true }), String(source), JSON.stringify(source));
+  for (const view of views)
+    for (const secret of secrets) expect(view, `a view leaks ${secret.slice(0, 12)}…`).not.toContain(secret);
 });

@@ -24,12 +24,21 @@ async function bundle(contents: string): Promise<string> {
 }
 
 /** Strings only the token client's request code (client.ts, grants.ts) contains. */
-const TOKEN_CLIENT = ['application/x-www-form-urlencoded', 'nodejs.util.inspect.custom', 'client_credentials', 'access_token'];
+const TOKEN_CLIENT = [
+  'application/x-www-form-urlencoded',
+  'nodejs.util.inspect.custom',
+  'client_credentials',
+  'access_token',
+];
 
 describe('an app importing one part bundles none of the others', () => {
   it.each([
     ['createPkce', "import { createPkce } from './index.js';\nconsole.log(await createPkce());\n", 'S256'],
-    ['isOAuthError', "import { isOAuthError } from './index.js';\nconsole.log(isOAuthError(new Error('x')));\n", 'extends Error'],
+    [
+      'isOAuthError',
+      "import { isOAuthError } from './index.js';\nconsole.log(isOAuthError(new Error('x')));\n",
+      'extends Error',
+    ],
     ['formEncode', "import { formEncode } from './index.js';\nconsole.log(formEncode('a b'));\n", 'URLSearchParams'],
   ])('%s alone leaves the token client out', async (_name, app, present) => {
     const code = await bundle(app);
@@ -38,8 +47,11 @@ describe('an app importing one part bundles none of the others', () => {
   });
 
   it('createTokenClient alone leaves PKCE and the token source out', async () => {
-    const code = await bundle("import { createTokenClient } from './index.js';\nconsole.log(await createTokenClient({ clientId: 'app', clientSecret: 'secret' }).clientCredentials());\n");
+    const code = await bundle(
+      "import { createTokenClient } from './index.js';\nconsole.log(await createTokenClient({ clientId: 'app', clientSecret: 'secret' }).clientCredentials());\n",
+    );
     for (const present of TOKEN_CLIENT) expect(code, present).toContain(present);
-    for (const absent of ['crypto.subtle', 'SHA-256', 'ReauthenticationRequiredError', 'invalid_token']) expect(code, absent).not.toContain(absent);
+    for (const absent of ['crypto.subtle', 'SHA-256', 'ReauthenticationRequiredError', 'invalid_token'])
+      expect(code, absent).not.toContain(absent);
   });
 });

@@ -10,7 +10,10 @@ import { ROOT, SPEC, generateToTemp, removeDir } from '../support/generate-to-te
  */
 const VARIANTS_DIR = join(ROOT, 'test/fixtures/variants');
 const variants = (await readdir(VARIANTS_DIR)).filter((name) => name.endsWith('.yaml')).sort();
-const cases: Array<[string, string]> = [['wealthcare-access', SPEC], ...variants.map((name): [string, string] => [basename(name, '.yaml'), join(VARIANTS_DIR, name)])];
+const cases: Array<[string, string]> = [
+  ['wealthcare-access', SPEC],
+  ...variants.map((name): [string, string] => [basename(name, '.yaml'), join(VARIANTS_DIR, name)]),
+];
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map(removeDir)));
 

@@ -14,7 +14,13 @@ const schemas = doc.components.schemas;
 function pageFields(section: string): Array<{ name: string; type: string; format?: string; description: string }> {
   const fields: Array<{ name: string; type: string; format?: string; description: string }> = [];
   const pattern = /•\s+(\w+)\s+(string|integer)(?:\s+<([\w-]+)>)?\s*\n\s*\n\s*(.+)/g;
-  for (const match of section.matchAll(pattern)) fields.push({ name: match[1]!, type: match[2]!, ...(match[3] ? { format: match[3] } : {}), description: match[4]!.trim() });
+  for (const match of section.matchAll(pattern))
+    fields.push({
+      name: match[1]!,
+      type: match[2]!,
+      ...(match[3] ? { format: match[3] } : {}),
+      description: match[4]!.trim(),
+    });
   return fields;
 }
 const [requestSection, responseSection] = PAGE.split(/\nResponse\n/);
@@ -41,7 +47,18 @@ describe('spec/wealthcare-access.openapi.yaml', () => {
 
   it('has every request field of the page with its type, format and description verbatim', () => {
     const fields = pageFields(requestSection!);
-    expect(fields.map((f) => f.name)).toEqual(['grant_type', 'scope', 'client_id', 'client_secret', 'username', 'password', 'refresh_token', 'code', 'redirect_uri', 'code_verifier']);
+    expect(fields.map((f) => f.name)).toEqual([
+      'grant_type',
+      'scope',
+      'client_id',
+      'client_secret',
+      'username',
+      'password',
+      'refresh_token',
+      'code',
+      'redirect_uri',
+      'code_verifier',
+    ]);
     const properties = schemas.TokenRequest.properties;
     expect(Object.keys(properties)).toEqual(fields.map((f) => f.name));
     for (const field of fields) {
@@ -63,7 +80,11 @@ describe('spec/wealthcare-access.openapi.yaml', () => {
     const properties = schemas.TokenResponse.properties;
     expect(Object.keys(properties)).toEqual(fields.map((f) => f.name));
     for (const field of fields) {
-      expect(properties[field.name]).toMatchObject({ type: field.type, description: field.description, ...(field.format ? { format: field.format } : {}) });
+      expect(properties[field.name]).toMatchObject({
+        type: field.type,
+        description: field.description,
+        ...(field.format ? { format: field.format } : {}),
+      });
     }
     expect(operation.responses['200'].content['application/json'].examples.success.value).toEqual({
       access_token: 'eyJhbGciOi...',
@@ -75,7 +96,8 @@ describe('spec/wealthcare-access.openapi.yaml', () => {
   });
 
   it("has the page's three error examples, 400 and 401 as RFC 6749 §5.2 says", () => {
-    const examples = (status: string) => Object.values(operation.responses[status].content['application/json'].examples).map((e: any) => e.value);
+    const examples = (status: string) =>
+      Object.values(operation.responses[status].content['application/json'].examples).map((e: any) => e.value);
     expect(examples('400')).toEqual([{ error: 'unsupported_grant_type' }, { error: 'invalid_grant' }]);
     expect(examples('401')).toEqual([{ error: 'invalid_client', error_description: 'Client authentication failed.' }]);
     expect(schemas.TokenError.properties.error).toMatchObject({ type: 'string', description: 'OAuth 2.0 error code.' });

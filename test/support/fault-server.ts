@@ -23,24 +23,50 @@ export interface RecordedFaultRequest {
   rawBody: string;
 }
 
-export const ok = (body: object, headers: Record<string, string> = {}): Fault => ({ kind: 'respond', status: 200, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
-export const json = (status: number, body: object, headers: Record<string, string> = {}): Fault => ({ kind: 'respond', status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+export const ok = (body: object, headers: Record<string, string> = {}): Fault => ({
+  kind: 'respond',
+  status: 200,
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
+export const json = (status: number, body: object, headers: Record<string, string> = {}): Fault => ({
+  kind: 'respond',
+  status,
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
 /** A proxy's HTML error page, e.g. 502 Bad Gateway. */
-export const htmlPage = (status: number, title: string): Fault => ({ kind: 'respond', status, body: `<html><head><title>${title}</title></head><body><h1>${status} ${title}</h1></body></html>`, headers: { 'content-type': 'text/html' } });
+export const htmlPage = (status: number, title: string): Fault => ({
+  kind: 'respond',
+  status,
+  body: `<html><head><title>${title}</title></head><body><h1>${status} ${title}</h1></body></html>`,
+  headers: { 'content-type': 'text/html' },
+});
 /** A 200 whose JSON is cut off. */
 export const truncatedJson = (body: object, keep = 0.6): Fault => {
   const text = JSON.stringify(body);
-  return { kind: 'respond', status: 200, body: text.slice(0, Math.floor(text.length * keep)), headers: { 'content-type': 'application/json' } };
+  return {
+    kind: 'respond',
+    status: 200,
+    body: text.slice(0, Math.floor(text.length * keep)),
+    headers: { 'content-type': 'application/json' },
+  };
 };
 /** A 429 or 503 with `Retry-After`. */
-export const throttled = (status: 429 | 503, retryAfter: string, body: object = status === 429 ? { error: 'slow_down' } : {}): Fault => json(status, body, { 'retry-after': retryAfter });
+export const throttled = (
+  status: 429 | 503,
+  retryAfter: string,
+  body: object = status === 429 ? { error: 'slow_down' } : {},
+): Fault => json(status, body, { 'retry-after': retryAfter });
 
 /**
  * A node:http server on 127.0.0.1 (port 0) whose answers are scripted per request: a queue of faults, then a
  * fallback. It records every request (method, path, headers, decoded form body). `close()` destroys every
  * connection, hanging ones included, and stops listening.
  */
-export async function startFaultServer(fallback: Fault = ok({ access_token: 'fallback-token', token_type: 'Bearer', expires_in: 3600 })) {
+export async function startFaultServer(
+  fallback: Fault = ok({ access_token: 'fallback-token', token_type: 'Bearer', expires_in: 3600 }),
+) {
   const queue: Fault[] = [];
   const requests: RecordedFaultRequest[] = [];
   const sockets = new Set<Socket>();
@@ -51,7 +77,13 @@ export async function startFaultServer(fallback: Fault = ok({ access_token: 'fal
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, form: Object.fromEntries(new URLSearchParams(rawBody)), rawBody });
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        form: Object.fromEntries(new URLSearchParams(rawBody)),
+        rawBody,
+      });
       const fault = queue.shift() ?? fallback;
       const act = () => {
         switch (fault.kind) {
@@ -59,11 +91,17 @@ export async function startFaultServer(fallback: Fault = ok({ access_token: 'fal
             res.writeHead(fault.status, fault.headers).end(fault.body);
             break;
           case 'reset-mid-body':
-            res.writeHead(fault.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(fault.partialBody) + 100) });
+            res.writeHead(fault.status, {
+              'content-type': 'application/json',
+              'content-length': String(Buffer.byteLength(fault.partialBody) + 100),
+            });
             res.write(fault.partialBody, () => setTimeout(() => req.socket.destroy(), 5));
             break;
           case 'stall-mid-body':
-            res.writeHead(fault.status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(fault.partialBody) + 100) });
+            res.writeHead(fault.status, {
+              'content-type': 'application/json',
+              'content-length': String(Buffer.byteLength(fault.partialBody) + 100),
+            });
             res.write(fault.partialBody);
             break;
           case 'reset':

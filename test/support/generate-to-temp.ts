@@ -24,7 +24,9 @@ export async function removeDir(dir: string): Promise<void> {
  * them (what a repository without prettier gets).
  * `cwd` is the repo root, so headers name the input as the CLI would.
  */
-export async function generateToTemp(input: string): Promise<{ dir: string; files: Map<string, string>; result: GenerateResult }> {
+export async function generateToTemp(
+  input: string,
+): Promise<{ dir: string; files: Map<string, string>; result: GenerateResult }> {
   const dir = await tempDir();
   const result = await generate({ input, output: dir, cwd: ROOT, check: false, prettier: DEFAULT_PRETTIER_MODE });
   const files = new Map<string, string>();

@@ -121,10 +121,12 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
     // The library passes `clientSecret` undefined for PKCE/public requests; compare exactly otherwise.
     getClient: async (clientId, clientSecret) => {
       const client = findClient(clientId);
-      if (!client || (clientSecret !== undefined && clientSecret !== null && client.clientSecret !== clientSecret)) return false;
+      if (!client || (clientSecret !== undefined && clientSecret !== null && client.clientSecret !== clientSecret))
+        return false;
       return client;
     },
-    getUser: async (username, password) => (username === OAUTH2_USER.username && password === OAUTH2_USER.password ? { id: OAUTH2_USER.id } : false),
+    getUser: async (username, password) =>
+      username === OAUTH2_USER.username && password === OAUTH2_USER.password ? { id: OAUTH2_USER.id } : false,
     getUserFromClient: async (client) => ({ id: `client:${client.id}` }),
     validateScope: async (_user, _client, scope) => {
       if (!scope || scope.length === 0) return [...API_SCOPES];
@@ -158,7 +160,9 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
   const requests: RecordedRequest[] = [];
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => sendJson(res, 500, { error: 'binding_error', error_description: String(error) }));
+    handle(req, res).catch((error: unknown) =>
+      sendJson(res, 500, { error: 'binding_error', error_description: String(error) }),
+    );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -166,7 +170,12 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const body = parseForm(Buffer.concat(chunks).toString('utf8'));
-    const request = new OAuth2Server.Request({ method: req.method ?? 'GET', headers: flattenHeaders(req.headers), query: {}, body });
+    const request = new OAuth2Server.Request({
+      method: req.method ?? 'GET',
+      headers: flattenHeaders(req.headers),
+      query: {},
+      body,
+    });
     const response = new OAuth2Server.Response({ headers: {} });
     if (path === '/connect/token') {
       requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
@@ -179,7 +188,12 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
     } else if (path === '/api/resource') {
       try {
         const token = await oauth.authenticate(request, response);
-        send(res, 200, {}, { user: (token.user as User).id, client_id: (token.client as Client).id, scope: token.scope?.join(' ') });
+        send(
+          res,
+          200,
+          {},
+          { user: (token.user as User).id, client_id: (token.client as Client).id, scope: token.scope?.join(' ') },
+        );
       } catch (error) {
         sendError(res, response, error);
       }
@@ -210,7 +224,9 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
         scope: (request.scope ?? API_SCOPES.join(' ')).split(' '),
         client,
         user: { id: request.userId ?? OAUTH2_USER.id },
-        ...(request.codeChallenge !== undefined ? { codeChallenge: request.codeChallenge, codeChallengeMethod: request.codeChallengeMethod ?? 'S256' } : {}),
+        ...(request.codeChallenge !== undefined
+          ? { codeChallenge: request.codeChallenge, codeChallengeMethod: request.codeChallengeMethod ?? 'S256' }
+          : {}),
       });
       return authorizationCode;
     },

@@ -1,7 +1,13 @@
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, verify, type JsonWebKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider, { type Adapter, type AdapterPayload, type ClientMetadata, type Configuration, type JWK } from 'oidc-provider';
+import Provider, {
+  type Adapter,
+  type AdapterPayload,
+  type ClientMetadata,
+  type Configuration,
+  type JWK,
+} from 'oidc-provider';
 
 /**
  * A REAL oidc-provider 8.8.1 running in-process on 127.0.0.1 (port 0) for integration tests. Issuer is
@@ -66,13 +72,29 @@ export interface TestClient {
 /** The registered clients. Every id and secret contains {@link AWKWARD}. */
 export const OIDC_CLIENTS = {
   /** client_credentials, client_secret_post */
-  ccPost: { clientId: `wc-cc-post ${AWKWARD}`, clientSecret: `s3cret-cc-post ${AWKWARD}-0123456789abcdef0123456789abcdef`, authMethod: 'client_secret_post' },
+  ccPost: {
+    clientId: `wc-cc-post ${AWKWARD}`,
+    clientSecret: `s3cret-cc-post ${AWKWARD}-0123456789abcdef0123456789abcdef`,
+    authMethod: 'client_secret_post',
+  },
   /** client_credentials, client_secret_basic */
-  ccBasic: { clientId: `wc-cc-basic ${AWKWARD}`, clientSecret: `s3cret-cc-basic ${AWKWARD}-0123456789abcdef0123456789abcdef`, authMethod: 'client_secret_basic' },
+  ccBasic: {
+    clientId: `wc-cc-basic ${AWKWARD}`,
+    clientSecret: `s3cret-cc-basic ${AWKWARD}-0123456789abcdef0123456789abcdef`,
+    authMethod: 'client_secret_basic',
+  },
   /** authorization_code + refresh_token (PKCE), client_secret_post */
-  codePost: { clientId: `wc-code-post ${AWKWARD}`, clientSecret: `s3cret-code-post ${AWKWARD}-0123456789abcdef0123456789abcdef`, authMethod: 'client_secret_post' },
+  codePost: {
+    clientId: `wc-code-post ${AWKWARD}`,
+    clientSecret: `s3cret-code-post ${AWKWARD}-0123456789abcdef0123456789abcdef`,
+    authMethod: 'client_secret_post',
+  },
   /** authorization_code + refresh_token (PKCE), client_secret_basic */
-  codeBasic: { clientId: `wc-code-basic ${AWKWARD}`, clientSecret: `s3cret-code-basic ${AWKWARD}-0123456789abcdef0123456789abcdef`, authMethod: 'client_secret_basic' },
+  codeBasic: {
+    clientId: `wc-code-basic ${AWKWARD}`,
+    clientSecret: `s3cret-code-basic ${AWKWARD}-0123456789abcdef0123456789abcdef`,
+    authMethod: 'client_secret_basic',
+  },
   /** authorization_code + refresh_token (PKCE), public client (`none`) */
   codePublic: { clientId: `wc-code-public ${AWKWARD}`, authMethod: 'none' },
 } as const satisfies Record<string, TestClient>;
@@ -83,7 +105,11 @@ export function formEncode(value: string): string {
 }
 
 /** `Basic <base64(formEncode(id):formEncode(secret))>` exactly as RFC 6749 §2.3.1 prescribes. */
-export function basicAuthorization(clientId: string, clientSecret: string, encode: (value: string) => string = formEncode): string {
+export function basicAuthorization(
+  clientId: string,
+  clientSecret: string,
+  encode: (value: string) => string = formEncode,
+): string {
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`, 'utf8').toString('base64')}`;
 }
 
@@ -286,9 +312,13 @@ export async function startOidcProviderServer(options: OidcProviderServerOptions
   handler = (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path.startsWith('/interaction/')) {
-      interact(provider, req, res).catch((error: unknown) => sendJson(res, 500, { error: 'server_error', error_description: String(error) }));
+      interact(provider, req, res).catch((error: unknown) =>
+        sendJson(res, 500, { error: 'server_error', error_description: String(error) }),
+      );
     } else if (path === '/api/resource') {
-      protectedResource(provider, req, res, jwt ? publicKey : undefined).catch((error: unknown) => sendJson(res, 500, { error: String(error) }));
+      protectedResource(provider, req, res, jwt ? publicKey : undefined).catch((error: unknown) =>
+        sendJson(res, 500, { error: String(error) }),
+      );
     } else {
       callback(req, res);
     }
@@ -325,7 +355,12 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;
@@ -347,7 +382,9 @@ async function interact(provider: Provider, req: IncomingMessage, res: ServerRes
   if (details.prompt.name !== 'consent') throw new Error(`unexpected prompt ${details.prompt.name}`);
   const accountId = details.session?.accountId;
   if (!accountId) throw new Error('consent prompt without a session');
-  const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ?? new provider.Grant({ accountId, clientId });
+  const grant =
+    (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ??
+    new provider.Grant({ accountId, clientId });
   const missing = details.prompt.details as {
     missingOIDCScope?: string[];
     missingOIDCClaims?: string[];
@@ -355,33 +392,64 @@ async function interact(provider: Provider, req: IncomingMessage, res: ServerRes
   };
   if (missing.missingOIDCScope?.length) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
   if (missing.missingOIDCClaims?.length) grant.addOIDCClaims(missing.missingOIDCClaims);
-  for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+  for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+    grant.addResourceScope(resource, scopes.join(' '));
   const grantId = await grant.save();
   await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
 }
 
-async function protectedResource(provider: Provider, req: IncomingMessage, res: ServerResponse, jwtKey: ReturnType<typeof createPublicKey> | undefined): Promise<void> {
+async function protectedResource(
+  provider: Provider,
+  req: IncomingMessage,
+  res: ServerResponse,
+  jwtKey: ReturnType<typeof createPublicKey> | undefined,
+): Promise<void> {
   const reject = (error: string) =>
-    sendJson(res, 401, { error }, { 'www-authenticate': error === 'invalid_request' ? 'Bearer' : `Bearer error="${error}"` });
+    sendJson(
+      res,
+      401,
+      { error },
+      { 'www-authenticate': error === 'invalid_request' ? 'Bearer' : `Bearer error="${error}"` },
+    );
   const match = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '');
   if (!match?.[1]) return reject('invalid_request');
   const value = match[1];
   if (jwtKey) {
     const [header, payload, signature] = value.split('.');
     if (!header || !payload || signature === undefined) return reject('invalid_token');
-    const valid = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), jwtKey, Buffer.from(signature, 'base64url'));
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: number; aud?: string | string[]; sub?: string; client_id?: string; scope?: string };
+    const valid = verify(
+      'RSA-SHA256',
+      Buffer.from(`${header}.${payload}`),
+      jwtKey,
+      Buffer.from(signature, 'base64url'),
+    );
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      exp?: number;
+      aud?: string | string[];
+      sub?: string;
+      client_id?: string;
+      scope?: string;
+    };
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!valid || (claims.exp ?? 0) <= Date.now() / 1000 || !audiences.includes(API_RESOURCE)) return reject('invalid_token');
+    if (!valid || (claims.exp ?? 0) <= Date.now() / 1000 || !audiences.includes(API_RESOURCE))
+      return reject('invalid_token');
     return sendJson(res, 200, { sub: claims.sub, client_id: claims.client_id, scope: claims.scope });
   }
   const token = (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
   if (!token || token.isExpired) return reject('invalid_token');
-  return sendJson(res, 200, { sub: 'accountId' in token ? token.accountId : undefined, client_id: token.clientId, scope: token.scope });
+  return sendJson(res, 200, {
+    sub: 'accountId' in token ? token.accountId : undefined,
+    client_id: token.clientId,
+    scope: token.scope,
+  });
 }
 
 /** Follows the authorization redirects with a cookie jar until the redirect URI, and returns the code. */
-async function obtainCode(baseUrl: string, defaultRedirectUri: string, request: ObtainAuthorizationCodeOptions): Promise<string> {
+async function obtainCode(
+  baseUrl: string,
+  defaultRedirectUri: string,
+  request: ObtainAuthorizationCodeOptions,
+): Promise<string> {
   const redirectUri = request.redirectUri ?? defaultRedirectUri;
   const cookies = new Map<string, string>();
   const query = new URLSearchParams({
@@ -424,7 +492,8 @@ async function obtainCode(baseUrl: string, defaultRedirectUri: string, request: 
       else cookies.set(name, value);
     }
     const location = response.headers.get('location');
-    if (!location) throw new Error(`authorization stopped at HTTP ${response.status}: ${(await response.text()).slice(0, 500)}`);
+    if (!location)
+      throw new Error(`authorization stopped at HTTP ${response.status}: ${(await response.text()).slice(0, 500)}`);
     await response.body?.cancel();
     url = new URL(location, url).href;
   }

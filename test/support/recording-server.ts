@@ -33,7 +33,13 @@ export async function startRecordingServer(respond: (request: RecordedRequest) =
       const rawBody = Buffer.concat(chunks).toString('utf8');
       const form: Record<string, string[]> = {};
       for (const [key, value] of new URLSearchParams(rawBody)) (form[key] ??= []).push(value);
-      const recorded: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, rawBody, form };
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        rawBody,
+        form,
+      };
       requests.push(recorded);
       const answer = respond(recorded);
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });

@@ -3,7 +3,10 @@ import type { GeneratorIR } from '../../generator/analyze/ir.js';
 import { loadDocumentFromText } from '../../generator/load/load.js';
 
 /** Builds a minimal token-endpoint document around a request schema (and optional extras on the operation). */
-export function tokenDocument(requestSchema: object, extras: { operation?: object; components?: object; root?: object } = {}): object {
+export function tokenDocument(
+  requestSchema: object,
+  extras: { operation?: object; components?: object; root?: object } = {},
+): object {
   return {
     openapi: '3.1.0',
     info: { title: 'T', version: '1' },
@@ -13,8 +16,23 @@ export function tokenDocument(requestSchema: object, extras: { operation?: objec
         post: {
           requestBody: { content: { 'application/x-www-form-urlencoded': { schema: requestSchema } } },
           responses: {
-            '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { access_token: { type: 'string' }, token_type: { type: 'string' } } } } } },
-            '400': { description: 'error', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } } } },
+            '200': {
+              description: 'ok',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { access_token: { type: 'string' }, token_type: { type: 'string' } },
+                  },
+                },
+              },
+            },
+            '400': {
+              description: 'error',
+              content: {
+                'application/json': { schema: { type: 'object', properties: { error: { type: 'string' } } } },
+              },
+            },
           },
           ...extras.operation,
         },
@@ -27,10 +45,21 @@ export function tokenDocument(requestSchema: object, extras: { operation?: objec
 
 /** Loads a document object through the real load stage and analyzes it. */
 export async function analyzeDocument(document: object): Promise<GeneratorIR> {
-  return analyze(await loadDocumentFromText({ absoluteRef: '/virtual/doc.json', displayName: 'doc.json', text: JSON.stringify(document) }));
+  return analyze(
+    await loadDocumentFromText({
+      absoluteRef: '/virtual/doc.json',
+      displayName: 'doc.json',
+      text: JSON.stringify(document),
+    }),
+  );
 }
 
 /** `{ grant_type: string, …fields }` as an object schema. */
 export function flatRequest(fields: string[], extra: object = {}): object {
-  return { type: 'object', required: ['grant_type'], properties: Object.fromEntries(['grant_type', ...fields].map((name) => [name, { type: 'string' }])), ...extra };
+  return {
+    type: 'object',
+    required: ['grant_type'],
+    properties: Object.fromEntries(['grant_type', ...fields].map((name) => [name, { type: 'string' }])),
+    ...extra,
+  };
 }

@@ -42,9 +42,15 @@ function diagnostics(options: ts.CompilerOptions, consumer?: string): string[] {
   host.readFile = (file) => (consumer !== undefined && file === consumerPath ? consumer : readFile(file));
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (file) => (consumer !== undefined && file === consumerPath) || fileExists(file);
-  const program = ts.createProgram({ rootNames: consumer === undefined ? [GENERATED_INDEX] : [GENERATED_INDEX, consumerPath], options, host });
+  const program = ts.createProgram({
+    rootNames: consumer === undefined ? [GENERATED_INDEX] : [GENERATED_INDEX, consumerPath],
+    options,
+    host,
+  });
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file ? `${d.file.fileName.replace(ROOT, '')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+    const where = d.file
+      ? `${d.file.fileName.replace(ROOT, '')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+      : '';
     return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
   });
 }
@@ -84,8 +90,16 @@ describe('misuse does not compile', () => {
     ['refreshToken without arguments', `client.refreshToken();`, /Expected 1-2 arguments/],
     ['password without password', `client.password({ username: 'u' });`, /Property 'password' is missing/],
     ['a misspelt option', `client.clientCredentials({ scopes: 'x' });`, /'scopes' does not exist/],
-    ['a grant_type literal that does not match its fields', `const r: TokenRequest = { grant_type: 'refresh_token' }; void r;`, /refresh_token/],
-    ['an unknown client authentication', `createTokenClient({ clientId: 'a', clientAuthentication: 'private_key_jwt' });`, /private_key_jwt/],
+    [
+      'a grant_type literal that does not match its fields',
+      `const r: TokenRequest = { grant_type: 'refresh_token' }; void r;`,
+      /refresh_token/,
+    ],
+    [
+      'an unknown client authentication',
+      `createTokenClient({ clientId: 'a', clientAuthentication: 'private_key_jwt' });`,
+      /private_key_jwt/,
+    ],
   ];
   it.each(cases)('%s', (_name, statement, expected) => {
     const source = `import { createTokenClient, type TokenRequest } from './index.js';\nconst client = createTokenClient({ clientId: 'id', clientSecret: 's' });\nvoid client;\n${statement}\n`;

@@ -7,7 +7,10 @@ const client = createTokenClient({
 });
 
 /** One token for the whole process, renewed 30 s before it expires; concurrent callers share one request. */
-export const wealthcareTokens = createTokenSource(client, { grant: 'client_credentials', scope: ['bensoft_api', 'mbi_api'] });
+export const wealthcareTokens = createTokenSource(client, {
+  grant: 'client_credentials',
+  scope: ['bensoft_api', 'mbi_api'],
+});
 
 /** fetch with `Authorization: Bearer …`, renewing once on a 401 `invalid_token`. */
 export const wealthcareFetch = authorizedFetch(wealthcareTokens);

@@ -20,24 +20,45 @@ export interface ContentSite {
  * (the client sends or parses that one). One added is info for a request; for a response it is a warning, since
  * a client that does not send `Accept` may now receive a body it does not parse.
  */
-export function diffContent(docs: DocumentPair, site: ContentSite, oldContent: JsonObject, newContent: JsonObject): void {
+export function diffContent(
+  docs: DocumentPair,
+  site: ContentSite,
+  oldContent: JsonObject,
+  newContent: JsonObject,
+): void {
   const { direction, operation } = site;
   const { out } = docs;
   const request = direction === 'request';
   const verb = request ? 'accepts' : 'comes as';
   for (const { oldKey, newKey } of pairKeys(Object.keys(oldContent), Object.keys(newContent), normalizeMediaType)) {
     if (newKey === undefined) {
-      out.add(`${direction}-content-type-removed`, 'breaking', `${capitalize(site.subject)} of ${operation} no longer ${verb} ${oldKey!}.`, { oldPointer: `${site.oldAt}/content/${escapeToken(oldKey!)}` });
+      out.add(
+        `${direction}-content-type-removed`,
+        'breaking',
+        `${capitalize(site.subject)} of ${operation} no longer ${verb} ${oldKey!}.`,
+        { oldPointer: `${site.oldAt}/content/${escapeToken(oldKey!)}` },
+      );
       continue;
     }
     if (oldKey === undefined) {
-      out.add(`${direction}-content-type-added`, request ? 'info' : 'warning', `${capitalize(site.subject)} of ${operation} now also ${verb} ${newKey}.`, { newPointer: `${site.newAt}/content/${escapeToken(newKey)}` });
+      out.add(
+        `${direction}-content-type-added`,
+        request ? 'info' : 'warning',
+        `${capitalize(site.subject)} of ${operation} now also ${verb} ${newKey}.`,
+        { newPointer: `${site.newAt}/content/${escapeToken(newKey)}` },
+      );
       continue;
     }
     diffSchemas(
       members(own(oldContent, oldKey)).schema,
       members(own(newContent, newKey)).schema,
-      { direction, operation, subject: `${site.bodySubject} (${newKey})`, oldPointer: `${site.oldAt}/content/${escapeToken(oldKey)}/schema`, newPointer: `${site.newAt}/content/${escapeToken(newKey)}/schema` },
+      {
+        direction,
+        operation,
+        subject: `${site.bodySubject} (${newKey})`,
+        oldPointer: `${site.oldAt}/content/${escapeToken(oldKey)}/schema`,
+        newPointer: `${site.newAt}/content/${escapeToken(newKey)}/schema`,
+      },
       docs,
       out,
     );

@@ -40,7 +40,11 @@ export interface KeyPair {
  * templates whose parameters were renamed, `2xx` and `2XX`). Unpaired keys come back with one side only, in
  * their documents' order.
  */
-export function pairKeys(oldKeys: string[], newKeys: string[], normalize: (key: string) => string = (key) => key): KeyPair[] {
+export function pairKeys(
+  oldKeys: string[],
+  newKeys: string[],
+  normalize: (key: string) => string = (key) => key,
+): KeyPair[] {
   const newSet = new Set(newKeys);
   const oldSet = new Set(oldKeys);
   const taken = new Set<string>();
@@ -52,7 +56,9 @@ export function pairKeys(oldKeys: string[], newKeys: string[], normalize: (key: 
       continue;
     }
     const normalized = normalize(oldKey);
-    const match = newKeys.find((newKey) => !oldSet.has(newKey) && !taken.has(newKey) && normalize(newKey) === normalized);
+    const match = newKeys.find(
+      (newKey) => !oldSet.has(newKey) && !taken.has(newKey) && normalize(newKey) === normalized,
+    );
     if (match !== undefined) taken.add(match);
     pairs.push(match !== undefined ? { oldKey, newKey: match } : { oldKey });
   }

@@ -12,8 +12,10 @@ export function diffOAuth(oldView: OAuthView, newView: OAuthView, out: ChangeLis
   const single = oldView.tokenEndpoints.length === 1 && newView.tokenEndpoints.length === 1;
   for (const oldEndpoint of oldView.tokenEndpoints) {
     const newEndpoint =
-      newView.tokenEndpoints.find((endpoint) => endpoint.path === oldEndpoint.path && endpoint.method.toLowerCase() === oldEndpoint.method.toLowerCase()) ??
-      (single ? newView.tokenEndpoints[0] : undefined);
+      newView.tokenEndpoints.find(
+        (endpoint) =>
+          endpoint.path === oldEndpoint.path && endpoint.method.toLowerCase() === oldEndpoint.method.toLowerCase(),
+      ) ?? (single ? newView.tokenEndpoints[0] : undefined);
     if (!newEndpoint) continue;
     const oldAt = pointer('paths', oldEndpoint.path, oldEndpoint.method.toLowerCase());
     const newAt = pointer('paths', newEndpoint.path, newEndpoint.method.toLowerCase());
@@ -21,27 +23,55 @@ export function diffOAuth(oldView: OAuthView, newView: OAuthView, out: ChangeLis
     for (const oldGrant of oldEndpoint.grants) {
       const newGrant = newEndpoint.grants.find((grant) => grant.grantType === oldGrant.grantType);
       if (!newGrant) {
-        out.add('oauth-grant-removed', 'breaking', `The ${oldGrant.grantType} grant of ${name} is gone; its helper will no longer be generated.`, { oldPointer: oldAt });
+        out.add(
+          'oauth-grant-removed',
+          'breaking',
+          `The ${oldGrant.grantType} grant of ${name} is gone; its helper will no longer be generated.`,
+          { oldPointer: oldAt },
+        );
         continue;
       }
       const grant = newGrant.grantType;
       const oldFields = new Set([...oldGrant.requiredFields, ...oldGrant.optionalFields]);
       const newFields = new Set([...newGrant.requiredFields, ...newGrant.optionalFields]);
       for (const field of newGrant.requiredFields) {
-        if (!oldGrant.requiredFields.includes(field)) out.add('oauth-grant-required-field-added', 'breaking', `The ${grant} grant of ${name} now requires \`${field}\`.`, { newPointer: newAt });
+        if (!oldGrant.requiredFields.includes(field))
+          out.add(
+            'oauth-grant-required-field-added',
+            'breaking',
+            `The ${grant} grant of ${name} now requires \`${field}\`.`,
+            { newPointer: newAt },
+          );
       }
       for (const field of newGrant.optionalFields) {
-        if (!oldFields.has(field)) out.add('oauth-grant-field-added', 'info', `The ${grant} grant of ${name} can now send \`${field}\`.`, { newPointer: newAt });
-        else if (oldGrant.requiredFields.includes(field)) out.add('oauth-grant-field-became-optional', 'info', `The ${grant} grant of ${name} no longer requires \`${field}\`.`, { oldPointer: oldAt, newPointer: newAt });
+        if (!oldFields.has(field))
+          out.add('oauth-grant-field-added', 'info', `The ${grant} grant of ${name} can now send \`${field}\`.`, {
+            newPointer: newAt,
+          });
+        else if (oldGrant.requiredFields.includes(field))
+          out.add(
+            'oauth-grant-field-became-optional',
+            'info',
+            `The ${grant} grant of ${name} no longer requires \`${field}\`.`,
+            { oldPointer: oldAt, newPointer: newAt },
+          );
       }
       for (const field of oldFields) {
         if (newFields.has(field)) continue;
         const wasRequired = oldGrant.requiredFields.includes(field);
-        out.add('oauth-grant-field-removed', wasRequired ? 'breaking' : 'warning', `The ${grant} grant of ${name} no longer sends \`${field}\`.`, { oldPointer: oldAt });
+        out.add(
+          'oauth-grant-field-removed',
+          wasRequired ? 'breaking' : 'warning',
+          `The ${grant} grant of ${name} no longer sends \`${field}\`.`,
+          { oldPointer: oldAt },
+        );
       }
     }
     for (const newGrant of newEndpoint.grants) {
-      if (!oldEndpoint.grants.some((grant) => grant.grantType === newGrant.grantType)) out.add('oauth-grant-added', 'info', `A ${newGrant.grantType} grant was added to ${name}.`, { newPointer: newAt });
+      if (!oldEndpoint.grants.some((grant) => grant.grantType === newGrant.grantType))
+        out.add('oauth-grant-added', 'info', `A ${newGrant.grantType} grant was added to ${name}.`, {
+          newPointer: newAt,
+        });
     }
   }
 }

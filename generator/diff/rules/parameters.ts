@@ -16,7 +16,14 @@ interface Parameter {
 }
 
 /** The effective parameters of an operation: path-item ones, overridden by operation ones with the same name and location. */
-function parametersOf(root: unknown, path: string, item: JsonObject, itemAt: string, operation: JsonObject, operationAt: string): Map<string, Parameter> {
+function parametersOf(
+  root: unknown,
+  path: string,
+  item: JsonObject,
+  itemAt: string,
+  operation: JsonObject,
+  operationAt: string,
+): Map<string, Parameter> {
   const templateNames = [...path.matchAll(/\{([^}]*)\}/g)].map((match) => match[1]);
   const found = new Map<string, Parameter>();
   const read = (list: unknown, at: string) => {
@@ -26,7 +33,10 @@ function parametersOf(root: unknown, path: string, item: JsonObject, itemAt: str
       if (!parameter || typeof parameter.name !== 'string' || typeof parameter.in !== 'string') return;
       const pointer = `${at}/parameters/${index}`;
       const position = parameter.in === 'path' ? templateNames.indexOf(parameter.name) : -1;
-      const key = position >= 0 ? `path:#${position}` : `${parameter.in}:${parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name}`;
+      const key =
+        position >= 0
+          ? `path:#${position}`
+          : `${parameter.in}:${parameter.in === 'header' ? parameter.name.toLowerCase() : parameter.name}`;
       let schema: unknown = parameter.schema;
       let schemaPointer = `${pointer}/schema`;
       if (schema === undefined && isObject(parameter.content)) {
@@ -36,7 +46,15 @@ function parametersOf(root: unknown, path: string, item: JsonObject, itemAt: str
           schemaPointer = `${pointer}/content/${escapeToken(type)}/schema`;
         }
       }
-      found.set(key, { key, name: parameter.name, location: parameter.in, required: parameter.required === true, pointer, schema, schemaPointer });
+      found.set(key, {
+        key,
+        name: parameter.name,
+        location: parameter.in,
+        required: parameter.required === true,
+        pointer,
+        schema,
+        schemaPointer,
+      });
     });
   };
   read(item.parameters, itemAt);
@@ -44,7 +62,8 @@ function parametersOf(root: unknown, path: string, item: JsonObject, itemAt: str
   return found;
 }
 
-const labelOf = (parameter: Parameter, operation: string) => `${parameter.location} parameter \`${parameter.name}\` of ${operation}`;
+const labelOf = (parameter: Parameter, operation: string) =>
+  `${parameter.location} parameter \`${parameter.name}\` of ${operation}`;
 
 /**
  * Request parameters (path, query, header, cookie): added as required is breaking, added as optional is info;
@@ -60,19 +79,41 @@ export function diffParameters(docs: DocumentPair, op: OperationPair): void {
     if (!newParameter) {
       // Warning, not breaking: the old client keeps sending it and servers ignore unknown query parameters and
       // headers; but the server no longer acts on it. (A removed path parameter changes the path itself.)
-      out.add('request-parameter-removed', 'warning', `${capitalize(labelOf(oldParameter, op.name))} was removed.`, { oldPointer: oldParameter.pointer });
+      out.add('request-parameter-removed', 'warning', `${capitalize(labelOf(oldParameter, op.name))} was removed.`, {
+        oldPointer: oldParameter.pointer,
+      });
       continue;
     }
     const label = labelOf(newParameter, op.name);
     const pointers = { oldPointer: oldParameter.pointer, newPointer: newParameter.pointer };
-    if (!oldParameter.required && newParameter.required) out.add('request-parameter-became-required', 'breaking', `${capitalize(label)} is now required.`, pointers);
-    else if (oldParameter.required && !newParameter.required) out.add('request-parameter-became-optional', 'info', `${capitalize(label)} is now optional.`, pointers);
-    diffSchemas(oldParameter.schema, newParameter.schema, { direction: 'request', operation: op.name, subject: `${newParameter.location} parameter \`${newParameter.name}\``, oldPointer: oldParameter.schemaPointer, newPointer: newParameter.schemaPointer }, docs, out);
+    if (!oldParameter.required && newParameter.required)
+      out.add('request-parameter-became-required', 'breaking', `${capitalize(label)} is now required.`, pointers);
+    else if (oldParameter.required && !newParameter.required)
+      out.add('request-parameter-became-optional', 'info', `${capitalize(label)} is now optional.`, pointers);
+    diffSchemas(
+      oldParameter.schema,
+      newParameter.schema,
+      {
+        direction: 'request',
+        operation: op.name,
+        subject: `${newParameter.location} parameter \`${newParameter.name}\``,
+        oldPointer: oldParameter.schemaPointer,
+        newPointer: newParameter.schemaPointer,
+      },
+      docs,
+      out,
+    );
   }
   for (const [key, newParameter] of newParameters) {
     if (oldParameters.has(key)) continue;
     const label = capitalize(labelOf(newParameter, op.name));
-    if (newParameter.required) out.add('request-parameter-added-required', 'breaking', `${label} was added as required.`, { newPointer: newParameter.pointer });
-    else out.add('request-parameter-added', 'info', `${label} was added as optional.`, { newPointer: newParameter.pointer });
+    if (newParameter.required)
+      out.add('request-parameter-added-required', 'breaking', `${label} was added as required.`, {
+        newPointer: newParameter.pointer,
+      });
+    else
+      out.add('request-parameter-added', 'info', `${label} was added as optional.`, {
+        newPointer: newParameter.pointer,
+      });
   }
 }

@@ -11,11 +11,18 @@ const normalizePath = (path: string): string => path.replace(/\{[^}]*\}/g, '{}')
  * Paths and operations: a path or operation removed is breaking (the generated call would 404), one added is
  * info. Calls `visit.pathItem` for each path in both documents and `visit.operation` for each operation in both.
  */
-export function diffPaths(docs: DocumentPair, visit: { pathItem: (pair: PathPair) => void; operation: (pair: OperationPair) => void }): void {
+export function diffPaths(
+  docs: DocumentPair,
+  visit: { pathItem: (pair: PathPair) => void; operation: (pair: OperationPair) => void },
+): void {
   const { oldRoot, newRoot, out } = docs;
   const oldPaths = members(oldRoot.paths);
   const newPaths = members(newRoot.paths);
-  for (const { oldKey: oldPath, newKey: newPath } of pairKeys(Object.keys(oldPaths), Object.keys(newPaths), normalizePath)) {
+  for (const { oldKey: oldPath, newKey: newPath } of pairKeys(
+    Object.keys(oldPaths),
+    Object.keys(newPaths),
+    normalizePath,
+  )) {
     if (newPath === undefined) {
       out.add('path-removed', 'breaking', `Path ${oldPath!} was removed.`, { oldPointer: pointer('paths', oldPath!) });
       continue;
@@ -35,11 +42,21 @@ export function diffPaths(docs: DocumentPair, visit: { pathItem: (pair: PathPair
       const oldOperation = own(oldItem, method);
       const newOperation = own(newItem, method);
       if (isObject(oldOperation) && !isObject(newOperation)) {
-        out.add('operation-removed', 'breaking', `Operation ${method.toUpperCase()} ${oldPath} was removed.`, { oldPointer: child(oldItemAt, method) });
+        out.add('operation-removed', 'breaking', `Operation ${method.toUpperCase()} ${oldPath} was removed.`, {
+          oldPointer: child(oldItemAt, method),
+        });
       } else if (!isObject(oldOperation) && isObject(newOperation)) {
         out.add('operation-added', 'info', `Operation ${name} was added.`, { newPointer: child(newItemAt, method) });
       } else if (isObject(oldOperation) && isObject(newOperation)) {
-        visit.operation({ ...pathPair, name, method, oldOperation, newOperation, oldAt: child(oldItemAt, method), newAt: child(newItemAt, method) });
+        visit.operation({
+          ...pathPair,
+          name,
+          method,
+          oldOperation,
+          newOperation,
+          oldAt: child(oldItemAt, method),
+          newAt: child(newItemAt, method),
+        });
       }
     }
   }

@@ -15,7 +15,10 @@ export function diffRequestBody(docs: DocumentPair, op: OperationPair): void {
   const newBody = resolve(docs.newRoot, op.newOperation.requestBody);
   if (!oldBody && !newBody) return;
   if (!oldBody && newBody) {
-    if (newBody.required === true) out.add('request-body-added-required', 'breaking', `${op.name} now requires a request body.`, { newPointer: newAt });
+    if (newBody.required === true)
+      out.add('request-body-added-required', 'breaking', `${op.name} now requires a request body.`, {
+        newPointer: newAt,
+      });
     else out.add('request-body-added', 'info', `${op.name} now accepts a request body.`, { newPointer: newAt });
     return;
   }
@@ -25,7 +28,21 @@ export function diffRequestBody(docs: DocumentPair, op: OperationPair): void {
   }
   if (!oldBody || !newBody) return;
   const pointers = { oldPointer: oldAt, newPointer: newAt };
-  if (oldBody.required !== true && newBody.required === true) out.add('request-body-became-required', 'breaking', `The request body of ${op.name} is now required.`, pointers);
-  else if (oldBody.required === true && newBody.required !== true) out.add('request-body-became-optional', 'info', `The request body of ${op.name} is now optional.`, pointers);
-  diffContent(docs, { direction: 'request', operation: op.name, subject: 'the request body', bodySubject: 'the request body', oldAt, newAt }, members(oldBody.content), members(newBody.content));
+  if (oldBody.required !== true && newBody.required === true)
+    out.add('request-body-became-required', 'breaking', `The request body of ${op.name} is now required.`, pointers);
+  else if (oldBody.required === true && newBody.required !== true)
+    out.add('request-body-became-optional', 'info', `The request body of ${op.name} is now optional.`, pointers);
+  diffContent(
+    docs,
+    {
+      direction: 'request',
+      operation: op.name,
+      subject: 'the request body',
+      bodySubject: 'the request body',
+      oldAt,
+      newAt,
+    },
+    members(oldBody.content),
+    members(newBody.content),
+  );
 }

@@ -20,21 +20,42 @@ export function diffSecuritySchemes(docs: DocumentPair): void {
     }
     const oldScheme = resolve(oldRoot, rawOld) ?? {};
     const newScheme = resolve(newRoot, own(newSchemes, name)) ?? {};
-    const kind = (scheme: JsonObject) => [scheme.type, typeof scheme.scheme === 'string' ? scheme.scheme.toLowerCase() : undefined].filter((part) => typeof part === 'string').join(' ');
+    const kind = (scheme: JsonObject) =>
+      [scheme.type, typeof scheme.scheme === 'string' ? scheme.scheme.toLowerCase() : undefined]
+        .filter((part) => typeof part === 'string')
+        .join(' ');
     if (kind(oldScheme) !== kind(newScheme)) {
-      out.add('security-scheme-type-changed', 'breaking', `Security scheme ${name} changed from ${kind(oldScheme) || 'none'} to ${kind(newScheme) || 'none'}.`, { oldPointer: at, newPointer: at });
+      out.add(
+        'security-scheme-type-changed',
+        'breaking',
+        `Security scheme ${name} changed from ${kind(oldScheme) || 'none'} to ${kind(newScheme) || 'none'}.`,
+        { oldPointer: at, newPointer: at },
+      );
       continue;
     }
     if (oldScheme.type === 'apiKey' && (oldScheme.in !== newScheme.in || oldScheme.name !== newScheme.name)) {
-      out.add('security-api-key-changed', 'breaking', `API key ${name} moved from ${String(oldScheme.in)} ${String(oldScheme.name)} to ${String(newScheme.in)} ${String(newScheme.name)}.`, { oldPointer: at, newPointer: at });
+      out.add(
+        'security-api-key-changed',
+        'breaking',
+        `API key ${name} moved from ${String(oldScheme.in)} ${String(oldScheme.name)} to ${String(newScheme.in)} ${String(newScheme.name)}.`,
+        { oldPointer: at, newPointer: at },
+      );
     }
     if (oldScheme.type === 'openIdConnect' && oldScheme.openIdConnectUrl !== newScheme.openIdConnectUrl) {
-      out.add('security-openid-url-changed', 'breaking', `The openIdConnectUrl of ${name} changed from ${String(oldScheme.openIdConnectUrl)} to ${String(newScheme.openIdConnectUrl)}.`, { oldPointer: child(at, 'openIdConnectUrl'), newPointer: child(at, 'openIdConnectUrl') });
+      out.add(
+        'security-openid-url-changed',
+        'breaking',
+        `The openIdConnectUrl of ${name} changed from ${String(oldScheme.openIdConnectUrl)} to ${String(newScheme.openIdConnectUrl)}.`,
+        { oldPointer: child(at, 'openIdConnectUrl'), newPointer: child(at, 'openIdConnectUrl') },
+      );
     }
     diffFlows(docs, name, at, members(oldScheme.flows), members(newScheme.flows));
   }
   for (const name of Object.keys(newSchemes)) {
-    if (!hasOwn(oldSchemes, name)) out.add('security-scheme-added', 'info', `Security scheme ${name} was added.`, { newPointer: pointer('components', 'securitySchemes', name) });
+    if (!hasOwn(oldSchemes, name))
+      out.add('security-scheme-added', 'info', `Security scheme ${name} was added.`, {
+        newPointer: pointer('components', 'securitySchemes', name),
+      });
   }
 }
 
@@ -53,26 +74,50 @@ function diffFlows(docs: DocumentPair, name: string, at: string, oldFlows: JsonO
       const after = newFlow[url];
       if (before === after) continue;
       const urlAt = child(flowAt, url);
-      if (before === undefined) out.add('security-flow-url-added', 'info', `The ${flow} flow of ${name} now has a ${url} (${String(after)}).`, { newPointer: urlAt });
-      else out.add('security-flow-url-changed', 'breaking', `The ${url} of the ${flow} flow of ${name} changed from ${String(before)} to ${String(after ?? 'none')}.`, { oldPointer: urlAt, ...(after !== undefined ? { newPointer: urlAt } : {}) });
+      if (before === undefined)
+        out.add('security-flow-url-added', 'info', `The ${flow} flow of ${name} now has a ${url} (${String(after)}).`, {
+          newPointer: urlAt,
+        });
+      else
+        out.add(
+          'security-flow-url-changed',
+          'breaking',
+          `The ${url} of the ${flow} flow of ${name} changed from ${String(before)} to ${String(after ?? 'none')}.`,
+          { oldPointer: urlAt, ...(after !== undefined ? { newPointer: urlAt } : {}) },
+        );
     }
     const oldScopes = members(oldFlow.scopes);
     const newScopes = members(newFlow.scopes);
     for (const scope of Object.keys(oldScopes)) {
-      if (!hasOwn(newScopes, scope)) out.add('security-scope-removed', 'breaking', `Scope ${scope} was removed from the ${flow} flow of ${name}.`, { oldPointer: child(flowAt, 'scopes', scope) });
+      if (!hasOwn(newScopes, scope))
+        out.add('security-scope-removed', 'breaking', `Scope ${scope} was removed from the ${flow} flow of ${name}.`, {
+          oldPointer: child(flowAt, 'scopes', scope),
+        });
     }
     for (const scope of Object.keys(newScopes)) {
-      if (!hasOwn(oldScopes, scope)) out.add('security-scope-added', 'info', `Scope ${scope} was added to the ${flow} flow of ${name}.`, { newPointer: child(flowAt, 'scopes', scope) });
+      if (!hasOwn(oldScopes, scope))
+        out.add('security-scope-added', 'info', `Scope ${scope} was added to the ${flow} flow of ${name}.`, {
+          newPointer: child(flowAt, 'scopes', scope),
+        });
     }
   }
   for (const flow of Object.keys(newFlows)) {
-    if (!hasOwn(oldFlows, flow)) out.add('security-flow-added', 'info', `A ${flow} flow was added to ${name}.`, { newPointer: child(at, 'flows', flow) });
+    if (!hasOwn(oldFlows, flow))
+      out.add('security-flow-added', 'info', `A ${flow} flow was added to ${name}.`, {
+        newPointer: child(at, 'flows', flow),
+      });
   }
 }
 
 /** The security requirements in force for an operation: its own, else the document's; and where they are written. */
-function effectiveSecurity(root: JsonObject, operation: JsonObject, operationAt: string): { requirements: string; at: string } | undefined {
-  const [list, at] = hasOwn(operation, 'security') ? [operation.security, `${operationAt}/security`] : [root.security, '/security'];
+function effectiveSecurity(
+  root: JsonObject,
+  operation: JsonObject,
+  operationAt: string,
+): { requirements: string; at: string } | undefined {
+  const [list, at] = hasOwn(operation, 'security')
+    ? [operation.security, `${operationAt}/security`]
+    : [root.security, '/security'];
   if (!Array.isArray(list)) return undefined;
   // Order of alternatives, of schemes in one requirement and of scopes does not matter.
   const normalized = list
@@ -81,13 +126,19 @@ function effectiveSecurity(root: JsonObject, operation: JsonObject, operationAt:
       JSON.stringify(
         Object.keys(requirement)
           .sort()
-          .map((scheme) => [scheme, Array.isArray(requirement[scheme]) ? [...(requirement[scheme] as unknown[])].map(String).sort() : []]),
+          .map((scheme) => [
+            scheme,
+            Array.isArray(requirement[scheme]) ? [...(requirement[scheme] as unknown[])].map(String).sort() : [],
+          ]),
       ),
     )
     .sort();
   const alternatives = [...new Set(normalized)];
   // `[{}]` (anonymous access only) requires nothing, like no requirement at all.
-  return { requirements: JSON.stringify(alternatives.length === 1 && alternatives[0] === '[]' ? [] : alternatives), at };
+  return {
+    requirements: JSON.stringify(alternatives.length === 1 && alternatives[0] === '[]' ? [] : alternatives),
+    at,
+  };
 }
 
 /**

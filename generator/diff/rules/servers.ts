@@ -16,7 +16,14 @@ function urlOf(server: unknown): string {
  * changing or going away is a warning (callers that pass their own base URL are unaffected); another server
  * removed is a warning too, one added is info.
  */
-function diffServerList(docs: DocumentPair, oldList: unknown, newList: unknown, oldAt: string, newAt: string, scope: string | undefined): void {
+function diffServerList(
+  docs: DocumentPair,
+  oldList: unknown,
+  newList: unknown,
+  oldAt: string,
+  newAt: string,
+  scope: string | undefined,
+): void {
   const { out } = docs;
   const oldUrls = Array.isArray(oldList) ? oldList.map(urlOf) : [];
   const newUrls = Array.isArray(newList) ? newList.map(urlOf) : [];
@@ -24,17 +31,26 @@ function diffServerList(docs: DocumentPair, oldList: unknown, newList: unknown, 
   const [oldDefault] = oldUrls;
   const [newDefault] = newUrls;
   if (oldDefault !== undefined && oldDefault !== newDefault) {
-    out.add('server-url-changed', 'warning', `The default server${of} changed from ${oldDefault} to ${newDefault ?? 'none'}; clients using the default base URL will call the new one.`, {
-      oldPointer: `${oldAt}/servers/0/url`,
-      ...(newDefault !== undefined ? { newPointer: `${newAt}/servers/0/url` } : {}),
-    });
+    out.add(
+      'server-url-changed',
+      'warning',
+      `The default server${of} changed from ${oldDefault} to ${newDefault ?? 'none'}; clients using the default base URL will call the new one.`,
+      {
+        oldPointer: `${oldAt}/servers/0/url`,
+        ...(newDefault !== undefined ? { newPointer: `${newAt}/servers/0/url` } : {}),
+      },
+    );
   }
   oldUrls.forEach((url, index) => {
-    if (index > 0 && !newUrls.includes(url)) out.add('server-removed', 'warning', `Server ${url}${of} was removed.`, { oldPointer: `${oldAt}/servers/${index}` });
+    if (index > 0 && !newUrls.includes(url))
+      out.add('server-removed', 'warning', `Server ${url}${of} was removed.`, {
+        oldPointer: `${oldAt}/servers/${index}`,
+      });
   });
   newUrls.forEach((url, index) => {
     // A new default where there was one is reported as changed above.
-    if (!oldUrls.includes(url) && (index > 0 || oldDefault === undefined)) out.add('server-added', 'info', `Server ${url}${of} was added.`, { newPointer: `${newAt}/servers/${index}` });
+    if (!oldUrls.includes(url) && (index > 0 || oldDefault === undefined))
+      out.add('server-added', 'info', `Server ${url}${of} was added.`, { newPointer: `${newAt}/servers/${index}` });
   });
 }
 
@@ -45,7 +61,14 @@ export function diffRootServers(docs: DocumentPair): void {
 
 /** The `servers` override of a path item. */
 export function diffPathServers(docs: DocumentPair, path: PathPair): void {
-  diffServerList(docs, path.oldItem.servers, path.newItem.servers, path.oldItemAt, path.newItemAt, `path ${path.newPath}`);
+  diffServerList(
+    docs,
+    path.oldItem.servers,
+    path.newItem.servers,
+    path.oldItemAt,
+    path.newItemAt,
+    `path ${path.newPath}`,
+  );
 }
 
 /** The `servers` override of an operation. */
