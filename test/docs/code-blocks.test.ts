@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PRETTIER_MODE } from '../../generator/config.js';
 import { generate } from '../../generator/generate.js';
 import { INIT_SCRIPTS } from '../../generator/init.js';
+import { STRICT } from '../fixtures/operations/support.js';
 import { ROOT, SPEC, removeDir, tempDir } from '../support/generate-to-temp.js';
 
 /**
@@ -269,6 +270,19 @@ describe('TypeScript blocks of README.md and docs/*.md', () => {
   it('and so does the generated code they import', () => {
     for (const mode of ['NodeNext', 'Bundler', 'CommonJS'])
       expect({ mode, errors: results.get(`(generated code) ${mode}`) }).toEqual({ mode, errors: [] });
+  });
+});
+
+describe("the README's consumer tsconfig", () => {
+  it('is at least as strict as the settings the generated code is tested under', () => {
+    const readmeOptions = consumerOptions(readme) as Record<string, unknown>;
+    // Every strictness flag; noEmit and skipLibCheck say nothing about the consumer's code.
+    const required = Object.entries(STRICT)
+      .filter(([name, value]) => value === true && name !== 'noEmit' && name !== 'skipLibCheck')
+      .map(([name]) => name);
+    expect(required).toContain('exactOptionalPropertyTypes');
+    expect(required.filter((name) => readmeOptions[name] !== true)).toEqual([]);
+    expect([readmeOptions.module, readmeOptions.moduleResolution]).toEqual([STRICT.module, STRICT.moduleResolution]);
   });
 });
 
