@@ -74,6 +74,8 @@ function algorithmOfCryptoKey(key: CryptoKey): JwsAlgorithm | undefined {
 
 /** The JWS algorithm of a JWK: its `alg`, else the usual one of its key type (RSA → RS256). */
 function algorithmOfJwk(jwk: JsonWebKey): JwsAlgorithm | undefined {
+  // Node exports Ed25519 keys with the fully-specified `alg: 'Ed25519'` (RFC 9864); JWS names it EdDSA (RFC 8037).
+  if (jwk.alg === 'Ed25519') return 'EdDSA';
   if (jwk.alg !== undefined) return jwk.alg in ALGORITHMS ? (jwk.alg as JwsAlgorithm) : undefined;
   if (jwk.kty === 'RSA') return 'RS256';
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') return 'ES256';

@@ -92,7 +92,10 @@ export function jwtClientKeys(): Promise<JwtClientKeys> {
 }
 
 async function publicJwk(pair: CryptoKeyPair, kid: string): Promise<JWK> {
-  return { ...((await crypto.subtle.exportKey('jwk', pair.publicKey)) as JWK), kid };
+  // Node's WebCrypto exports Ed25519 keys with the fully-specified `alg: 'Ed25519'` (RFC 9864), which
+  // oidc-provider 8.8.1 does not match against `EdDSA` ("no applicable key found"): publish the key without alg.
+  const { alg: _alg, key_ops: _ops, ext: _ext, ...jwk } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  return { ...(jwk as JWK), kid };
 }
 
 export async function startOAuthFeaturesServer(): Promise<OAuthFeaturesServer> {
