@@ -190,7 +190,11 @@ export async function startOAuthFeaturesServer(): Promise<OAuthFeaturesServer> {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
-      introspection: { enabled: true },
+      // A client may introspect only its own tokens (the default allows any confidential client, noisily).
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       resourceIndicators: { enabled: false },
       dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
       deviceFlow: {
