@@ -250,7 +250,7 @@ export async function startOAuthFeaturesServer(): Promise<OAuthFeaturesServer> {
     dpopResourceUrl: `${issuer}/api/dpop`,
     provider,
     requests,
-    authorize: (url) => browser.followUntil(new URL(url), new URL(REDIRECT_URI)),
+    authorize: async (url) => (await browser.followUntil(new URL(url), new URL(REDIRECT_URI))) as URL,
     approveDevice: (userCode, decision = 'approve') => approveDevice(browser, issuer, userCode, decision),
     close: () => closeServer(server),
   };
@@ -299,16 +299,16 @@ class CookieBrowser {
     return response;
   }
 
-  /** Follows redirects from `start` (or from `response`) until `target`'s origin and path, or a non-redirect. */
-  async followUntil(start: URL, target: URL | undefined, response?: Response): Promise<URL> {
+  /** Follows redirects from `start` until `target`'s origin and path (returning that URL), or a final page. */
+  async followUntil(start: URL, target: URL | undefined): Promise<URL | Response> {
     let url = start;
     for (let hop = 0; hop < 20; hop += 1) {
       if (target && url.origin === target.origin && url.pathname === target.pathname) return url;
       if (url.origin !== this.origin) throw new Error(`unexpected redirect to ${url.origin}`);
-      const current: Response = hop === 0 && response ? response : await this.request(url);
+      const current = await this.request(url);
       const location = current.headers.get('location');
       if (!location) {
-        if (!target) return url;
+        if (!target) return current;
         throw new Error(`stopped at HTTP ${current.status}: ${(await current.text()).slice(0, 300)}`);
       }
       await current.body?.cancel();
@@ -339,8 +339,7 @@ async function approveDevice(
   }
   const location = answer.headers.get('location');
   if (!location) throw new Error(`device confirmation did not start the interaction (HTTP ${answer.status})`);
-  const last = await browser.followUntil(new URL(location, issuer), undefined);
-  const final = await browser.request(last);
+  const final = (await browser.followUntil(new URL(location, issuer), undefined)) as Response;
   const text = await final.text();
   if (text !== 'device approved')
     throw new Error(`device approval ended with HTTP ${final.status}: ${text.slice(0, 300)}`);
