@@ -14,7 +14,7 @@ import {
   startOAuthFeaturesServer,
   type OAuthFeaturesServer,
 } from '../support/oauth-features-server.js';
-import { thrown, tokenRequest } from './support.js';
+import { decodeJwt, thrown, tokenRequest } from './support.js';
 
 const TOKEN_URL = new URL('https://as.example/connect/token?x=1#f');
 
@@ -25,14 +25,6 @@ async function apply(auth: ClientAuthentication) {
   return { body, headers };
 }
 
-function decode(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
-  const [header, payload] = jwt
-    .split('.')
-    .slice(0, 2)
-    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
-  return { header, payload };
-}
-
 describe('JWT client authentication (RFC 7523 §2.2)', () => {
   it('signs iss = sub = client id, aud = the endpoint without query, a unique jti and a short exp, per call', async () => {
     const { es256 } = await jwtClientKeys();
@@ -41,8 +33,8 @@ describe('JWT client authentication (RFC 7523 §2.2)', () => {
     const second = await apply(auth);
     expect(first.body.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
     expect(first.body.get('client_id')).toBe('app');
-    const a = decode(first.body.get('client_assertion')!);
-    const b = decode(second.body.get('client_assertion')!);
+    const a = decodeJwt(first.body.get('client_assertion')!);
+    const b = decodeJwt(second.body.get('client_assertion')!);
     expect(a.header).toEqual({ typ: 'JWT', kid: 'k1', alg: 'ES256' });
     expect(a.payload).toMatchObject({
       iss: 'app',
@@ -68,7 +60,7 @@ describe('JWT client authentication (RFC 7523 §2.2)', () => {
     const { rs256 } = await jwtClientKeys();
     const jwk = { ...(await crypto.subtle.exportKey('jwk', rs256.privateKey)), alg: 'PS256', kid: 'jwk-kid' };
     const { body } = await apply(privateKeyJwt({ clientId: 'app', key: jwk, audience: 'https://as.example' }));
-    const { header, payload } = decode(body.get('client_assertion')!);
+    const { header, payload } = decodeJwt(body.get('client_assertion')!);
     expect(header).toMatchObject({ alg: 'PS256', kid: 'jwk-kid' });
     expect(payload['aud']).toBe('https://as.example');
   });
@@ -88,7 +80,7 @@ describe('JWT client authentication (RFC 7523 §2.2)', () => {
   it('client_secret_jwt signs HS256 with the secret and never sends it', async () => {
     const { body } = await apply(clientSecretJwt({ clientId: 'app', clientSecret: 'k'.repeat(32) }));
     const assertion = body.get('client_assertion')!;
-    expect(decode(assertion).header['alg']).toBe('HS256');
+    expect(decodeJwt(assertion).header['alg']).toBe('HS256');
     expect(body.toString()).not.toContain('k'.repeat(32));
     const key = await crypto.subtle.importKey(
       'raw',
@@ -186,7 +178,7 @@ describe('JWKs as WebCrypto exports them', () => {
     const jwk = await crypto.subtle.exportKey('jwk', eddsa.privateKey);
     const { body } = await apply(privateKeyJwt({ clientId: 'app', key: jwk }));
     const [h, p, s] = body.get('client_assertion')!.split('.');
-    expect(decode(body.get('client_assertion')!).header['alg']).toBe('EdDSA');
+    expect(decodeJwt(body.get('client_assertion')!).header['alg']).toBe('EdDSA');
     const valid = await crypto.subtle.verify(
       'Ed25519',
       eddsa.publicKey,

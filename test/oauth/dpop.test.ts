@@ -17,17 +17,9 @@ import {
   startOAuthFeaturesServer,
   type OAuthFeaturesServer,
 } from '../support/oauth-features-server.js';
-import { thrown, tokenRequest } from './support.js';
+import { decodeJwt, thrown, tokenRequest } from './support.js';
 
 const es256 = () => crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
-
-function claims(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
-  const [header, payload] = jwt
-    .split('.')
-    .slice(0, 2)
-    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
-  return { header, payload };
-}
 
 describe('JWK thumbprint (RFC 7638)', () => {
   it('matches the RFC 7638 §3.1 example', async () => {
@@ -57,8 +49,8 @@ describe('DPoP proofs (RFC 9449 §4.2)', () => {
   it('carries typ, the public jwk, htm, htu without query and fragment, iat, a fresh jti, and ath for resources', async () => {
     const keyPair = await es256();
     const dpop = createDPoP({ keyPair, now: () => 1_700_000_000_000 });
-    const first = claims(await dpop.proof({ method: 'post', url: 'https://as.example/token?a=1#b' }));
-    const second = claims(await dpop.proof({ method: 'GET', url: 'https://rs.example/r', accessToken: 'tok' }));
+    const first = decodeJwt(await dpop.proof({ method: 'post', url: 'https://as.example/token?a=1#b' }));
+    const second = decodeJwt(await dpop.proof({ method: 'GET', url: 'https://rs.example/r', accessToken: 'tok' }));
     expect(first.header).toEqual({ typ: 'dpop+jwt', alg: 'ES256', jwk: await exportPublicJwk(keyPair) });
     expect(first.header['jwk']).not.toHaveProperty('d');
     expect(first.payload).toEqual({
@@ -81,8 +73,8 @@ describe('DPoP proofs (RFC 9449 §4.2)', () => {
     dpop.rememberNonce('https://rs.example/x', new Response(null, { headers: { 'dpop-nonce': 'bad nonce' } })); // not NQCHAR
     expect(dpop.nonceFor('https://as.example/other')).toBe('n-1');
     expect(dpop.nonceFor('https://rs.example/x')).toBeUndefined();
-    expect(claims(await dpop.proof({ method: 'GET', url: 'https://as.example/x' })).payload['nonce']).toBe('n-1');
-    expect(claims(await dpop.proof({ method: 'GET', url: 'https://rs.example/x' })).payload).not.toHaveProperty(
+    expect(decodeJwt(await dpop.proof({ method: 'GET', url: 'https://as.example/x' })).payload['nonce']).toBe('n-1');
+    expect(decodeJwt(await dpop.proof({ method: 'GET', url: 'https://rs.example/x' })).payload).not.toHaveProperty(
       'nonce',
     );
     expect(inspect(dpop)).toBe("{ algorithm: 'ES256', origins: [ 'https://as.example' ] }");
@@ -124,8 +116,8 @@ describe('DPoP proofs (RFC 9449 §4.2)', () => {
     );
     expect(response.status).toBe(400);
     expect(proofs).toHaveLength(2);
-    expect(claims(proofs[0]!).payload).not.toHaveProperty('nonce');
-    expect(claims(proofs[1]!).payload['nonce']).toBe('n1');
+    expect(decodeJwt(proofs[0]!).payload).not.toHaveProperty('nonce');
+    expect(decodeJwt(proofs[1]!).payload['nonce']).toBe('n1');
     expect(dpop.nonceFor('https://as.example/')).toBe('n2');
   });
 });

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { STRICT } from '../fixtures/operations/support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const RUNTIME = join(ROOT, 'templates/runtime');
@@ -20,21 +21,10 @@ const MODULES = [
 
 describe('the OAuth runtime modules', () => {
   it('type-check with lib ES2022 + DOM only (no Node types: fetch and WebCrypto are all they use)', () => {
+    // The consumer settings the generated code promises (defined once, for every compile test).
     const program = ts.createProgram(
       MODULES.map((name) => join(RUNTIME, `${name}.ts`)),
-      {
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.NodeNext,
-        moduleResolution: ts.ModuleResolutionKind.NodeNext,
-        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-        types: [],
-        strict: true,
-        exactOptionalPropertyTypes: true,
-        noUncheckedIndexedAccess: true,
-        noImplicitOverride: true,
-        verbatimModuleSyntax: true,
-        noEmit: true,
-      },
+      STRICT,
     );
     const diagnostics = ts
       .getPreEmitDiagnostics(program)

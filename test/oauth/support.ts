@@ -55,3 +55,12 @@ export async function thrown(fn: () => unknown): Promise<unknown> {
   }
   throw new Error('expected a throw');
 }
+
+/** The header and payload of a compact JWS, unverified (tests check signatures separately). */
+export function decodeJwt(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [header, payload] = jwt
+    .split('.')
+    .slice(0, 2)
+    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+  return { header: header!, payload: payload! };
+}
