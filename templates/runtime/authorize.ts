@@ -282,6 +282,12 @@ export function parseAuthorizationResponse(
 
 function responseParameters(callbackUrl: string | URL | URLSearchParams): URLSearchParams {
   if (callbackUrl instanceof URLSearchParams) return callbackUrl;
-  const url = new URL(callbackUrl);
+  let url: URL;
+  try {
+    url = new URL(callbackUrl);
+  } catch {
+    // Not the runtime's TypeError: it keeps the input, code included, in a property that inspection shows.
+    throw new ConfigurationError('parseAuthorizationResponse: callbackUrl must be an absolute URL (or its parameters)');
+  }
   return url.search.length > 1 || url.hash.length <= 1 ? url.searchParams : new URLSearchParams(url.hash.slice(1));
 }

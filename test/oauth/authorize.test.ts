@@ -108,6 +108,12 @@ describe('parseAuthorizationResponse', () => {
     expect(JSON.stringify(result)).not.toContain(expected.codeVerifier);
   });
 
+  it('refuses a callback that is not a URL without echoing it (it holds the code)', async () => {
+    const error = await thrown(() => parseAuthorizationResponse('/cb?code=secret-code-123', expected));
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(inspect(error)).not.toContain('secret-code-123');
+  });
+
   it('refuses a wrong or missing state, both code and error, no code, and repeated parameters', async () => {
     expect(await reason(cb('code=a&state=t'))).toBe('state_mismatch');
     expect(await reason(cb('code=a'))).toBe('state_mismatch');
