@@ -1,6 +1,7 @@
 import type { LoadedDocument } from '../load/load.js';
 import { fieldsOf, mergeFields } from './fields.js';
 import { deriveGrants } from './grants.js';
+import { oauthCapabilitiesOf } from './oauth-capabilities.js';
 import { operationsOf } from './operations.js';
 import type { ClientAuthenticationMethod, FieldIR, GeneratorIR, ScopeIR, TokenEndpointIR } from './ir.js';
 import { deref, flattenSchema, isObject, pointer, type JsonObject } from './schema-utils.js';
@@ -31,6 +32,7 @@ export function analyze(loaded: LoadedDocument): GeneratorIR {
     scopes: scopesOf(root),
     tokenEndpoints,
     operations: operationsOf(root, tokenEndpoints[0], grantTypeNames),
+    oauth: oauthCapabilitiesOf(root, defaultBaseUrl, tokenEndpoints),
   };
 }
 

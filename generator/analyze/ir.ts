@@ -27,6 +27,8 @@ export interface GeneratorIR {
    * the order of the Path Item Object). The token endpoint served by the token client is not among them.
    */
   operations: OperationIR[];
+  /** The OAuth capabilities beyond the token client (issue 13): which runtime modules to emit. */
+  oauth: OAuthCapabilitiesIR;
 }
 
 export interface ScopeIR {
@@ -215,4 +217,69 @@ export interface ResponseIR {
   success: boolean;
   description?: string;
   content: Array<{ contentType: string; kind: BodyKind | 'event-stream' }>;
+}
+
+/**
+ * The OAuth capabilities beyond the token client that the document declares (issue 13), each decided here so
+ * emit only copies the matching runtime module (templates/runtime/<module>.ts) and wires it. See docs/oauth.md.
+ */
+export interface OAuthCapabilitiesIR {
+  /**
+   * Authorization request and callback (RFC 6749 §4.1, RFC 7636, RFC 9207) → authorize.ts: from the first
+   * `oauth2` scheme with an `authorizationCode` flow.
+   */
+  authorizationCode?: AuthorizationCodeFlowIR;
+  /** Token revocation (RFC 7009) → revocation.ts: a form POST with `token` (and `token_type_hint`) that is not introspection. */
+  revocation?: OAuthEndpointIR;
+  /** Token introspection (RFC 7662) → introspection.ts: a form POST with `token` whose success answer has `active`. */
+  introspection?: OAuthEndpointIR;
+  /**
+   * Device authorization (RFC 8628) → device.ts: a form POST answering `device_code` and `user_code`, present only
+   * when the token endpoint also takes `device_code` (else the codes could not be redeemed).
+   */
+  deviceAuthorization?: OAuthEndpointIR;
+  /** Discovery (RFC 8414, OpenID Connect Discovery) → discovery.ts: from an `openIdConnect` scheme. */
+  discovery?: DiscoveryIR;
+  /**
+   * JWT client authentication (RFC 7523) and DPoP (RFC 9449) → client-auth.ts, dpop.ts: offered whenever there is a
+   * token endpoint, since servers advertise them in metadata, not in OpenAPI.
+   */
+  jwtClientAuthentication: boolean;
+  dpop: boolean;
+  /** Why a capability the document hints at is not generated (one line each, for `--verbose` and reviewers). */
+  notes: string[];
+}
+
+/** An `oauth2` `authorizationCode` flow. */
+export interface AuthorizationCodeFlowIR {
+  /** JSON pointer of the flow, e.g. `/components/securitySchemes/oauth2/flows/authorizationCode`. */
+  pointer: string;
+  /** The `authorizationUrl`, resolved against the default base URL when relative. */
+  authorizationUrl: string;
+  /** The flow's `tokenUrl`, resolved likewise, when present. */
+  tokenUrl?: string;
+  /** The flow's scope names, in document order. */
+  scopes: string[];
+  /** The document marks the URL as inferred (`x-wealthcare-inferred: [authorizationUrl]`), not published. */
+  inferred: boolean;
+}
+
+/** An operation of an OAuth endpoint's shape. */
+export interface OAuthEndpointIR {
+  /** JSON pointer of the operation. */
+  pointer: string;
+  method: 'POST';
+  /** The path template, appended to the base URL like the token path. */
+  path: string;
+  operationId?: string;
+}
+
+/** Where discovery starts. */
+export interface DiscoveryIR {
+  /** JSON pointer of the `openIdConnect` security scheme. */
+  pointer: string;
+  /** The scheme's `openIdConnectUrl` (resolved against the default base URL when relative). */
+  openIdConnectUrl: string;
+  /** The issuer: the URL without `/.well-known/openid-configuration`, when it ends so; else undefined. */
+  issuer?: string;
 }

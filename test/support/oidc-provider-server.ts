@@ -185,7 +185,7 @@ function rsaSigningKey(): JWK {
 }
 
 /** Per-provider in-memory adapter (the bundled one is module-global, size-capped, and warns on every start). */
-function memoryAdapterFactory(): (name: string) => Adapter {
+export function memoryAdapterFactory(): (name: string) => Adapter {
   const store = new Map<string, { payload: AdapterPayload; expiresAt: number }>();
   const indexes = new Map<string, string>();
   const grants = new Map<string, Set<string>>();
@@ -370,7 +370,7 @@ export function sendJson(
 }
 
 /** Interaction route: logs in the `login_hint` account, then grants every requested scope/claim/resource. */
-async function interact(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function interact(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   const clientId = String(details.params['client_id']);
   if (details.prompt.name === 'login') {
