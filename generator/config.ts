@@ -276,10 +276,10 @@ export function resolveJobs(
   jobs.forEach((job, index) => {
     const at = `${label}#/jobs/${index}`;
     const earlier = jobs.slice(0, index);
-    if (earlier.some((other) => other.name === job.name))
-      throw new InputError(`the job name ${JSON.stringify(job.name)} is used twice`, `${at}/name`);
     if (earlier.some((other) => resolve(cwd, other.output) === resolve(cwd, job.output)))
       throw new InputError('another job writes to the same output folder', `${at}/output`);
+    if (earlier.some((other) => other.name === job.name))
+      throw new InputError(`the job name ${JSON.stringify(job.name)} is used twice`, `${at}/name`);
     if (job.tokenClientFrom === undefined) return;
     const reference = job.tokenClientFrom;
     const target = jobs.find(
