@@ -2,7 +2,6 @@ import { cp, mkdir, readFile, readdir, stat, symlink, writeFile } from 'node:fs/
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { check, generate } from '../../generator/api.js';
-import { runCli } from '../../generator/cli.js';
 import {
   JOB_OPTIONS,
   TOP_OPTIONS,
@@ -13,6 +12,7 @@ import {
   type PrettierMode,
 } from '../../generator/config.js';
 import { ROOT, SPEC, removeDir, tempDir } from '../support/generate-to-temp.js';
+import { cliIn } from '../support/run-cli.js';
 
 /**
  * Config files (.ts, .mjs, .json), their validation, and configs of several jobs, one linked to another's token
@@ -28,12 +28,7 @@ beforeEach(async () => {
 });
 afterEach(async () => removeDir(dir));
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { cwd: dir, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = cliIn(() => dir);
 
 const TWO_JOBS = {
   jobs: [
