@@ -58,7 +58,8 @@ const GENERATE_PARSER_OPTIONS = {
   alias: Object.fromEntries(
     Object.entries(GENERATE_OPTIONS).flatMap(([name, option]) => ('alias' in option ? [[name, [option.alias]]] : [])),
   ),
-  configuration: { 'strip-aliased': true },
+  // Dashed options arrive camel-cased only (`--import-style` as importStyle).
+  configuration: { 'strip-aliased': true, 'strip-dashed': true },
 };
 
 /** Where the CLI writes: injectable so tests can run it in-process. */
@@ -215,7 +216,7 @@ async function tryPlainGenerate(argv: string[], io: CliIo): Promise<number | und
     config,
     check,
     prettier,
-    'import-style': importStyle,
+    importStyle,
     watch,
     ...unknown
   } = parsed.argv as Record<string, unknown> & { _: unknown[] };

@@ -126,6 +126,19 @@ export default defineConfig({ input: 'spec/wealthcare.yaml', output: 'out', impo
     expect(await readdir(dir)).toEqual(['spec', 'wealthcare-codegen.config.json']);
   });
 
+  it('--import-style overrides the config, and a changed style is not a no-op', async () => {
+    await writeFile(
+      join(dir, 'wealthcare-codegen.config.json'),
+      JSON.stringify({ input: 'spec/wealthcare.yaml', output: 'o' }),
+    );
+    expect((await run('generate', '--import-style', 'none')).code).toBe(0);
+    expect((await files('o'))['index.ts']).toContain("from './grants';");
+    const back = await run('generate');
+    expect(back.stdout).toMatch(/^o: changed /);
+    expect((await files('o'))['index.ts']).toContain("from './grants.js';");
+    expect((await run('generate', '--import-style', 'mjs')).stderr).toMatch(/Invalid values:[\s\S]*import-style/);
+  });
+
   it('a TypeScript config that does not run, or exports nothing, is one line too', async () => {
     await writeFile(join(dir, 'wealthcare-codegen.config.ts'), 'export default {{ input: ;\n');
     const broken = await run('generate');
