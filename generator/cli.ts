@@ -1,17 +1,18 @@
-import { relative, resolve } from 'node:path';
 import parseArgs from 'yargs-parser';
+import { check, generate, type CheckResult, type GenerateResult, type RunOptions } from './api.js';
 import {
-  CONFIG_FILE,
+  DEFAULT_IMPORT_STYLE,
   DEFAULT_INPUT,
   DEFAULT_OUTPUT,
   DEFAULT_PRETTIER_MODE,
+  IMPORT_STYLES,
   PRETTIER_MODES,
+  isImportStyle,
   isPrettierMode,
-  readConfig,
+  type ImportStyle,
   type PrettierMode,
 } from './config.js';
 import { ExitCode, InputError } from './errors.js';
-import { detectNoOp } from './no-op.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
 // Only light modules are imported statically: a plain `generate` must not load yargs' command machinery, and the
@@ -24,13 +25,25 @@ const GENERATE_OPTIONS = {
   config: {
     alias: 'c',
     type: 'string',
-    describe: `JSON config file with input/output [default: ${CONFIG_FILE} if present]`,
+    describe:
+      'Config file (.ts, .mts, .mjs, .js or .json; see docs/config.md) [default: wealthcare-codegen.config.{ts,mts,mjs,js,json} if present]',
   },
   check: { type: 'boolean', default: false, describe: 'Write nothing; exit 1 with a diff when the output is stale' },
   prettier: {
     type: 'string',
     choices: PRETTIER_MODES,
     describe: `Format with prettier: auto (when a prettier config applies to the output folder), always, never [default: ${DEFAULT_PRETTIER_MODE}]`,
+  },
+  'import-style': {
+    type: 'string',
+    choices: IMPORT_STYLES,
+    describe: `Relative import specifiers of the output: js (NodeNext), ts (Deno, rewriteRelativeImportExtensions), none (Bundler) [default: ${DEFAULT_IMPORT_STYLE}]`,
+  },
+  watch: {
+    alias: 'w',
+    type: 'boolean',
+    default: false,
+    describe: 'Regenerate when the document, a file it $refs, or the config changes; one line per run',
   },
 } as const;
 
@@ -45,7 +58,8 @@ const GENERATE_PARSER_OPTIONS = {
   alias: Object.fromEntries(
     Object.entries(GENERATE_OPTIONS).flatMap(([name, option]) => ('alias' in option ? [[name, [option.alias]]] : [])),
   ),
-  configuration: { 'strip-aliased': true },
+  // Dashed options arrive camel-cased only (`--import-style` as importStyle).
+  configuration: { 'strip-aliased': true, 'strip-dashed': true },
 };
 
 /** Where the CLI writes: injectable so tests can run it in-process. */
@@ -81,7 +95,15 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       async (args) => {
         if (usageError) return;
         exitCode = await runGenerate(
-          { input: args.input, output: args.output, config: args.config, check: args.check, prettier: args.prettier },
+          {
+            input: args.input,
+            output: args.output,
+            config: args.config,
+            check: args.check,
+            prettier: args.prettier,
+            importStyle: args['import-style'],
+            watch: args.watch,
+          },
           io,
         );
       },
@@ -162,19 +184,19 @@ type GenerateArgs = {
   config: string | undefined;
   check: boolean;
   prettier: PrettierMode | undefined;
+  importStyle: ImportStyle | undefined;
+  watch: boolean;
 };
 
-/** Input, output and formatting after the config file and the defaults are applied. */
-async function settle(
-  args: GenerateArgs,
-  cwd: string,
-): Promise<{ input: string; output: string; prettier: PrettierMode }> {
-  const { config, path: configPath } = await readConfig(args.config, cwd);
-  const configDir = configPath ? resolve(configPath, '..') : cwd;
+/** The API's options from the command line's. */
+function runOptions(args: GenerateArgs, cwd: string): RunOptions {
   return {
-    input: args.input ?? (config.input ? relativeTo(configDir, config.input, cwd) : DEFAULT_INPUT),
-    output: args.output ?? (config.output ? relativeTo(configDir, config.output, cwd) : DEFAULT_OUTPUT),
-    prettier: args.prettier ?? config.prettier ?? DEFAULT_PRETTIER_MODE,
+    cwd,
+    ...(args.config !== undefined ? { config: args.config } : {}),
+    ...(args.input !== undefined ? { input: args.input } : {}),
+    ...(args.output !== undefined ? { output: args.output } : {}),
+    ...(args.prettier !== undefined ? { prettier: args.prettier } : {}),
+    ...(args.importStyle !== undefined ? { importStyle: args.importStyle } : {}),
   };
 }
 
@@ -194,6 +216,8 @@ async function tryPlainGenerate(argv: string[], io: CliIo): Promise<number | und
     config,
     check,
     prettier,
+    importStyle,
+    watch,
     ...unknown
   } = parsed.argv as Record<string, unknown> & { _: unknown[] };
   const plain =
@@ -203,62 +227,95 @@ async function tryPlainGenerate(argv: string[], io: CliIo): Promise<number | und
   const strings = [input, output, config].every(
     (value) => value === undefined || (typeof value === 'string' && value !== ''),
   );
-  if (!plain || !strings || (prettier !== undefined && !isPrettierMode(prettier))) return undefined;
+  if (
+    !plain ||
+    !strings ||
+    (prettier !== undefined && !isPrettierMode(prettier)) ||
+    (importStyle !== undefined && !isImportStyle(importStyle))
+  )
+    return undefined;
   const args = {
     input: input as string | undefined,
     output: output as string | undefined,
     config: config as string | undefined,
     check: check === true,
     prettier: prettier as PrettierMode | undefined,
+    importStyle: importStyle as ImportStyle | undefined,
+    watch: watch === true,
   };
   return runGenerate(args, io);
 }
 
 async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
-  try {
-    const { input, output, prettier } = await settle(args, io.cwd);
-    // The no-op path of prebuild hooks and CI gates: when the manifest shows nothing changed, answer without
-    // loading the pipeline at all (detectNoOp never throws; any doubt runs the pipeline).
-    const fresh = await detectNoOp({ input, output, prettier, cwd: io.cwd });
-    if (fresh !== undefined) {
-      io.stdout(
-        args.check
-          ? `${output}: up to date with ${input} (${fresh} files).\n`
-          : `${output}: nothing changed (${fresh} unchanged) from ${input}.\n`,
-      );
-      return ExitCode.ok;
-    }
-    const { generate } = await import('./generate.js');
-    const result = await generate({ input, output, cwd: io.cwd, check: args.check, prettier });
-    const changed = result.statuses.filter((status) => status.state !== 'unchanged');
-    if (result.warnings.length > 0) {
-      io.stderr(
-        `${TOOL_NAME}: warning: ${result.warnings.length} validation problem(s) did not stop generation; first: ${result.warnings[0]}\n`,
-      );
-    }
+  if (args.watch) {
     if (args.check) {
-      if (!result.stale) {
-        io.stdout(`${output}: up to date with ${input} (${result.statuses.length} files).\n`);
-        return ExitCode.ok;
-      }
-      if (result.apiChanges !== undefined) {
-        io.stdout(
-          `API changes since ${output}/ was last generated (${result.previousManifest?.source ?? 'previous document'} → ${input}):\n${result.apiChanges}\n`,
-        );
-      }
-      io.stdout(result.diff);
-      io.stderr(
-        `${output}: ${changed.length} file(s) stale: ${changed.map((status) => `${status.name} (${status.state})`).join(', ')}. Run \`${TOOL_NAME} generate\` and commit the result.\n`,
-      );
-      return ExitCode.drift;
+      io.stderr(`${TOOL_NAME}: --watch and --check do not go together. See --help.\n`);
+      return ExitCode.badInput;
     }
-    const summary =
-      changed.length === 0 ? 'nothing changed' : changed.map((status) => `${status.state} ${status.name}`).join(', ');
-    io.stdout(`${output}: ${summary} (${result.statuses.length - changed.length} unchanged) from ${input}.\n`);
+    const { watch } = await import('./watch.js');
+    return watch(runOptions(args, io.cwd), io);
+  }
+  try {
+    if (args.check) {
+      const result = await check(runOptions(args, io.cwd));
+      io.stdout(checkReport(result, 'stdout'));
+      io.stderr(checkReport(result, 'stderr'));
+      return result.stale ? ExitCode.drift : ExitCode.ok;
+    }
+    const result = await generate(runOptions(args, io.cwd));
+    io.stderr(warningLines(result));
+    io.stdout(
+      generateLines(result)
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
     return ExitCode.ok;
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+/** One line per job: what changed. Also used by watch mode. */
+export function generateLines(result: GenerateResult): string[] {
+  return result.jobs.map((job) => {
+    const summary =
+      job.files.length === 0 ? 'nothing changed' : job.files.map((file) => `${file.state} ${file.name}`).join(', ');
+    return `${job.output}: ${summary} (${job.unchanged} unchanged) from ${job.input}.`;
+  });
+}
+
+/** The validation problems that did not stop generation, one line per job that had any. */
+export function warningLines(result: GenerateResult | CheckResult): string {
+  return result.jobs
+    .filter((job) => job.warnings.length > 0)
+    .map(
+      (job) =>
+        `${TOOL_NAME}: warning: ${job.warnings.length} validation problem(s) did not stop generation${result.jobs.length > 1 ? ` in ${job.input}` : ''}; first: ${job.warnings[0]}\n`,
+    )
+    .join('');
+}
+
+/** The `--check` report, per job: the API changes and the diff on stdout, the verdict of stale jobs on stderr. */
+function checkReport(result: CheckResult, stream: 'stdout' | 'stderr'): string {
+  if (stream === 'stderr') {
+    const stale = result.jobs
+      .filter((job) => job.stale)
+      .map(
+        (job) =>
+          `${job.output}: ${job.files.length} file(s) stale: ${job.files.map((file) => `${file.name} (${file.state})`).join(', ')}. Run \`${TOOL_NAME} generate\` and commit the result.\n`,
+      );
+    return warningLines(result) + stale.join('');
+  }
+  return result.jobs
+    .map((job) => {
+      if (!job.stale) return `${job.output}: up to date with ${job.input} (${job.unchanged} files).\n`;
+      const changes =
+        job.apiChanges !== undefined
+          ? `API changes since ${job.output}/ was last generated (${job.previousSource ?? 'previous document'} → ${job.input}):\n${job.apiChanges}\n`
+          : '';
+      return changes + job.diff;
+    })
+    .join('');
 }
 
 async function runDiff(
@@ -293,11 +350,6 @@ async function runInit(
   } catch (error) {
     return reportError(error, io);
   }
-}
-
-/** Paths in a config file are relative to it; returned relative to the working directory. URLs stay as they are. */
-function relativeTo(dir: string, path: string, cwd: string): string {
-  return /^https?:\/\//i.test(path) ? path : relative(cwd, resolve(dir, path)) || '.';
 }
 
 function reportError(error: unknown, io: CliIo): number {

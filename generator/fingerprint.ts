@@ -55,6 +55,8 @@ export interface FingerprintInputs {
   cwd: string;
   /** When prettier formats (config.ts). */
   prettier: PrettierMode;
+  /** Other options that shape the output (generate.ts outputVariant); empty or absent for the defaults. */
+  variant?: string;
 }
 
 function sha256(data: string | Buffer): string {
@@ -130,6 +132,7 @@ export function computeFingerprint(inputs: FingerprintInputs): string {
       .sort()
       .map((file) => `input ${relative(inputs.cwd, file).split(sep).join('/')} ${sha256(readFileSync(file))}`),
     `prettier ${inputs.prettier} ${prettierConfigHash(inputs.outputDir)}`,
+    ...(inputs.variant ? [`variant ${inputs.variant}`] : []),
   ];
   return sha256(parts.join('\n'));
 }

@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { analyze } from './analyze/analyze.js';
 import type { GeneratorIR } from './analyze/ir.js';
-import type { PrettierMode } from './config.js';
-import { emit } from './emit/emit.js';
+import type { ImportStyle, PrettierMode } from './config.js';
+import { emit, type EmitOptions } from './emit/emit.js';
+import { applyImportStyle } from './emit/import-style.js';
+import { outputVariant } from './jobs.js';
 import { isUrl } from './load/read-source.js';
 import { loadDocument, loadDocumentFromText, type LoadedDocument } from './load/load.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
@@ -28,6 +30,12 @@ export interface GenerateOptions {
   check: boolean;
   /** When prettier formats the output (config.ts). */
   prettier: PrettierMode;
+  /** Relative import specifiers of the output (config.ts). Default: `js`. */
+  importStyle?: ImportStyle;
+  /** Links to other outputs of the same run (config jobs). */
+  link?: EmitOptions;
+  /** `false`: compute and compare but leave writing to the caller (jobs.ts writes all jobs or none). */
+  write?: boolean;
 }
 
 /** What a run did or found. */
@@ -62,7 +70,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     : toPosix(relative(options.cwd, resolve(options.cwd, options.input)));
   const loaded = { ...(await loadDocument(options.input, { cwd: options.cwd })), source };
   const ir = analyze(loaded);
-  const files = await formatFiles(await emit(loaded, ir), outputDir, options.prettier);
+  const emitted = await emit(loaded, ir, options.link);
+  applyImportStyle(emitted, options.importStyle ?? 'js');
+  const files = await formatFiles(emitted, outputDir, options.prettier);
   files.set(SOURCE_SNAPSHOT_NAME, `${JSON.stringify(loaded.document, null, 2)}\n`);
   const inputs = loaded.files.map((file) => toPosix(relative(options.cwd, file)));
   const fingerprint = computeFingerprint({
@@ -71,6 +81,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     outputDir,
     cwd: options.cwd,
     prettier: options.prettier,
+    variant: outputVariant(options),
   });
   const manifest = createManifest(
     { tool: TOOL_NAME, version: TOOL_VERSION, source, sha256: loaded.sha256, inputs, fingerprint },
@@ -88,7 +99,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const stale = statuses.some((status) => status.state !== 'unchanged');
   const outputLabel = toPosix(relative(options.cwd, outputDir)) || '.';
   const diff = options.check && stale ? unifiedDiff(statuses, (name) => `${outputLabel}/${name}`) : '';
-  if (!options.check) await writeChanged(outputDir, statuses);
+  if (!options.check && options.write !== false) await writeChanged(outputDir, statuses);
   const apiChanges = options.check && stale ? await classifyDrift(outputDir, previousManifest, loaded) : undefined;
   return {
     ir,

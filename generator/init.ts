@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { CONFIG_FILE, DEFAULT_INPUT, DEFAULT_OUTPUT } from './config.js';
+import { CONFIG_FILE, CONFIG_FILES, DEFAULT_INPUT, DEFAULT_OUTPUT, readConfig, resolveJobs } from './config.js';
 import { InputError } from './errors.js';
 import { TOOL_NAME } from './version.js';
 
@@ -50,20 +50,44 @@ export async function init(options: {
     throw new InputError('package.json is not a JSON object', packagePath);
 
   const toPosix = (path: string) => path.split(sep).join('/');
-  const input = options.input
-    ? /^https?:\/\//i.test(options.input)
-      ? options.input
-      : toPosix(relative(options.cwd, resolve(options.cwd, options.input)))
-    : DEFAULT_INPUT;
-  const output = toPosix(relative(options.cwd, resolve(options.cwd, options.output ?? DEFAULT_OUTPUT)));
-  const configPath = join(options.cwd, CONFIG_FILE);
-  const existingConfig = await readFile(configPath, 'utf8').catch(() => undefined);
-  if (existingConfig !== undefined && !options.force) {
-    lines.push(`kept ${CONFIG_FILE} (it exists; use --force to replace it)`);
+  let jobs: Array<{ input: string; output: string }> = [
+    {
+      input: options.input
+        ? /^https?:\/\//i.test(options.input)
+          ? options.input
+          : toPosix(relative(options.cwd, resolve(options.cwd, options.input)))
+        : DEFAULT_INPUT,
+      output: toPosix(relative(options.cwd, resolve(options.cwd, options.output ?? DEFAULT_OUTPUT))),
+    },
+  ];
+  // Any config file counts (a .ts one wins the lookup over the JSON init writes); --force replaces only the JSON one.
+  const existing = await firstExisting(options.cwd);
+  const configName = existing ?? CONFIG_FILE;
+  let configFine = true;
+  if (existing !== undefined && (!options.force || existing !== CONFIG_FILE)) {
+    // Kept: what follows describes the kept config, not the options this run ignored.
+    const why = existing === CONFIG_FILE ? 'it exists; use --force to replace it' : 'it exists; init writes only JSON';
+    try {
+      const { config, path } = await readConfig(existing, options.cwd);
+      jobs = resolveJobs(config, { cwd: options.cwd, configPath: path }).map((job) => ({
+        input: toPosix(job.input),
+        output: toPosix(job.output),
+      }));
+      lines.push(
+        `kept ${existing} (${why}): ${jobs.map((job) => `input ${job.input}, output ${job.output}`).join('; ')}`,
+      );
+      if (options.input !== undefined || options.output !== undefined)
+        lines.push(`note: --input/--output were not used; edit ${existing} to change them`);
+    } catch (error) {
+      configFine = false;
+      lines.push(`kept ${existing} (${why})`);
+      lines.push(`note: ${existing} is not valid: ${(error as Error).message}`);
+    }
   } else {
-    await writeFile(configPath, `${JSON.stringify({ input, output }, null, 2)}\n`);
+    const [job] = jobs as [{ input: string; output: string }];
+    await writeFile(join(options.cwd, CONFIG_FILE), `${JSON.stringify(job, null, 2)}\n`);
     lines.push(
-      `${existingConfig === undefined ? 'wrote' : 'replaced'} ${CONFIG_FILE}: input ${input}, output ${output}`,
+      `${existing === undefined ? 'wrote' : 'replaced'} ${CONFIG_FILE}: input ${job.input}, output ${job.output}`,
     );
   }
 
@@ -90,14 +114,32 @@ export async function init(options: {
     const indent = /^[{[]\r?\n([ \t]+)/.exec(packageText)?.[1] ?? '  ';
     await writeFile(packagePath, `${JSON.stringify(manifest, null, indent)}${packageText.endsWith('\n') ? '\n' : ''}`);
   }
-  if (!/^https?:\/\//i.test(input)) {
+  for (const { input } of configFine ? jobs : []) {
+    if (/^https?:\/\//i.test(input)) continue;
     const exists = await readFile(resolve(options.cwd, input)).then(
       () => true,
       () => false,
     );
     if (!exists)
-      lines.push(`note: ${input} does not exist yet; put the OpenAPI document there (or edit ${CONFIG_FILE})`);
+      lines.push(`note: ${input} does not exist yet; put the OpenAPI document there (or edit ${configName})`);
   }
-  lines.push(`next: npm run generate, commit ${output}/, and run npm run check:api in CI`);
+  if (configFine)
+    lines.push(
+      `next: npm run generate, commit ${jobs.map((job) => `${job.output}/`).join(', ')}, and run npm run check:api in CI`,
+    );
+  else lines.push(`next: fix ${configName}, then npm run generate`);
   return { lines };
+}
+
+async function firstExisting(cwd: string): Promise<string | undefined> {
+  for (const name of CONFIG_FILES) {
+    if (
+      await readFile(join(cwd, name)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return name;
+  }
+  return undefined;
 }

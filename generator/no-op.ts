@@ -17,6 +17,8 @@ export async function detectNoOp(options: {
   output: string;
   cwd: string;
   prettier: PrettierMode;
+  /** See FingerprintInputs.variant. */
+  variant?: string;
 }): Promise<number | undefined> {
   if (/^https?:\/\//i.test(options.input)) return undefined;
   try {
@@ -29,8 +31,14 @@ export async function detectNoOp(options: {
     if (manifest.source !== source) return undefined;
     const inputFiles = manifest.inputs.map((file) => resolve(options.cwd, file));
     if (
-      computeFingerprint({ source, inputFiles, outputDir, cwd: options.cwd, prettier: options.prettier }) !==
-      manifest.fingerprint
+      computeFingerprint({
+        source,
+        inputFiles,
+        outputDir,
+        cwd: options.cwd,
+        prettier: options.prettier,
+        variant: options.variant ?? '',
+      }) !== manifest.fingerprint
     )
       return undefined;
     const checks = await Promise.all(
