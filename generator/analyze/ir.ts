@@ -27,6 +27,8 @@ export interface GeneratorIR {
    * the order of the Path Item Object). The token endpoint served by the token client is not among them.
    */
   operations: OperationIR[];
+  /** What generation left out or cannot honour, one line each naming the operation's pointer (CLI warnings). */
+  warnings: string[];
 }
 
 export interface ScopeIR {
