@@ -107,7 +107,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     stale,
     diff,
     previousManifest,
-    warnings: loaded.warnings,
+    warnings: [...loaded.warnings, ...ir.warnings],
     ...(apiChanges !== undefined ? { apiChanges } : {}),
   };
 }

@@ -20,6 +20,8 @@ export function analyze(loaded: LoadedDocument): GeneratorIR {
     `${grant.typeName}TokenRequest`,
     `${grant.typeName}Params`,
   ]);
+  const warnings: string[] = [];
+  const operations = operationsOf(root, tokenEndpoints[0], grantTypeNames, warnings);
   return {
     document: {
       source: loaded.source,
@@ -31,7 +33,8 @@ export function analyze(loaded: LoadedDocument): GeneratorIR {
     ...(defaultBaseUrl !== undefined ? { defaultBaseUrl } : {}),
     scopes: scopesOf(root),
     tokenEndpoints,
-    operations: operationsOf(root, tokenEndpoints[0], grantTypeNames),
+    operations,
+    warnings,
     oauth: oauthCapabilitiesOf(root, defaultBaseUrl, tokenEndpoints),
   };
 }

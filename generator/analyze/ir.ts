@@ -29,6 +29,8 @@ export interface GeneratorIR {
   operations: OperationIR[];
   /** The OAuth capabilities beyond the token client (issue 13): which runtime modules to emit. */
   oauth: OAuthCapabilitiesIR;
+  /** What generation left out or cannot honour, one line each naming the operation's pointer (CLI warnings). */
+  warnings: string[];
 }
 
 export interface ScopeIR {

@@ -123,8 +123,11 @@ export function operationsOf(
   root: JsonObject,
   exclude: TokenEndpointIR | undefined,
   taken: Iterable<string> = [],
+  warnings: string[] = [],
 ): OperationIR[] {
   const paths = isObject(root.paths) ? root.paths : {};
+  // OpenAPI 3.1 applies an Encoding Object's style/explode/allowReserved to multipart bodies too; 3.0 ignores them.
+  const multipartStyles = typeof root.openapi === 'string' && root.openapi.startsWith('3.1');
   const found: Array<Omit<OperationIR, 'functionName' | 'typeName'> & { candidate: string; exact: boolean }> = [];
   for (const [path, rawItem] of Object.entries(paths)) {
     const item = deref(root, rawItem, pointer('paths', path))?.value;
@@ -141,7 +144,14 @@ export function operationsOf(
       const candidate =
         operationId !== undefined ? identifierFrom(operationId) : identifierFrom(nameFromRoute(method, path));
       const parameters = parametersOf(root, item, operation, at);
-      const requestBody = requestBodyOf(root, operation.requestBody, at);
+      const requestBody = sendableBody(
+        method,
+        at,
+        requestBodyOf(root, operation.requestBody, at, multipartStyles),
+        warnings,
+      );
+      if (method === 'trace')
+        warnings.push(`${at}: fetch refuses the TRACE method, so its function always fails unsent`);
       const { bearer, bearerSchemes } = bearerOf(root, operation);
       found.push({
         pointer: at,
@@ -274,7 +284,30 @@ export function mediaKind(contentType: string): BodyKind | 'event-stream' {
   return 'binary';
 }
 
-function requestBodyOf(root: JsonObject, raw: unknown, at: string): RequestBodyIR | undefined {
+/**
+ * GET and HEAD bodies: OpenAPI 3.1 allows them, but fetch refuses to send one (in every runtime and browser), so
+ * the function gets no `body` and the generation warns, naming the operation. An argument the fetch of every
+ * platform rejects would only fail at run time.
+ */
+function sendableBody(
+  method: HttpMethod,
+  at: string,
+  body: RequestBodyIR | undefined,
+  warnings: string[],
+): RequestBodyIR | undefined {
+  if (!body || (method !== 'get' && method !== 'head')) return body;
+  warnings.push(
+    `${at}: the request body is left out of the generated function: fetch cannot send a body with ${method.toUpperCase()}`,
+  );
+  return undefined;
+}
+
+function requestBodyOf(
+  root: JsonObject,
+  raw: unknown,
+  at: string,
+  multipartStyles: boolean,
+): RequestBodyIR | undefined {
   const body = deref(root, raw, `${at}/requestBody`)?.value;
   if (!body || !isObject(body.content)) return undefined;
   const contentTypes = Object.keys(body.content);
@@ -289,22 +322,26 @@ function requestBodyOf(root: JsonObject, raw: unknown, at: string): RequestBodyI
     contentType: chosen.type,
     kind,
     contentTypes,
-    encoding: kind === 'form' || kind === 'multipart' ? encodingOf(isObject(media) ? media.encoding : undefined) : [],
+    encoding:
+      kind === 'form' || kind === 'multipart'
+        ? encodingOf(isObject(media) ? media.encoding : undefined, kind === 'form' || multipartStyles)
+        : [],
   };
 }
 
-function encodingOf(raw: unknown): EncodingIR[] {
+/** Encoding Objects; `withStyles` false (multipart of OpenAPI 3.0) drops style, explode and allowReserved. */
+function encodingOf(raw: unknown, withStyles: boolean): EncodingIR[] {
   if (!isObject(raw)) return [];
   return Object.entries(raw).flatMap(([property, value]): EncodingIR[] => {
     if (!isObject(value)) return [];
-    const style = FORM_STYLES.find((candidate) => candidate === value.style);
+    const style = withStyles ? FORM_STYLES.find((candidate) => candidate === value.style) : undefined;
     return [
       {
         property,
         ...(typeof value.contentType === 'string' ? { contentType: value.contentType } : {}),
         ...(style ? { style } : {}),
-        ...(typeof value.explode === 'boolean' ? { explode: value.explode } : {}),
-        ...(typeof value.allowReserved === 'boolean' ? { allowReserved: value.allowReserved } : {}),
+        ...(withStyles && typeof value.explode === 'boolean' ? { explode: value.explode } : {}),
+        ...(withStyles && typeof value.allowReserved === 'boolean' ? { allowReserved: value.allowReserved } : {}),
       },
     ];
   });

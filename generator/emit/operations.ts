@@ -89,6 +89,12 @@ function operationView(operation: OperationIR) {
         }
       : null,
     accept: [...new Set(successMedia)].join(', '),
+    // The result type is Blob alone: the runtime reads bytes whatever content type the server sends (or none).
+    blob:
+      successMedia.length > 0 &&
+      operation.responses.every(
+        (response) => !response.success || response.content.every((media) => media.kind === 'binary'),
+      ),
   };
 }
 

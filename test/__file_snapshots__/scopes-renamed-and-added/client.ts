@@ -179,6 +179,9 @@ export function tokenEndpoint(options: TokenClientOptions): SendTokenRequest {
         response = await fetchImpl(href, { method: 'POST', headers: { ...headers }, body, redirect: 'manual', signal: controller.signal });
         text = await response.text();
       } catch (cause) {
+        // fetch refused to build the request: nothing was sent, and every retry would be refused the same way.
+        const unsent = signal?.aborted || controller.signal.aborted ? undefined : notSent(href, headers, redact);
+        if (unsent) throw unsent;
         outcome = signal?.aborted ? new AbortError() : controller.signal.aborted ? new TimeoutError(timeoutMs) : networkError(cause, redact);
       } finally {
         clearTimeout(timer);
@@ -290,6 +293,20 @@ function networkError(error: unknown, redact: Redactor): NetworkError {
 }
 
 type Redactor = (text: string) => string;
+
+/**
+ * fetch's refusal to build the request (the Request constructor runs the same checks: a bad header name or value),
+ * as a NetworkError that says nothing was sent. Quoted values (header values) are left out of the message.
+ */
+function notSent(href: string, headers: Record<string, string>, redact: Redactor): NetworkError | undefined {
+  try {
+    new Request(href, { method: 'POST', headers, body: '' });
+    return undefined;
+  } catch (error) {
+    const reason = redact(String(error instanceof Error ? error.message : error)).replace(/"[^"]*"/g, '"…"');
+    return new NetworkError(`The token request was not sent: ${reason}`, { mayHaveReachedServer: false });
+  }
+}
 
 const REDACTED = '[REDACTED]';
 
