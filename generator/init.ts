@@ -1,7 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CONFIG_FILE, DEFAULT_INPUT, DEFAULT_OUTPUT } from './config.js';
 import { InputError } from './errors.js';
+import { posixRelative, sourceLabel } from './shared/source-label.js';
+import { isUrl } from './shared/url.js';
 import { TOOL_NAME } from './version.js';
 
 /** The scripts `init` adds to a consumer's package.json. */
@@ -49,13 +51,8 @@ export async function init(options: {
   if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest))
     throw new InputError('package.json is not a JSON object', packagePath);
 
-  const toPosix = (path: string) => path.split(sep).join('/');
-  const input = options.input
-    ? /^https?:\/\//i.test(options.input)
-      ? options.input
-      : toPosix(relative(options.cwd, resolve(options.cwd, options.input)))
-    : DEFAULT_INPUT;
-  const output = toPosix(relative(options.cwd, resolve(options.cwd, options.output ?? DEFAULT_OUTPUT)));
+  const input = options.input ? sourceLabel(options.input, options.cwd) : DEFAULT_INPUT;
+  const output = posixRelative(options.cwd, resolve(options.cwd, options.output ?? DEFAULT_OUTPUT));
   const configPath = join(options.cwd, CONFIG_FILE);
   const existingConfig = await readFile(configPath, 'utf8').catch(() => undefined);
   if (existingConfig !== undefined && !options.force) {
@@ -90,7 +87,7 @@ export async function init(options: {
     const indent = /^[{[]\r?\n([ \t]+)/.exec(packageText)?.[1] ?? '  ';
     await writeFile(packagePath, `${JSON.stringify(manifest, null, indent)}${packageText.endsWith('\n') ? '\n' : ''}`);
   }
-  if (!/^https?:\/\//i.test(input)) {
+  if (!isUrl(input)) {
     const exists = await readFile(resolve(options.cwd, input)).then(
       () => true,
       () => false,

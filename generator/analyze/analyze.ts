@@ -3,10 +3,11 @@ import { fieldsOf, mergeFields } from './fields.js';
 import { deriveGrants } from './grants.js';
 import { operationsOf } from './operations.js';
 import type { ClientAuthenticationMethod, FieldIR, GeneratorIR, ScopeIR, TokenEndpointIR } from './ir.js';
-import { deref, flattenSchema, isObject, pointer, type JsonObject } from './schema-utils.js';
+import { isObject, type JsonObject } from '../shared/json.js';
+import { deref, pointer } from '../shared/json-pointer.js';
+import { flattenSchema } from './schema-utils.js';
 
 const FORM = 'application/x-www-form-urlencoded';
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** Builds the IR of a loaded document. Never throws for documents that passed `load`, except on a bad `x-grant-types`. */
 export function analyze(loaded: LoadedDocument): GeneratorIR {
@@ -80,12 +81,11 @@ function tokenEndpointsOf(loaded: LoadedDocument): TokenEndpointIR[] {
   for (const [path, rawItem] of Object.entries(paths)) {
     const item = deref(root, rawItem, pointer('paths', path))?.value;
     if (!item) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (method !== 'post' || !isObject(operation)) continue;
-      const endpoint = tokenEndpoint(loaded, path, operation);
-      if (endpoint) endpoints.push(endpoint);
-    }
+    // Only a POST can be a token endpoint (RFC 6749 §3.2).
+    const operation = item.post;
+    if (!isObject(operation)) continue;
+    const endpoint = tokenEndpoint(loaded, path, operation);
+    if (endpoint) endpoints.push(endpoint);
   }
   return endpoints;
 }

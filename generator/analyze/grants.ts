@@ -9,7 +9,9 @@ import {
   SECRET_FIELDS,
   findRegisteredGrant,
 } from './rfc-grants.js';
-import { constantValues, deref, flattenSchema, isObject, type FlatSchema, type JsonObject } from './schema-utils.js';
+import { isObject, type JsonObject } from '../shared/json.js';
+import { deref } from '../shared/json-pointer.js';
+import { constantValues, flattenSchema, type FlatSchema } from './schema-utils.js';
 
 /** A grant found in the document, before it becomes a {@link GrantIR}. */
 interface GrantCandidate {

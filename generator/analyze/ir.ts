@@ -3,6 +3,7 @@
  * here, already decided; emit never reads the OpenAPI document except to hand it to openapi-typescript.
  * All text fields hold raw text from the document: emitters must escape them for the context they write into.
  */
+import type { HttpMethod } from '../shared/http.js';
 
 /** How the client proves its identity at the token endpoint (RFC 6749 §2.3, RFC 7591 §2 names). */
 export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -133,7 +134,7 @@ export interface GrantFieldIR extends FieldIR {
 }
 
 /** An HTTP method of a Path Item Object, lower-case as in the document. */
-export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
+export type { HttpMethod };
 
 /** One operation: one exported function in operations.ts. */
 export interface OperationIR {

@@ -23,18 +23,9 @@ import type {
   TokenEndpointIR,
 } from './ir.js';
 import { camelCase, safeIdentifier, words } from './naming.js';
-import { deref, escapePointerToken, isObject, pointer, type JsonObject } from './schema-utils.js';
-
-export const HTTP_METHODS: readonly HttpMethod[] = [
-  'get',
-  'put',
-  'post',
-  'delete',
-  'options',
-  'head',
-  'patch',
-  'trace',
-];
+import { HTTP_METHODS } from '../shared/http.js';
+import { isObject, type JsonObject } from '../shared/json.js';
+import { deref, escapeToken, pointer } from '../shared/json-pointer.js';
 
 /**
  * Names that operations.ts declares or imports, and that index.ts exports from the other generated files: an
@@ -315,7 +306,7 @@ function responsesOf(root: JsonObject, raw: unknown, at: string): ResponseIR[] {
   const statuses = Object.keys(raw).filter((status) => /^([1-5](\d\d|XX)|default)$/i.test(status));
   const hasSuccess = statuses.some((status) => /^2/.test(status));
   return statuses.map((status) => {
-    const response = deref(root, raw[status], `${at}/responses/${escapePointerToken(status)}`)?.value ?? {};
+    const response = deref(root, raw[status], `${at}/responses/${escapeToken(status)}`)?.value ?? {};
     const content = isObject(response.content) ? Object.keys(response.content) : [];
     return {
       status,

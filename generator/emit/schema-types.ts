@@ -4,6 +4,7 @@ import type { LoadedDocument } from '../load/load.js';
 import { InputError, locate } from '../errors.js';
 import { markPrototypeKeys, unmarkSchemaText, unmarkText } from '../load/prototype-keys.js';
 import { assertTypeableCycles } from '../load/ref-cycles.js';
+import { objectsIn } from '../shared/walk.js';
 
 /**
  * `schema.ts`: the raw types of the whole document (`paths`, `components`, `operations`), from openapi-typescript
@@ -47,16 +48,9 @@ export async function emitSchemaTypes(loaded: LoadedDocument): Promise<string> {
 const PERCENT_MARKER = '\uE000pct\uE001';
 
 function markPercentInOperationIds(root: unknown): void {
-  const seen = new Set<object>();
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
-    seen.add(node);
-    const record = node as Record<string, unknown>;
+  for (const record of objectsIn(root)) {
     const id = Object.hasOwn(record, 'operationId') ? record['operationId'] : undefined;
     if (typeof id === 'string' && id.includes('%')) record['operationId'] = id.split('%').join(PERCENT_MARKER);
-    for (const value of Array.isArray(node) ? node : Object.values(record)) stack.push(value);
   }
 }
 
