@@ -11,7 +11,9 @@ import {
   type PrettierMode,
 } from './config.js';
 import { ExitCode, InputError } from './errors.js';
+import { describeWarnings } from './load/warnings.js';
 import { detectNoOp } from './no-op.js';
+import { isUrl } from './shared/url.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
 // Only light modules are imported statically: a plain `generate` must not load yargs' command machinery, and the
@@ -31,6 +33,11 @@ const GENERATE_OPTIONS = {
     type: 'string',
     choices: PRETTIER_MODES,
     describe: `Format with prettier: auto (when a prettier config applies to the output folder), always, never [default: ${DEFAULT_PRETTIER_MODE}]`,
+  },
+  verbose: {
+    type: 'boolean',
+    default: false,
+    describe: 'Run the whole pipeline and list every validation problem, one per line with its JSON pointer',
   },
 } as const;
 
@@ -81,7 +88,14 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       async (args) => {
         if (usageError) return;
         exitCode = await runGenerate(
-          { input: args.input, output: args.output, config: args.config, check: args.check, prettier: args.prettier },
+          {
+            input: args.input,
+            output: args.output,
+            config: args.config,
+            check: args.check,
+            prettier: args.prettier,
+            verbose: args.verbose,
+          },
           io,
         );
       },
@@ -162,6 +176,7 @@ type GenerateArgs = {
   config: string | undefined;
   check: boolean;
   prettier: PrettierMode | undefined;
+  verbose: boolean;
 };
 
 /** Input, output and formatting after the config file and the defaults are applied. */
@@ -194,6 +209,7 @@ async function tryPlainGenerate(argv: string[], io: CliIo): Promise<number | und
     config,
     check,
     prettier,
+    verbose,
     ...unknown
   } = parsed.argv as Record<string, unknown> & { _: unknown[] };
   const plain =
@@ -210,6 +226,7 @@ async function tryPlainGenerate(argv: string[], io: CliIo): Promise<number | und
     config: config as string | undefined,
     check: check === true,
     prettier: prettier as PrettierMode | undefined,
+    verbose: verbose === true,
   };
   return runGenerate(args, io);
 }
@@ -219,7 +236,8 @@ async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
     const { input, output, prettier } = await settle(args, io.cwd);
     // The no-op path of prebuild hooks and CI gates: when the manifest shows nothing changed, answer without
     // loading the pipeline at all (detectNoOp never throws; any doubt runs the pipeline).
-    const fresh = await detectNoOp({ input, output, prettier, cwd: io.cwd });
+    // --verbose asks for the validation problems, which only the pipeline finds.
+    const fresh = args.verbose ? undefined : await detectNoOp({ input, output, prettier, cwd: io.cwd });
     if (fresh !== undefined) {
       io.stdout(
         args.check
@@ -231,11 +249,7 @@ async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
     const { generate } = await import('./generate.js');
     const result = await generate({ input, output, cwd: io.cwd, check: args.check, prettier });
     const changed = result.statuses.filter((status) => status.state !== 'unchanged');
-    if (result.warnings.length > 0) {
-      io.stderr(
-        `${TOOL_NAME}: warning: ${result.warnings.length} validation problem(s) did not stop generation; first: ${result.warnings[0]}\n`,
-      );
-    }
+    io.stderr(describeWarnings(result.warnings, { verbose: args.verbose, prefix: TOOL_NAME }));
     if (args.check) {
       if (!result.stale) {
         io.stdout(`${output}: up to date with ${input} (${result.statuses.length} files).\n`);
@@ -297,7 +311,7 @@ async function runInit(
 
 /** Paths in a config file are relative to it; returned relative to the working directory. URLs stay as they are. */
 function relativeTo(dir: string, path: string, cwd: string): string {
-  return /^https?:\/\//i.test(path) ? path : relative(cwd, resolve(dir, path)) || '.';
+  return isUrl(path) ? path : relative(cwd, resolve(dir, path)) || '.';
 }
 
 function reportError(error: unknown, io: CliIo): number {
