@@ -3,9 +3,10 @@ import { fieldsOf, mergeFields } from './fields.js';
 import { deriveGrants } from './grants.js';
 import { operationsOf } from './operations.js';
 import type { ClientAuthenticationMethod, FieldIR, GeneratorIR, ScopeIR, TokenEndpointIR } from './ir.js';
-import { isObject, type JsonObject } from '../shared/json.js';
+import { isObject, own, type JsonObject } from '../shared/json.js';
 import { deref, pointer } from '../shared/json-pointer.js';
 import { flattenSchema } from './schema-utils.js';
+import { requirementsOf, securitySchemesOf } from './security.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -54,10 +55,8 @@ export function baseUrlOf(servers: unknown): string | undefined {
 }
 
 function scopesOf(root: JsonObject): ScopeIR[] {
-  const schemes =
-    isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
   const scopes = new Map<string, ScopeIR>();
-  for (const [name, raw] of Object.entries(schemes)) {
+  for (const [name, raw] of Object.entries(securitySchemesOf(root))) {
     const scheme = deref(root, raw, `/components/securitySchemes/${name}`)?.value;
     if (!scheme || scheme.type !== 'oauth2' || !isObject(scheme.flows)) continue;
     for (const flow of Object.values(scheme.flows)) {
@@ -164,20 +163,13 @@ function clientAuthenticationOf(
 ): ClientAuthenticationMethod[] {
   const hasSecret = requestFields.some((field) => field.name === 'client_secret');
   const bodyMethod: ClientAuthenticationMethod = hasSecret ? 'client_secret_post' : 'none';
-  const requirements = Array.isArray(operation.security)
-    ? operation.security
-    : Array.isArray(root.security)
-      ? root.security
-      : [];
-  const schemes =
-    isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
+  const schemes = securitySchemesOf(root);
   const methods: ClientAuthenticationMethod[] = [];
-  for (const requirement of requirements) {
-    if (!isObject(requirement)) continue;
+  for (const requirement of requirementsOf(root, operation)) {
     const names = Object.keys(requirement);
     if (names.length === 0) methods.push(bodyMethod);
     for (const name of names) {
-      const scheme = deref(root, schemes[name], '')?.value;
+      const scheme = deref(root, own(schemes, name), '')?.value;
       if (scheme?.type === 'http' && typeof scheme.scheme === 'string' && scheme.scheme.toLowerCase() === 'basic')
         methods.push('client_secret_basic');
     }

@@ -13,7 +13,6 @@
 import type {
   BodyKind,
   EncodingIR,
-  HttpMethod,
   OperationIR,
   ParameterIR,
   ParameterLocation,
@@ -23,6 +22,7 @@ import type {
   TokenEndpointIR,
 } from './ir.js';
 import { camelCase, safeIdentifier, words } from './naming.js';
+import { requirementsOf, securitySchemesOf } from './security.js';
 import { HTTP_METHODS } from '../shared/http.js';
 import { isObject, type JsonObject } from '../shared/json.js';
 import { deref, escapeToken, pointer } from '../shared/json-pointer.js';
@@ -321,13 +321,8 @@ function responsesOf(root: JsonObject, raw: unknown, at: string): ResponseIR[] {
 
 /** Whether the security requirements in force ask for a bearer token (see {@link OperationIR.bearer}). */
 function bearerOf(root: JsonObject, operation: JsonObject): Pick<OperationIR, 'bearer' | 'bearerSchemes'> {
-  const requirements = Array.isArray(operation.security)
-    ? operation.security
-    : Array.isArray(root.security)
-      ? root.security
-      : [];
-  const schemes =
-    isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
+  const requirements = requirementsOf(root, operation);
+  const schemes = securitySchemesOf(root);
   const isBearer = (name: string): boolean => {
     const scheme = deref(root, schemes[name], pointer('components', 'securitySchemes', name))?.value;
     if (!scheme) return false;
@@ -337,12 +332,11 @@ function bearerOf(root: JsonObject, operation: JsonObject): Pick<OperationIR, 'b
   const bearerSchemes = new Set<string>();
   let withBearer = 0;
   for (const requirement of requirements) {
-    if (!isObject(requirement)) continue;
     const names = Object.keys(requirement).filter(isBearer);
     names.forEach((name) => bearerSchemes.add(name));
     if (names.length > 0) withBearer += 1;
   }
-  const total = requirements.filter(isObject).length;
+  const total = requirements.length;
   const bearer = withBearer === 0 ? 'none' : withBearer === total ? 'required' : 'optional';
   return { bearer, bearerSchemes: [...bearerSchemes] };
 }

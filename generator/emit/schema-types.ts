@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import type { GlobalContext, OpenAPI3 } from 'openapi-typescript';
 import type { LoadedDocument } from '../load/load.js';
 import { InputError, locate } from '../errors.js';
-import { markPrototypeKeys, unmarkSchemaText, unmarkText } from '../load/prototype-keys.js';
+import { markPrototypeKeys, unmarkSchemaText } from '../load/prototype-keys.js';
+import { firstLineOf, stackExhausted } from '../load/library-errors.js';
 import { assertTypeableCycles } from '../load/ref-cycles.js';
 import { objectsIn } from '../shared/walk.js';
 
@@ -116,14 +117,9 @@ function defaultContext(
  * that is a list. That is bad input: one line naming where, from its message or else from the first warning.
  */
 function unreadable(error: unknown, loaded: LoadedDocument): InputError {
-  if (error instanceof RangeError) {
-    return new InputError(
-      'the schemas refer to each other in chains too long for openapi-typescript to follow (it ran out of stack)',
-      loaded.source,
-      'Shorten the chains of $refs',
-    );
-  }
-  const message = unmarkText((error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim());
+  const exhausted = stackExhausted(error, 'openapi-typescript', loaded.source);
+  if (exhausted) return exhausted;
+  const message = firstLineOf(error);
   const pointer = /#\/[^\s:,]*/.exec(message)?.[0];
   const why = `openapi-typescript cannot read the document: ${message}`;
   if (pointer !== undefined)

@@ -11,6 +11,7 @@ import { sha256 as sha256Of } from '../shared/hash.js';
 import type { JsonObject } from '../shared/json.js';
 import { isUrl } from '../shared/url.js';
 import { BoundedResolver } from './bounded-resolver.js';
+import { firstLineOf, stackExhausted } from './library-errors.js';
 import { markPrototypeKeys, unmarkPrototypeKeys, unmarkText } from './prototype-keys.js';
 import { assertNoBareRefCycles } from './ref-cycles.js';
 import { readSource, type SourceText } from './read-source.js';
@@ -102,16 +103,12 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
  */
 function validatorFailed(error: unknown, source: SourceText): never {
   if (error instanceof InputError) throw error;
-  if (error instanceof RangeError) {
-    throw new InputError(
-      'the schemas refer to each other in chains too long for @redocly/openapi-core to follow (it ran out of stack; a few hundred $refs deep is the limit)',
-      source.displayName,
-      'Shorten the chains of $refs',
-    );
-  }
-  const message = unmarkText((error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim());
+  const library = '@redocly/openapi-core';
+  const limit = '; a few hundred $refs deep is the limit';
+  const exhausted = stackExhausted(error, library, source.displayName, limit);
+  if (exhausted) throw exhausted;
   throw new InputError(
-    `@redocly/openapi-core cannot validate the document: ${message}`,
+    `${library} cannot validate the document: ${firstLineOf(error)}`,
     source.displayName,
     'Fix the document and run again',
   );

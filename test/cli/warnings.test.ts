@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../generator/cli.js';
-import { removeDir, tempDir } from '../support/generate-to-temp.js';
+import { cli, removeDir, tempDir } from '../hostile/support.js';
 
 /** A valid document with four structural problems the validator reports without stopping generation. */
 const DOCUMENT = {
@@ -39,12 +38,7 @@ beforeEach(async () => {
 });
 afterEach(async () => removeDir(dir));
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { cwd: dir, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => cli(dir, ...argv);
 
 const ALL = [
   '  doc.json#/components/schemas/A/nullable: Property `nullable` is not expected here.',
