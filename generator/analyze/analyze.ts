@@ -18,7 +18,7 @@ export function analyze(loaded: LoadedDocument): GeneratorIR {
   const tokenEndpoints = tokenEndpointsOf(loaded);
   // Names the token client's models and parameter types take (they depend on the grants) are not free either.
   const grantTypeNames = (tokenEndpoints[0]?.grants ?? []).flatMap((grant) => [
-    `${grant.typeName}TokenRequest`,
+    grant.requestTypeName,
     `${grant.typeName}Params`,
   ]);
   return {

@@ -72,8 +72,10 @@ export interface GrantIR {
   grantType: string;
   /** Name of the client method, e.g. `deviceCode`. */
   helperName: string;
-  /** Prefix of the type names, e.g. `DeviceCode` → `DeviceCodeTokenRequest`. */
+  /** Prefix of the helper's type names, e.g. `DeviceCode` → `DeviceCodeParams`. */
   typeName: string;
+  /** Name of the grant's token request model, e.g. `DeviceCodeTokenRequest`, `RefreshTokenRequest` (grants.ts). */
+  requestTypeName: string;
   /** The specification that defines the grant, when it is a registered one. */
   reference?: SpecReference;
   /** Text from the document describing this grant (a oneOf variant's description), if any. */
