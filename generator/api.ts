@@ -39,6 +39,11 @@ export interface RunOptions {
   prettier?: PrettierMode;
   /** Overrides every job's import style. */
   importStyle?: ImportStyle;
+  /**
+   * `false` runs the whole pipeline even when the manifest shows nothing changed (to see the validation warnings,
+   * which only the pipeline finds). Default: `true`.
+   */
+  fastPath?: boolean;
 }
 
 /** A generated file that differs from what was on disk. */
@@ -103,7 +108,7 @@ export interface CheckResult {
  */
 export async function generate(options: RunOptions = {}): Promise<GenerateResult> {
   const { cwd, jobs } = await resolveRun(options);
-  const runs = await runJobs(jobs, { cwd, check: false });
+  const runs = await runJobs(jobs, { cwd, check: false, ...(options.fastPath === false ? { fastPath: false } : {}) });
   return { jobs: runs.map(jobResult) };
 }
 
@@ -116,7 +121,7 @@ export async function generate(options: RunOptions = {}): Promise<GenerateResult
  */
 export async function check(options: RunOptions = {}): Promise<CheckResult> {
   const { cwd, jobs } = await resolveRun(options);
-  const runs = await runJobs(jobs, { cwd, check: true });
+  const runs = await runJobs(jobs, { cwd, check: true, ...(options.fastPath === false ? { fastPath: false } : {}) });
   const results = runs.map((run): CheckJobResult => {
     const base = jobResult(run);
     const result = run.result;

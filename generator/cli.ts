@@ -13,6 +13,7 @@ import {
   type PrettierMode,
 } from './config.js';
 import { ExitCode, InputError } from './errors.js';
+import { describeWarnings } from './load/warnings.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
 // Only light modules are imported statically: a plain `generate` must not load yargs' command machinery, and the
@@ -38,6 +39,11 @@ const GENERATE_OPTIONS = {
     type: 'string',
     choices: IMPORT_STYLES,
     describe: `Relative import specifiers of the output: js (NodeNext), ts (Deno, rewriteRelativeImportExtensions), none (Bundler) [default: ${DEFAULT_IMPORT_STYLE}]`,
+  },
+  verbose: {
+    type: 'boolean',
+    default: false,
+    describe: 'Run the whole pipeline and list every validation problem, one per line with its JSON pointer',
   },
   watch: {
     alias: 'w',
@@ -103,6 +109,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
             prettier: args.prettier,
             importStyle: args['import-style'],
             watch: args.watch,
+            verbose: args.verbose,
           },
           io,
         );
@@ -186,6 +193,7 @@ type GenerateArgs = {
   prettier: PrettierMode | undefined;
   importStyle: ImportStyle | undefined;
   watch: boolean;
+  verbose: boolean;
 };
 
 /** The API's options from the command line's. */
@@ -197,6 +205,8 @@ function runOptions(args: GenerateArgs, cwd: string): RunOptions {
     ...(args.output !== undefined ? { output: args.output } : {}),
     ...(args.prettier !== undefined ? { prettier: args.prettier } : {}),
     ...(args.importStyle !== undefined ? { importStyle: args.importStyle } : {}),
+    // --verbose asks for the validation problems, which only the pipeline finds: no fast path.
+    ...(args.verbose ? { fastPath: false } : {}),
   };
 }
 
@@ -218,6 +228,7 @@ async function tryPlainGenerate(argv: string[], io: CliIo): Promise<number | und
     prettier,
     importStyle,
     watch,
+    verbose,
     ...unknown
   } = parsed.argv as Record<string, unknown> & { _: unknown[] };
   const plain =
@@ -242,6 +253,7 @@ async function tryPlainGenerate(argv: string[], io: CliIo): Promise<number | und
     prettier: prettier as PrettierMode | undefined,
     importStyle: importStyle as ImportStyle | undefined,
     watch: watch === true,
+    verbose: verbose === true,
   };
   return runGenerate(args, io);
 }
@@ -259,11 +271,11 @@ async function runGenerate(args: GenerateArgs, io: CliIo): Promise<number> {
     if (args.check) {
       const result = await check(runOptions(args, io.cwd));
       io.stdout(checkReport(result, 'stdout'));
-      io.stderr(checkReport(result, 'stderr'));
+      io.stderr(checkReport(result, 'stderr', args.verbose));
       return result.stale ? ExitCode.drift : ExitCode.ok;
     }
     const result = await generate(runOptions(args, io.cwd));
-    io.stderr(warningLines(result));
+    io.stderr(warningLines(result, args.verbose));
     io.stdout(
       generateLines(result)
         .map((line) => `${line}\n`)
@@ -284,19 +296,20 @@ export function generateLines(result: GenerateResult): string[] {
   });
 }
 
-/** The validation problems that did not stop generation, one line per job that had any. */
-export function warningLines(result: GenerateResult | CheckResult): string {
+/** The validation problems that did not stop generation, per job that had any (all of them with `--verbose`). */
+export function warningLines(result: GenerateResult | CheckResult, verbose = false): string {
   return result.jobs
-    .filter((job) => job.warnings.length > 0)
-    .map(
-      (job) =>
-        `${TOOL_NAME}: warning: ${job.warnings.length} validation problem(s) did not stop generation${result.jobs.length > 1 ? ` in ${job.input}` : ''}; first: ${job.warnings[0]}\n`,
+    .map((job) =>
+      describeWarnings(job.warnings, {
+        verbose,
+        prefix: result.jobs.length > 1 ? `${TOOL_NAME} (${job.input})` : TOOL_NAME,
+      }),
     )
     .join('');
 }
 
 /** The `--check` report, per job: the API changes and the diff on stdout, the verdict of stale jobs on stderr. */
-function checkReport(result: CheckResult, stream: 'stdout' | 'stderr'): string {
+function checkReport(result: CheckResult, stream: 'stdout' | 'stderr', verbose = false): string {
   if (stream === 'stderr') {
     const stale = result.jobs
       .filter((job) => job.stale)
@@ -304,7 +317,7 @@ function checkReport(result: CheckResult, stream: 'stdout' | 'stderr'): string {
         (job) =>
           `${job.output}: ${job.files.length} file(s) stale: ${job.files.map((file) => `${file.name} (${file.state})`).join(', ')}. Run \`${TOOL_NAME} generate\` and commit the result.\n`,
       );
-    return warningLines(result) + stale.join('');
+    return warningLines(result, verbose) + stale.join('');
   }
   return result.jobs
     .map((job) => {

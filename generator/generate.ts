@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { analyze } from './analyze/analyze.js';
 import type { GeneratorIR } from './analyze/ir.js';
 import type { ImportStyle, PrettierMode } from './config.js';
 import { emit, type EmitOptions } from './emit/emit.js';
 import { applyImportStyle } from './emit/import-style.js';
 import { outputVariant } from './jobs.js';
-import { isUrl } from './load/read-source.js';
 import { loadDocument, loadDocumentFromText, type LoadedDocument } from './load/load.js';
+import { posixRelative, sourceLabel } from './shared/source-label.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { formatFiles } from './write/format.js';
 import {
@@ -65,16 +65,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const outputDir = resolve(options.cwd, options.output);
   // Headers name the source relative to the working directory, with forward slashes, so output is identical on
   // every machine and OS.
-  const source = isUrl(options.input)
-    ? options.input
-    : toPosix(relative(options.cwd, resolve(options.cwd, options.input)));
+  const source = sourceLabel(options.input, options.cwd);
   const loaded = { ...(await loadDocument(options.input, { cwd: options.cwd })), source };
   const ir = analyze(loaded);
   const emitted = await emit(loaded, ir, options.link);
   applyImportStyle(emitted, options.importStyle ?? 'js');
   const files = await formatFiles(emitted, outputDir, options.prettier);
   files.set(SOURCE_SNAPSHOT_NAME, `${JSON.stringify(loaded.document, null, 2)}\n`);
-  const inputs = loaded.files.map((file) => toPosix(relative(options.cwd, file)));
+  const inputs = loaded.files.map((file) => posixRelative(options.cwd, file));
   const fingerprint = computeFingerprint({
     source,
     inputFiles: loaded.files,
@@ -97,7 +95,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (manifestStatus?.state === 'changed' && previousManifest && sameOutput(previousManifest, manifest))
     manifestStatus.state = 'unchanged';
   const stale = statuses.some((status) => status.state !== 'unchanged');
-  const outputLabel = toPosix(relative(options.cwd, outputDir)) || '.';
+  const outputLabel = posixRelative(options.cwd, outputDir) || '.';
   const diff = options.check && stale ? unifiedDiff(statuses, (name) => `${outputLabel}/${name}`) : '';
   if (!options.check && options.write !== false) await writeChanged(outputDir, statuses);
   const apiChanges = options.check && stale ? await classifyDrift(outputDir, previousManifest, loaded) : undefined;
@@ -137,8 +135,4 @@ async function classifyDrift(
     // A damaged snapshot must not hide the drift itself: the code diff is still reported.
     return undefined;
   }
-}
-
-function toPosix(path: string): string {
-  return path.split(sep).join('/');
 }

@@ -1,7 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CONFIG_FILE, CONFIG_FILES, DEFAULT_INPUT, DEFAULT_OUTPUT, readConfig, resolveJobs } from './config.js';
 import { InputError } from './errors.js';
+import { posixRelative, sourceLabel, toPosix } from './shared/source-label.js';
+import { isUrl } from './shared/url.js';
 import { TOOL_NAME } from './version.js';
 
 /** The scripts `init` adds to a consumer's package.json. */
@@ -49,15 +51,10 @@ export async function init(options: {
   if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest))
     throw new InputError('package.json is not a JSON object', packagePath);
 
-  const toPosix = (path: string) => path.split(sep).join('/');
   let jobs: Array<{ input: string; output: string }> = [
     {
-      input: options.input
-        ? /^https?:\/\//i.test(options.input)
-          ? options.input
-          : toPosix(relative(options.cwd, resolve(options.cwd, options.input)))
-        : DEFAULT_INPUT,
-      output: toPosix(relative(options.cwd, resolve(options.cwd, options.output ?? DEFAULT_OUTPUT))),
+      input: options.input ? sourceLabel(options.input, options.cwd) : DEFAULT_INPUT,
+      output: posixRelative(options.cwd, resolve(options.cwd, options.output ?? DEFAULT_OUTPUT)),
     },
   ];
   // Any config file counts (a .ts one wins the lookup over the JSON init writes); --force replaces only the JSON one.
@@ -115,7 +112,7 @@ export async function init(options: {
     await writeFile(packagePath, `${JSON.stringify(manifest, null, indent)}${packageText.endsWith('\n') ? '\n' : ''}`);
   }
   for (const { input } of configFine ? jobs : []) {
-    if (/^https?:\/\//i.test(input)) continue;
+    if (isUrl(input)) continue;
     const exists = await readFile(resolve(options.cwd, input)).then(
       () => true,
       () => false,

@@ -47,7 +47,10 @@ export interface JobRun {
  * Runs every job: compare only (`check`), or compute all and then write all.
  * @throws {InputError} naming the job (when there are several) for the first job that fails.
  */
-export async function runJobs(jobs: ResolvedJob[], options: { cwd: string; check: boolean }): Promise<JobRun[]> {
+export async function runJobs(
+  jobs: ResolvedJob[],
+  options: { cwd: string; check: boolean; fastPath?: boolean },
+): Promise<JobRun[]> {
   const { cwd } = options;
   const providers = new Set(jobs.flatMap((job) => (job.tokenClientFrom !== undefined ? [job.tokenClientFrom] : [])));
   const byName = new Map(jobs.map((job) => [job.name, job]));
@@ -75,13 +78,16 @@ export async function runJobs(jobs: ResolvedJob[], options: { cwd: string; check
         (async (): Promise<JobRun> => {
           const link = linkOf(job);
           const variant = outputVariant({ importStyle: job.importStyle, link });
-          const fresh = await detectNoOp({
-            input: job.input,
-            output: job.output,
-            prettier: job.prettier,
-            variant,
-            cwd,
-          });
+          const fresh =
+            options.fastPath === false
+              ? undefined
+              : await detectNoOp({
+                  input: job.input,
+                  output: job.output,
+                  prettier: job.prettier,
+                  variant,
+                  cwd,
+                });
           if (fresh !== undefined) return { job, fresh, inputs: await manifestInputs(cwd, job.output) };
           const { generate } = await import('./generate.js');
           const result = await generate({

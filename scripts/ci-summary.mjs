@@ -1,14 +1,26 @@
-// Prints vitest's counts from its JSON report as the plain line `N passed, N failed[, N skipped]`.
-// Exits 1 when the report is missing, reports failures, or counts no test at all.
+// Prints vitest's counts from its JSON report, plus one item per other CI check, as the plain line
+// `N passed, N failed[, N skipped]`.
+// Usage: node scripts/ci-summary.mjs <vitest-report.json> [<name>=<exit status> ...]
+// Exits 1 when the report is missing, reports failures, counts no test at all, or any check's status is not 0.
 import { readFileSync } from 'node:fs';
 
-const file = process.argv[2];
+const [file, ...checkArgs] = process.argv.slice(2);
+const checks = checkArgs.map((arg) => {
+  const at = arg.lastIndexOf('=');
+  const status = at !== -1 && /^\d+$/.test(arg.slice(at + 1)) ? Number(arg.slice(at + 1)) : NaN;
+  // A malformed argument is a failed check: the summary must never pass by mistake.
+  return { name: at === -1 ? arg : arg.slice(0, at), ok: status === 0 };
+});
+const failedChecks = checks.filter((check) => !check.ok);
+const passedChecks = checks.length - failedChecks.length;
+for (const check of failedChecks) console.log(`Failed check: ${check.name}`);
+
 let report;
 try {
   report = JSON.parse(readFileSync(file, 'utf8'));
 } catch {
   console.log(`No vitest report at ${file}.`);
-  console.log('0 passed, 1 failed');
+  console.log(`${passedChecks} passed, ${failedChecks.length + 1} failed`);
   process.exit(1);
 }
 const passed = report.numPassedTests ?? 0;
@@ -18,6 +30,6 @@ const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 const brokenSuites = (report.testResults ?? []).filter(
   (suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
 ).length;
-const totalFailed = failed + brokenSuites;
-console.log(`${passed} passed, ${totalFailed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+const totalFailed = failed + brokenSuites + failedChecks.length;
+console.log(`${passed + passedChecks} passed, ${totalFailed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(totalFailed > 0 || passed === 0 ? 1 : 0);

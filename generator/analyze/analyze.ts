@@ -4,10 +4,12 @@ import { deriveGrants } from './grants.js';
 import { oauthCapabilitiesOf } from './oauth-capabilities.js';
 import { operationsOf } from './operations.js';
 import type { ClientAuthenticationMethod, FieldIR, GeneratorIR, ScopeIR, TokenEndpointIR } from './ir.js';
-import { deref, flattenSchema, isObject, pointer, type JsonObject } from './schema-utils.js';
+import { isObject, own, type JsonObject } from '../shared/json.js';
+import { deref, pointer } from '../shared/json-pointer.js';
+import { flattenSchema } from './schema-utils.js';
+import { requirementsOf, securitySchemesOf } from './security.js';
 
 const FORM = 'application/x-www-form-urlencoded';
-const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** Builds the IR of a loaded document. Never throws for documents that passed `load`, except on a bad `x-grant-types`. */
 export function analyze(loaded: LoadedDocument): GeneratorIR {
@@ -17,7 +19,7 @@ export function analyze(loaded: LoadedDocument): GeneratorIR {
   const tokenEndpoints = tokenEndpointsOf(loaded);
   // Names the token client's models and parameter types take (they depend on the grants) are not free either.
   const grantTypeNames = (tokenEndpoints[0]?.grants ?? []).flatMap((grant) => [
-    `${grant.typeName}TokenRequest`,
+    grant.requestTypeName,
     `${grant.typeName}Params`,
   ]);
   const warnings: string[] = [];
@@ -58,10 +60,8 @@ export function baseUrlOf(servers: unknown): string | undefined {
 }
 
 function scopesOf(root: JsonObject): ScopeIR[] {
-  const schemes =
-    isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
   const scopes = new Map<string, ScopeIR>();
-  for (const [name, raw] of Object.entries(schemes)) {
+  for (const [name, raw] of Object.entries(securitySchemesOf(root))) {
     const scheme = deref(root, raw, `/components/securitySchemes/${name}`)?.value;
     if (!scheme || scheme.type !== 'oauth2' || !isObject(scheme.flows)) continue;
     for (const flow of Object.values(scheme.flows)) {
@@ -85,12 +85,11 @@ function tokenEndpointsOf(loaded: LoadedDocument): TokenEndpointIR[] {
   for (const [path, rawItem] of Object.entries(paths)) {
     const item = deref(root, rawItem, pointer('paths', path))?.value;
     if (!item) continue;
-    for (const method of HTTP_METHODS) {
-      const operation = item[method];
-      if (method !== 'post' || !isObject(operation)) continue;
-      const endpoint = tokenEndpoint(loaded, path, operation);
-      if (endpoint) endpoints.push(endpoint);
-    }
+    // Only a POST can be a token endpoint (RFC 6749 §3.2).
+    const operation = item.post;
+    if (!isObject(operation)) continue;
+    const endpoint = tokenEndpoint(loaded, path, operation);
+    if (endpoint) endpoints.push(endpoint);
   }
   return endpoints;
 }
@@ -169,20 +168,13 @@ function clientAuthenticationOf(
 ): ClientAuthenticationMethod[] {
   const hasSecret = requestFields.some((field) => field.name === 'client_secret');
   const bodyMethod: ClientAuthenticationMethod = hasSecret ? 'client_secret_post' : 'none';
-  const requirements = Array.isArray(operation.security)
-    ? operation.security
-    : Array.isArray(root.security)
-      ? root.security
-      : [];
-  const schemes =
-    isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
+  const schemes = securitySchemesOf(root);
   const methods: ClientAuthenticationMethod[] = [];
-  for (const requirement of requirements) {
-    if (!isObject(requirement)) continue;
+  for (const requirement of requirementsOf(root, operation)) {
     const names = Object.keys(requirement);
     if (names.length === 0) methods.push(bodyMethod);
     for (const name of names) {
-      const scheme = deref(root, schemes[name], '')?.value;
+      const scheme = deref(root, own(schemes, name), '')?.value;
       if (scheme?.type === 'http' && typeof scheme.scheme === 'string' && scheme.scheme.toLowerCase() === 'basic')
         methods.push('client_secret_basic');
     }

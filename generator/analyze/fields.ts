@@ -1,6 +1,8 @@
 import type { FieldIR, FieldType } from './ir.js';
 import { SECRET_FIELDS } from './rfc-grants.js';
-import { deref, isObject, type FlatSchema } from './schema-utils.js';
+import { isObject } from '../shared/json.js';
+import { deref } from '../shared/json-pointer.js';
+import type { FlatSchema } from './schema-utils.js';
 
 /** The generated code's view of a schema's type; deep or odd schemas degrade to `unknown`, never fail. */
 export function fieldType(root: unknown, schema: unknown, depth = 0): FieldType {

@@ -1,7 +1,7 @@
 import { InputError, locate } from '../errors.js';
 import { fieldsOf } from './fields.js';
 import type { FieldIR, GrantFieldIR, GrantIR, GrantSource } from './ir.js';
-import { camelCase, dedupe, lastSegment, pascalCase, safeIdentifier } from './naming.js';
+import { camelCase, dedupe, lastSegment, pascalCase, safeIdentifier, words } from './naming.js';
 import {
   CLIENT_AUTH_FIELDS,
   GRANT_SPECIFIC_FIELDS,
@@ -9,7 +9,9 @@ import {
   SECRET_FIELDS,
   findRegisteredGrant,
 } from './rfc-grants.js';
-import { constantValues, deref, flattenSchema, isObject, type FlatSchema, type JsonObject } from './schema-utils.js';
+import { isObject, type JsonObject } from '../shared/json.js';
+import { deref } from '../shared/json-pointer.js';
+import { constantValues, flattenSchema, type FlatSchema } from './schema-utils.js';
 
 /** A grant found in the document, before it becomes a {@link GrantIR}. */
 interface GrantCandidate {
@@ -135,7 +137,21 @@ function toGrants(candidates: GrantCandidate[]): GrantIR[] {
   const typeNames = dedupe(
     unique.map((candidate) => safeIdentifier(pascalCase(lastSegment(candidate.grantType)), 'Grant')),
   );
-  return unique.map((candidate, index) => toGrant(candidate, helperNames[index]!, typeNames[index]!));
+  // `TokenRequest` itself is the union of them all (emit/models.ts).
+  const requestTypeNames = dedupe(typeNames.map(requestTypeName), ['TokenRequest']);
+  return unique.map((candidate, index) =>
+    toGrant(candidate, helperNames[index]!, { typeName: typeNames[index]!, requestTypeName: requestTypeNames[index]! }),
+  );
+}
+
+/**
+ * The name of a grant's token request model: `ClientCredentials` → `ClientCredentialsTokenRequest`, without
+ * repeating a last word `Token`: `RefreshToken` → `RefreshTokenRequest` (not `RefreshTokenTokenRequest`). A grant
+ * named `token` alone keeps `TokenTokenRequest`: `TokenRequest` is the union of all grants' requests.
+ */
+export function requestTypeName(typeName: string): string {
+  const parts = words(typeName);
+  return parts.length > 1 && parts[parts.length - 1] === 'Token' ? `${typeName}Request` : `${typeName}TokenRequest`;
 }
 
 /**
@@ -148,7 +164,11 @@ function optionName(wireName: string): string {
   return name in Object.prototype ? `${name}Field` : name;
 }
 
-function toGrant(candidate: GrantCandidate, helperName: string, typeName: string): GrantIR {
+function toGrant(
+  candidate: GrantCandidate,
+  helperName: string,
+  names: { typeName: string; requestTypeName: string },
+): GrantIR {
   const registered = findRegisteredGrant(candidate.grantType);
   const allowed = (name: string): boolean => {
     if (name === 'grant_type' || CLIENT_AUTH_FIELDS.has(name)) return false;
@@ -197,7 +217,7 @@ function toGrant(candidate: GrantCandidate, helperName: string, typeName: string
   return {
     grantType: candidate.grantType,
     helperName,
-    typeName,
+    ...names,
     yieldsRefreshToken: registered?.yieldsRefreshToken ?? false,
     retrySafety: registered?.retrySafety ?? 'not-after-send',
     fields: grantFields,

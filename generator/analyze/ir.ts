@@ -3,6 +3,7 @@
  * here, already decided; emit never reads the OpenAPI document except to hand it to openapi-typescript.
  * All text fields hold raw text from the document: emitters must escape them for the context they write into.
  */
+import type { HttpMethod } from '../shared/http.js';
 
 /** How the client proves its identity at the token endpoint (RFC 6749 §2.3, RFC 7591 §2 names). */
 export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -75,8 +76,10 @@ export interface GrantIR {
   grantType: string;
   /** Name of the client method, e.g. `deviceCode`. */
   helperName: string;
-  /** Prefix of the type names, e.g. `DeviceCode` → `DeviceCodeTokenRequest`. */
+  /** Prefix of the helper's type names, e.g. `DeviceCode` → `DeviceCodeParams`. */
   typeName: string;
+  /** Name of the grant's token request model, e.g. `DeviceCodeTokenRequest`, `RefreshTokenRequest` (grants.ts). */
+  requestTypeName: string;
   /** The specification that defines the grant, when it is a registered one. */
   reference?: SpecReference;
   /** Text from the document describing this grant (a oneOf variant's description), if any. */
@@ -137,7 +140,7 @@ export interface GrantFieldIR extends FieldIR {
 }
 
 /** An HTTP method of a Path Item Object, lower-case as in the document. */
-export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
+export type { HttpMethod };
 
 /** One operation: one exported function in operations.ts. */
 export interface OperationIR {

@@ -6,7 +6,10 @@ import type {
   OAuthEndpointIR,
   TokenEndpointIR,
 } from './ir.js';
-import { deref, flattenSchema, isObject, pointer, type JsonObject } from './schema-utils.js';
+import { flattenSchema } from './schema-utils.js';
+import { securitySchemesOf } from './security.js';
+import { isObject, type JsonObject } from '../shared/json.js';
+import { deref, pointer } from '../shared/json-pointer.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const WELL_KNOWN = '/.well-known/openid-configuration';
@@ -28,9 +31,7 @@ export function oauthCapabilitiesOf(
     dpop: tokenEndpoints.length > 0,
     notes,
   };
-  const schemes =
-    isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
-  for (const [name, raw] of Object.entries(schemes)) {
+  for (const [name, raw] of Object.entries(securitySchemesOf(root))) {
     const at = pointer('components', 'securitySchemes', name);
     const scheme = deref(root, raw, at);
     if (!scheme) continue;

@@ -13,7 +13,6 @@
 import type {
   BodyKind,
   EncodingIR,
-  HttpMethod,
   OperationIR,
   ParameterIR,
   ParameterLocation,
@@ -23,18 +22,10 @@ import type {
   TokenEndpointIR,
 } from './ir.js';
 import { camelCase, safeIdentifier, words } from './naming.js';
-import { deref, escapePointerToken, isObject, pointer, type JsonObject } from './schema-utils.js';
-
-export const HTTP_METHODS: readonly HttpMethod[] = [
-  'get',
-  'put',
-  'post',
-  'delete',
-  'options',
-  'head',
-  'patch',
-  'trace',
-];
+import { requirementsOf, securitySchemesOf } from './security.js';
+import { HTTP_METHODS, type HttpMethod } from '../shared/http.js';
+import { isObject, type JsonObject } from '../shared/json.js';
+import { deref, escapeToken, pointer } from '../shared/json-pointer.js';
 
 /**
  * Names that operations.ts declares or imports, and that index.ts exports from the other generated files: an
@@ -352,7 +343,7 @@ function responsesOf(root: JsonObject, raw: unknown, at: string): ResponseIR[] {
   const statuses = Object.keys(raw).filter((status) => /^([1-5](\d\d|XX)|default)$/i.test(status));
   const hasSuccess = statuses.some((status) => /^2/.test(status));
   return statuses.map((status) => {
-    const response = deref(root, raw[status], `${at}/responses/${escapePointerToken(status)}`)?.value ?? {};
+    const response = deref(root, raw[status], `${at}/responses/${escapeToken(status)}`)?.value ?? {};
     const content = isObject(response.content) ? Object.keys(response.content) : [];
     return {
       status,
@@ -367,13 +358,8 @@ function responsesOf(root: JsonObject, raw: unknown, at: string): ResponseIR[] {
 
 /** Whether the security requirements in force ask for a bearer token (see {@link OperationIR.bearer}). */
 function bearerOf(root: JsonObject, operation: JsonObject): Pick<OperationIR, 'bearer' | 'bearerSchemes'> {
-  const requirements = Array.isArray(operation.security)
-    ? operation.security
-    : Array.isArray(root.security)
-      ? root.security
-      : [];
-  const schemes =
-    isObject(root.components) && isObject(root.components.securitySchemes) ? root.components.securitySchemes : {};
+  const requirements = requirementsOf(root, operation);
+  const schemes = securitySchemesOf(root);
   const isBearer = (name: string): boolean => {
     const scheme = deref(root, schemes[name], pointer('components', 'securitySchemes', name))?.value;
     if (!scheme) return false;
@@ -383,12 +369,11 @@ function bearerOf(root: JsonObject, operation: JsonObject): Pick<OperationIR, 'b
   const bearerSchemes = new Set<string>();
   let withBearer = 0;
   for (const requirement of requirements) {
-    if (!isObject(requirement)) continue;
     const names = Object.keys(requirement).filter(isBearer);
     names.forEach((name) => bearerSchemes.add(name));
     if (names.length > 0) withBearer += 1;
   }
-  const total = requirements.filter(isObject).length;
+  const total = requirements.length;
   const bearer = withBearer === 0 ? 'none' : withBearer === total ? 'required' : 'optional';
   return { bearer, bearerSchemes: [...bearerSchemes] };
 }

@@ -72,7 +72,7 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
     {
       name: 'TokenRequest',
       isExported: true,
-      type: endpoint.grants.map((grant) => `${grant.typeName}TokenRequest`).join(' | ') || 'never',
+      type: endpoint.grants.map((grant) => grant.requestTypeName).join(' | ') || 'never',
       docs: [
         doc([
           `The form body of ${endpoint.method} ${endpoint.path}, one member per grant.`,
@@ -83,7 +83,7 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
   ];
   const clientFields = endpoint.requestFields.filter((field) => CLIENT_AUTH_FIELDS.has(field.name));
   const interfaces: OptionalKind<InterfaceDeclarationStructure>[] = endpoint.grants.map((grant) => ({
-    name: `${grant.typeName}TokenRequest`,
+    name: grant.requestTypeName,
     isExported: true,
     docs: [
       doc(

@@ -2,8 +2,10 @@ import { createRequire } from 'node:module';
 import type { GlobalContext, OpenAPI3 } from 'openapi-typescript';
 import type { LoadedDocument } from '../load/load.js';
 import { InputError, locate } from '../errors.js';
-import { markPrototypeKeys, unmarkSchemaText, unmarkText } from '../load/prototype-keys.js';
+import { markPrototypeKeys, unmarkSchemaText } from '../load/prototype-keys.js';
+import { firstLineOf, stackExhausted } from '../load/library-errors.js';
 import { assertTypeableCycles } from '../load/ref-cycles.js';
+import { objectsIn } from '../shared/walk.js';
 
 /**
  * `schema.ts`: the raw types of the whole document (`paths`, `components`, `operations`), from openapi-typescript
@@ -47,16 +49,9 @@ export async function emitSchemaTypes(loaded: LoadedDocument): Promise<string> {
 const PERCENT_MARKER = '\uE000pct\uE001';
 
 function markPercentInOperationIds(root: unknown): void {
-  const seen = new Set<object>();
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
-    seen.add(node);
-    const record = node as Record<string, unknown>;
+  for (const record of objectsIn(root)) {
     const id = Object.hasOwn(record, 'operationId') ? record['operationId'] : undefined;
     if (typeof id === 'string' && id.includes('%')) record['operationId'] = id.split('%').join(PERCENT_MARKER);
-    for (const value of Array.isArray(node) ? node : Object.values(record)) stack.push(value);
   }
 }
 
@@ -122,14 +117,9 @@ function defaultContext(
  * that is a list. That is bad input: one line naming where, from its message or else from the first warning.
  */
 function unreadable(error: unknown, loaded: LoadedDocument): InputError {
-  if (error instanceof RangeError) {
-    return new InputError(
-      'the schemas refer to each other in chains too long for openapi-typescript to follow (it ran out of stack)',
-      loaded.source,
-      'Shorten the chains of $refs',
-    );
-  }
-  const message = unmarkText((error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim());
+  const exhausted = stackExhausted(error, 'openapi-typescript', loaded.source);
+  if (exhausted) return exhausted;
+  const message = firstLineOf(error);
   const pointer = /#\/[^\s:,]*/.exec(message)?.[0];
   const why = `openapi-typescript cannot read the document: ${message}`;
   if (pointer !== undefined)

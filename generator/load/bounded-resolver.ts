@@ -1,7 +1,8 @@
 import { BaseResolver, Source, type Document } from '@redocly/openapi-core';
 import { InputError } from '../errors.js';
 import { markPrototypeKeys } from './prototype-keys.js';
-import { MAX_DOCUMENT_BYTES, isUrl, readFileBounded, readUrlBounded } from './read-source.js';
+import { isUrl } from '../shared/url.js';
+import { MAX_DOCUMENT_BYTES, readFileBounded, readUrlBounded } from './read-source.js';
 import { MAX_EXPANDED_NODES, assertReasonableSize } from './size-guard.js';
 
 /**

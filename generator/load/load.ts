@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   bundleDocument,
   createConfig,
@@ -8,8 +7,11 @@ import {
   type NormalizedProblem,
 } from '@redocly/openapi-core';
 import { InputError, locate } from '../errors.js';
-import type { JsonObject } from '../analyze/schema-utils.js';
+import { sha256 as sha256Of } from '../shared/hash.js';
+import type { JsonObject } from '../shared/json.js';
+import { isUrl } from '../shared/url.js';
 import { BoundedResolver } from './bounded-resolver.js';
+import { firstLineOf, stackExhausted } from './library-errors.js';
 import { markPrototypeKeys, unmarkPrototypeKeys, unmarkText } from './prototype-keys.js';
 import { assertNoBareRefCycles } from './ref-cycles.js';
 import { readSource, type SourceText } from './read-source.js';
@@ -21,8 +23,6 @@ export interface LoadedDocument {
   source: string;
   /** SHA-256 (hex) of the document's bytes as read, before any parsing. */
   sha256: string;
-  /** The raw text, kept so that drift reports can recover the document that produced an output. */
-  text: string;
   /** The bundled document: external `$ref`s inlined as components, local `$ref`s kept. */
   document: OpenApiDocument;
   /** `3.0` or `3.1`. */
@@ -52,7 +52,7 @@ export async function loadDocument(input: string, options: { cwd: string }): Pro
 
 /** Like {@link loadDocument}, for text already read (a config's inline document, a `git:` revision, a test). */
 export async function loadDocumentFromText(source: SourceText): Promise<LoadedDocument> {
-  const sha256 = createHash('sha256').update(source.text).digest('hex');
+  const sha256 = sha256Of(source.text);
   const document = parse(source);
   const nodes = assertReasonableSize(document.parsed, source.displayName);
   const version = checkVersion(document.parsed, source.displayName);
@@ -85,11 +85,10 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
   }).catch((error: unknown) => validatorFailed(error, source));
   throwFirstError(bundled.problems, source);
   unmarkPrototypeKeys(bundled.bundle.parsed);
-  const files = [source.absoluteRef, ...bundled.fileDependencies].filter((file) => !/^https?:\/\//i.test(file));
+  const files = [source.absoluteRef, ...bundled.fileDependencies].filter((file) => !isUrl(file));
   return {
     source: source.displayName,
     sha256,
-    text: source.text,
     document: bundled.bundle.parsed as OpenApiDocument,
     version,
     files: [...new Set(files)],
@@ -104,16 +103,12 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
  */
 function validatorFailed(error: unknown, source: SourceText): never {
   if (error instanceof InputError) throw error;
-  if (error instanceof RangeError) {
-    throw new InputError(
-      'the schemas refer to each other in chains too long for @redocly/openapi-core to follow (it ran out of stack; a few hundred $refs deep is the limit)',
-      source.displayName,
-      'Shorten the chains of $refs',
-    );
-  }
-  const message = unmarkText((error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim());
+  const library = '@redocly/openapi-core';
+  const limit = '; a few hundred $refs deep is the limit';
+  const exhausted = stackExhausted(error, library, source.displayName, limit);
+  if (exhausted) throw exhausted;
   throw new InputError(
-    `@redocly/openapi-core cannot validate the document: ${message}`,
+    `${library} cannot validate the document: ${firstLineOf(error)}`,
     source.displayName,
     'Fix the document and run again',
   );

@@ -11,6 +11,10 @@
  * visit each node once (YAML aliases share nodes) and keep key order.
  */
 
+import { isObject } from '../shared/json.js';
+import { decodeRefToken, escapeToken } from '../shared/json-pointer.js';
+import { objectsIn } from '../shared/walk.js';
+
 /** A prefix from the Unicode private use area; never part of an OpenAPI keyword. */
 export const KEY_MARKER = '\uE000wcg\uE001';
 
@@ -26,17 +30,7 @@ function renameKeys(
   rename: (key: string) => string | undefined,
   rewriteRef: (ref: string) => string,
 ): void {
-  const seen = new Set<object>();
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      for (const item of node) stack.push(item);
-      continue;
-    }
-    const record = node as Record<string, unknown>;
+  for (const record of objectsIn(root)) {
     const keys = Object.keys(record);
     if (keys.some((key) => rename(key) !== undefined)) {
       const entries = keys.map((key) => [rename(key) ?? key, record[key]] as const);
@@ -47,16 +41,10 @@ function renameKeys(
     }
     if (typeof record['$ref'] === 'string') record['$ref'] = rewriteRef(record['$ref']);
     const mapping = record['mapping'];
-    if (
-      typeof record['propertyName'] === 'string' &&
-      mapping !== null &&
-      typeof mapping === 'object' &&
-      !Array.isArray(mapping)
-    ) {
+    if (typeof record['propertyName'] === 'string' && isObject(mapping)) {
       for (const [name, target] of Object.entries(mapping))
-        if (typeof target === 'string') (mapping as Record<string, unknown>)[name] = rewriteRef(target);
+        if (typeof target === 'string') mapping[name] = rewriteRef(target);
     }
-    for (const key of Object.keys(record)) stack.push(record[key]);
   }
 }
 
@@ -69,14 +57,10 @@ function rewriteTokens(ref: string, token: (decoded: string) => string | undefin
   }
   const fragment = ref.slice(hash + 1);
   const tokens = fragment.split('/').map((raw) => {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    } catch {
-      return raw;
-    }
-    const renamed = token(decoded);
-    return renamed === undefined ? raw : renamed.replace(/~/g, '~0').replace(/\//g, '~1');
+    const decoded = decodeRefToken(raw);
+    const renamed = decoded === undefined ? undefined : token(decoded);
+    // `%` re-encoded: readers percent-decode each token (see shared/json-pointer.ts), so a literal one must stay `%25`.
+    return renamed === undefined ? raw : escapeToken(renamed).replace(/%/g, '%25');
   });
   return `${ref.slice(0, hash + 1)}${tokens.join('/')}`;
 }

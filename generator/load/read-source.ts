@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { isUrl } from '../shared/url.js';
 
 /** Raw text of an input document and where it came from. */
 export interface SourceText {
@@ -14,11 +15,6 @@ export interface SourceText {
 
 /** A hard cap on what we read: far above any real OpenAPI document, low enough to fail fast on a runaway download. */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
-
-/** Whether `input` names an http(s) URL rather than a file. */
-export function isUrl(input: string): boolean {
-  return /^https?:\/\//i.test(input);
-}
 
 /**
  * Reads a document from a file path or an http(s) URL.

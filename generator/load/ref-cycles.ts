@@ -16,31 +16,15 @@
  * Both walk each node once, iteratively (no recursion depth limit), so they are linear in the document's size.
  */
 import { InputError, locate } from '../errors.js';
-import { getByPointer } from '../analyze/schema-utils.js';
+import { isObject } from '../shared/json.js';
+import { getByRef, schemaComponentName } from '../shared/json-pointer.js';
+import { objectsIn } from '../shared/walk.js';
 
 type Node = Record<string, unknown>;
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function localRef(node: Node): string | undefined {
   const ref = node['$ref'];
   return typeof ref === 'string' && ref.startsWith('#') ? ref : undefined;
-}
-
-/** Every object of the tree once (shared subtrees once). */
-function* objectsOf(root: unknown): Generator<Node> {
-  const seen = new Set<object>();
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
-    seen.add(value);
-    if (!Array.isArray(value)) yield value as Node;
-    // A loop, not push(...values): a spread of a huge array would overflow the call's argument list.
-    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push(child);
-  }
 }
 
 /**
@@ -64,13 +48,13 @@ export function assertNoBareRefCycles(
   // For each settled $ref object: how many $refs its chain has from it to a schema (itself included).
   const lengths = new Map<Node, number>();
   const settled = { has: (node: Node) => lengths.has(node) };
-  for (const start of objectsOf(root)) {
+  for (const start of objectsIn(root)) {
     if (settled.has(start) || localRef(start) === undefined) continue;
     const path: Node[] = [];
     const refs: string[] = [];
     const onPath = new Set<Node>();
     let node: unknown = start;
-    while (isNode(node) && localRef(node) !== undefined && !settled.has(node)) {
+    while (isObject(node) && localRef(node) !== undefined && !settled.has(node)) {
       if (onPath.has(node)) {
         const loop = refs.slice(path.indexOf(node));
         throw new InputError(
@@ -83,10 +67,10 @@ export function assertNoBareRefCycles(
       path.push(node);
       const ref = localRef(node)!;
       refs.push(ref);
-      node = getByPointer(root, ref);
+      node = getByRef(root, ref);
     }
     // Lengths from the end of the chain back to its start; too long a chain is reported at its start.
-    let length = isNode(node) ? (lengths.get(node) ?? 0) : 0;
+    let length = isObject(node) ? (lengths.get(node) ?? 0) : 0;
     for (let index = path.length - 1; index >= 0; index -= 1) {
       length += 1;
       lengths.set(path[index]!, length);
@@ -119,7 +103,7 @@ function eagerRefs(schema: unknown, base: string): Array<{ target: string; at: s
   const seen = new Set<object>();
   while (stack.length > 0) {
     const { node, at } = stack.pop()!;
-    if (!isNode(node) || seen.has(node)) continue;
+    if (!isObject(node) || seen.has(node)) continue;
     seen.add(node);
     const ref = localRef(node);
     if (ref !== undefined) {
@@ -148,7 +132,7 @@ function eagerRefs(schema: unknown, base: string): Array<{ target: string; at: s
 export function assertTypeableCycles(root: unknown, file: string): void {
   // Nodes of the graph: the targets of $refs, by pointer. Edges: the $refs their own type mentions.
   const targets = new Set<string>();
-  for (const node of objectsOf(root)) {
+  for (const node of objectsIn(root)) {
     const ref = localRef(node);
     if (ref !== undefined) targets.add(ref);
   }
@@ -156,7 +140,7 @@ export function assertTypeableCycles(root: unknown, file: string): void {
   const edgesOf = (target: string): Array<{ target: string; at: string }> => {
     let list = edges.get(target);
     if (!list) {
-      list = eagerRefs(getByPointer(root, target), target.slice(1));
+      list = eagerRefs(getByRef(root, target), target.slice(1));
       edges.set(target, list);
     }
     return list;
@@ -211,6 +195,5 @@ export function assertTypeableCycles(root: unknown, file: string): void {
 
 /** `#/components/schemas/Pet` → `Pet`; other pointers as they are. */
 function name(ref: string): string {
-  const match = /^#\/components\/schemas\/([^/]+)$/.exec(ref);
-  return match ? match[1]!.replace(/~1/g, '/').replace(/~0/g, '~') : ref;
+  return schemaComponentName(ref) ?? ref;
 }

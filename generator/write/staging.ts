@@ -16,9 +16,6 @@ export function stagingPath(outputDir: string, kind: StagingKind, pid = process.
   return join(dirname(outputDir), `.${basename(outputDir)}.wcg-${kind}-${pid}`);
 }
 
-/** Temporary files of the writer before the swap design (`.<file>.<pid>.tmp` inside the output): never output. */
-export const LEGACY_TEMPORARY = /^\..+\.\d+\.tmp$/;
-
 interface Leftover {
   path: string;
   kind: StagingKind;
@@ -36,8 +33,8 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Staging folders of `outputDir` left by runs that no longer run, and legacy temporaries inside it. */
-async function leftovers(outputDir: string): Promise<{ folders: Leftover[]; temporaries: string[] }> {
+/** Staging folders of `outputDir` left by runs that no longer run. */
+async function leftovers(outputDir: string): Promise<Leftover[]> {
   const prefix = `.${basename(outputDir)}.wcg-`;
   const entries = await readdir(dirname(outputDir)).catch(() => [] as string[]);
   const folders: Leftover[] = [];
@@ -47,17 +44,12 @@ async function leftovers(outputDir: string): Promise<{ folders: Leftover[]; temp
     if (match && !alive(Number(match[2])))
       folders.push({ path: join(dirname(outputDir), entry), kind: match[1] as StagingKind, pid: Number(match[2]) });
   }
-  const inside = await readdir(outputDir).catch(() => [] as string[]);
-  return {
-    folders,
-    temporaries: inside.filter((name) => LEGACY_TEMPORARY.test(name)).map((name) => join(outputDir, name)),
-  };
+  return folders;
 }
 
-/** Whether a killed run left anything to recover or clean up (cheap: two directory listings). */
+/** Whether a killed run left anything to recover or clean up (cheap: one directory listing). */
 export async function hasLeftovers(outputDir: string): Promise<boolean> {
-  const found = await leftovers(outputDir);
-  return found.folders.length > 0 || found.temporaries.length > 0;
+  return (await leftovers(outputDir)).length > 0;
 }
 
 /**
@@ -65,11 +57,11 @@ export async function hasLeftovers(outputDir: string): Promise<boolean> {
  * - the output folder is missing and an `old` sibling exists: the run died between the two renames of its swap;
  *   the old output is renamed back into place;
  * - any other `new` or `old` sibling is removed (a `new` one never became the output; an `old` one is the output
- *   a finished swap replaced), and so are legacy `.tmp` files inside the output.
+ *   a finished swap replaced).
  * Siblings of runs that still run are left alone.
  */
 export async function recoverInterruptedWrite(outputDir: string): Promise<void> {
-  const { folders, temporaries } = await leftovers(outputDir);
+  const folders = await leftovers(outputDir);
   const exists = await stat(outputDir).then(
     () => true,
     () => false,
@@ -84,7 +76,5 @@ export async function recoverInterruptedWrite(outputDir: string): Promise<void> 
       folders.splice(folders.indexOf(latest), 1);
     }
   }
-  await Promise.all(
-    [...folders.map((folder) => folder.path), ...temporaries].map((path) => rm(path, { recursive: true, force: true })),
-  );
+  await Promise.all(folders.map((folder) => rm(folder.path, { recursive: true, force: true })));
 }

@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { InputError } from '../errors.js';
 import { MANIFEST_NAME, parseManifest } from './manifest.js';
-import { LEGACY_TEMPORARY, recoverInterruptedWrite, stagingPath } from './staging.js';
+import { recoverInterruptedWrite, stagingPath } from './staging.js';
 
 /** One output file compared with what is on disk. */
 export interface FileStatus {
@@ -88,13 +88,13 @@ export function unifiedDiff(statuses: FileStatus[], label: (name: string) => str
  * `<parent>/.<name>.wcg-new-<pid>` (see staging.ts): changed and created files are written (and fsynced) there;
  * unchanged files are hard links to the old ones, so they keep their mtime and cost no copy (a copy with the old
  * times, where the file system refuses links); files of the folder the generator did not make are carried over the
- * same way; files no longer generated, and temporaries of killed runs, are left behind. Then two renames swap the
+ * same way; files no longer generated are left behind. Then two renames swap the
  * folders: the output to `.<name>.wcg-old-<pid>`, the new folder to the output; the old one is removed.
  *
  * So at every instant the output folder is the complete old output or the complete new one, except between the two
  * renames (microseconds), when it does not exist. A run killed there, or anywhere, is repaired by the next run before
- * it does anything else ({@link recoverInterruptedWrite}: the old output is renamed back, leftover siblings and
- * temporaries are removed; the no-op path defers to a full run while any exist). Nothing temporary is ever inside the
+ * it does anything else ({@link recoverInterruptedWrite}: the old output is renamed back, leftover siblings
+ * are removed; the no-op path defers to a full run while any exist). Nothing temporary is ever inside the
  * output folder, so nothing temporary can be taken for output. Runs that change nothing touch nothing.
  *
  * `WEALTHCARE_CODEGEN_TEST_CRASH_AT` (`staged`, `swapping`, `swapped`) makes the process SIGKILL itself at that
@@ -168,7 +168,7 @@ export async function writeChanged(requestedDir: string, statuses: FileStatus[])
 /** The most files of its own a user may keep in the output folder: the generator owns the folder, not the repo. */
 export const MAX_CARRIED_FILES = 10_000;
 
-/** Links (or copies) every entry of `from` but generated files and legacy temporaries into `to`, recursively. */
+/** Links (or copies) every entry of `from` but generated files into `to`, recursively. */
 async function carryOver(from: string, to: string, generated: ReadonlySet<string>): Promise<void> {
   let carried = 0;
   const walk = async (relative: string): Promise<void> => {
@@ -181,7 +181,7 @@ async function carryOver(from: string, to: string, generated: ReadonlySet<string
         await walk(name);
         continue;
       }
-      if (generated.has(name) || (relative === '' && LEGACY_TEMPORARY.test(entry.name))) continue;
+      if (generated.has(name)) continue;
       carried += 1;
       if (carried > MAX_CARRIED_FILES) {
         throw new InputError(

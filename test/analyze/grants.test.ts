@@ -221,3 +221,53 @@ describe('grant derivation, in order of precedence', () => {
     expect((await analyzeDocument(publicOnly)).tokenEndpoints[0]!.clientAuthentication.default).toBe('none');
   });
 });
+
+describe('token request model names', () => {
+  const enumDocument = (grantTypes: string[]) =>
+    tokenDocument(
+      flatRequest([], { properties: { grant_type: { type: 'string', enum: grantTypes }, scope: { type: 'string' } } }),
+    );
+
+  it('do not repeat a grant name’s last word Token (RefreshTokenRequest, not RefreshTokenTokenRequest)', async () => {
+    const ir = await analyzeDocument(
+      enumDocument([
+        'client_credentials',
+        'refresh_token',
+        'urn:ietf:params:oauth:grant-type:token-exchange',
+        'urn:example:id_token',
+        'token',
+      ]),
+    );
+    expect(ir.tokenEndpoints[0]!.grants.map((grant) => grant.requestTypeName)).toEqual([
+      'ClientCredentialsTokenRequest',
+      'RefreshTokenRequest',
+      'TokenExchangeTokenRequest',
+      'IdTokenRequest',
+      // `TokenRequest` is the union of all of them.
+      'TokenTokenRequest',
+    ]);
+  });
+
+  it('stay distinct when two grants would share one', async () => {
+    const ir = await analyzeDocument(enumDocument(['refresh_token', 'urn:example:refresh']));
+    expect(ir.tokenEndpoints[0]!.grants.map((grant) => grant.requestTypeName)).toEqual([
+      'RefreshTokenRequest',
+      'RefreshTokenRequest2',
+    ]);
+  });
+
+  it('are the names models.ts declares', async () => {
+    const ir = analyze(await loadDocument(SPEC, { cwd: ROOT }));
+    expect(ir.tokenEndpoints[0]!.grants.map((grant) => grant.requestTypeName)).toEqual([
+      'ClientCredentialsTokenRequest',
+      'AuthorizationCodeTokenRequest',
+      'RefreshTokenRequest',
+      'PasswordTokenRequest',
+    ]);
+    const { emitModels } = await import('../../generator/emit/models.js');
+    const models = emitModels(ir, ir.tokenEndpoints[0]!);
+    expect(models).toMatch(/^export interface RefreshTokenRequest \{/m);
+    expect(models).toMatch(/^export type TokenRequest =[^;]*\bRefreshTokenRequest\b/m);
+    expect(models).not.toContain('TokenTokenRequest');
+  });
+});

@@ -9,7 +9,7 @@ import {
   operationsOf,
   RESERVED_EXPORT_NAMES,
 } from '../../generator/analyze/operations.js';
-import type { JsonObject } from '../../generator/analyze/schema-utils.js';
+import type { JsonObject } from '../../generator/shared/json.js';
 import { loadDocument } from '../../generator/load/load.js';
 import { ROOT, SPEC } from '../support/generate-to-temp.js';
 

@@ -11,7 +11,7 @@ import { ROOT, generateToTemp, removeDir } from '../support/generate-to-temp.js'
  * Successive versions of the WealthCare document. For each step: the expected classification as a committed
  * snapshot (`NN-name.changes.txt`) and the diff of the generated code it causes (`NN-name.generated.diff`), so a
  * reviewer sees how every kind of spec change reaches generated code. Update after an intended change with
- * `npx vitest run -u test/diff`.
+ * `npx vitest run test/diff -u`.
  */
 const HISTORY = join(ROOT, 'test/fixtures/spec-history');
 const SNAPSHOTS = join(HISTORY, '__snapshots__');

@@ -210,8 +210,7 @@ describe('leftovers of killed runs', () => {
   it('are removed by the next run, also when it has nothing to change, and never taken for output', async () => {
     const dir = join(root, 'leftovers');
     const before = await freshProject(dir);
-    // A legacy temporary inside the output, and staging siblings of dead runs (pid 2^22 + 1 exceeds pid_max).
-    await writeFile(join(dir, 'out', '.schema.ts.4194305.tmp'), 'half a file');
+    // Staging siblings of dead runs (pid 2^22 + 1 exceeds pid_max).
     await mkdir(join(dir, '.out.wcg-new-4194305'));
     await writeFile(join(dir, '.out.wcg-new-4194305', 'schema.ts'), 'half a file');
     await mkdir(join(dir, '.out.wcg-old-4194306'));
@@ -220,7 +219,7 @@ describe('leftovers of killed runs', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/nothing changed/);
     expect((await readdir(dir)).filter((name) => name.startsWith('.out.'))).toEqual([]);
-    // Unchanged files keep their bytes and mtimes; the temporary is gone.
+    // Unchanged files keep their bytes and mtimes.
     expect(await folderState(join(dir, 'out'))).toEqual(before);
   });
 

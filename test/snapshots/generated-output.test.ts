@@ -6,7 +6,7 @@ import { ROOT, SPEC, generateToTemp, removeDir } from '../support/generate-to-te
 /**
  * File snapshots of everything the generator writes: for the WealthCare document, and for variants that show how
  * the output follows spec changes. A reviewer reads the snapshot diff to see what a spec change does to users.
- * Update with `npx vitest run -u test/snapshots` after an intended change.
+ * Update with `npx vitest run test/snapshots -u` after an intended change (`-u` last: it takes an optional value).
  */
 const VARIANTS_DIR = join(ROOT, 'test/fixtures/variants');
 const variants = (await readdir(VARIANTS_DIR)).filter((name) => name.endsWith('.yaml')).sort();

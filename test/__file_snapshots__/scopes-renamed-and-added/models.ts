@@ -18,7 +18,7 @@ export type OAuthErrorCode = "invalid_request" | "invalid_client" | "invalid_gra
  *
  * Exchanges client and grant credentials for an access token using the OAuth 2.0 token endpoint. Requests must be sent as application/x-www-form-urlencoded.
  */
-export type TokenRequest = ClientCredentialsTokenRequest | AuthorizationCodeTokenRequest | RefreshTokenTokenRequest | PasswordTokenRequest;
+export type TokenRequest = ClientCredentialsTokenRequest | AuthorizationCodeTokenRequest | RefreshTokenRequest | PasswordTokenRequest;
 
 /** Token request of the `client_credentials` grant (RFC 6749 §4.4). */
 export interface ClientCredentialsTokenRequest {
@@ -49,7 +49,7 @@ export interface AuthorizationCodeTokenRequest {
 }
 
 /** Token request of the `refresh_token` grant (RFC 6749 §6). */
-export interface RefreshTokenTokenRequest {
+export interface RefreshTokenRequest {
   /** OAuth 2.0 grant type being used. Common values include `client_credentials`, `authorization_code`, `refresh_token`, and `password` where supported. */
   grant_type: "refresh_token";
   /** Refresh token used to obtain a new access token. */
