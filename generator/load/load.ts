@@ -30,6 +30,11 @@ export interface LoadedDocument {
   /** Absolute paths of the local files the document was built from: itself and every file its `$ref`s reach. */
   files: string[];
   /**
+   * SHA-256 of the text of the document and of every file or URL its `$ref`s reached, as read (by absolute path or
+   * URL; '' for one read twice with different text). The no-op cache (no-op.ts) records these.
+   */
+  inputHashes: Record<string, string>;
+  /**
    * Structural problems that did not stop generation, as one-line `file#pointer: message` texts. Real documents
    * often carry some (openai.yaml uses the 3.0 keyword `nullable` in a 3.1 document): like openapi-typescript, we
    * generate anyway and say so.
@@ -86,6 +91,9 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
   throwFirstError(bundled.problems, source);
   unmarkPrototypeKeys(bundled.bundle.parsed);
   const files = [source.absoluteRef, ...bundled.fileDependencies].filter((file) => !/^https?:\/\//i.test(file));
+  const inputHashes = Object.fromEntries(resolver.readHashes);
+  inputHashes[source.absoluteRef] =
+    inputHashes[source.absoluteRef] === undefined || inputHashes[source.absoluteRef] === sha256 ? sha256 : '';
   return {
     source: source.displayName,
     sha256,
@@ -93,6 +101,7 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
     document: bundled.bundle.parsed as OpenApiDocument,
     version,
     files: [...new Set(files)],
+    inputHashes,
     warnings,
   };
 }
