@@ -246,7 +246,7 @@ async function freshClone(prefix: string): Promise<string> {
   const clone = await tempDir(prefix);
   const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' })
     .split('\0')
-    .filter(Boolean);
+    .filter((file) => file !== '' && file !== 'node_modules');
   for (const file of files) {
     await mkdir(dirname(join(clone, file)), { recursive: true });
     await cp(join(ROOT, file), join(clone, file)).catch((error: NodeJS.ErrnoException) => {
