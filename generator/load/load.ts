@@ -10,6 +10,7 @@ import {
 import { InputError, locate } from '../errors.js';
 import type { JsonObject } from '../analyze/schema-utils.js';
 import { BoundedResolver } from './bounded-resolver.js';
+import { hoistUntypeableRefs } from './hoist-refs.js';
 import { markPrototypeKeys, unmarkPrototypeKeys, unmarkText } from './prototype-keys.js';
 import { assertNoBareRefCycles } from './ref-cycles.js';
 import { readSource, type SourceText } from './read-source.js';
@@ -90,6 +91,8 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
   }).catch((error: unknown) => validatorFailed(error, source));
   throwFirstError(bundled.problems, source);
   unmarkPrototypeKeys(bundled.bundle.parsed);
+  // `$ref`s into places openapi-typescript does not type (a path's response schema, nested `definitions`).
+  hoistUntypeableRefs(bundled.bundle.parsed as JsonObject);
   const files = [source.absoluteRef, ...bundled.fileDependencies].filter((file) => !/^https?:\/\//i.test(file));
   const inputHashes = Object.fromEntries(resolver.readHashes);
   inputHashes[source.absoluteRef] =
