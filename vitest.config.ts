@@ -5,9 +5,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Builds dist/ once (suites run the built CLI) and gives the no-op cache a temporary folder.
     globalSetup: ['test/support/global-setup.ts'],
-    // Integration suites start real servers on loopback; give them room but keep them bounded.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Backstops, not measurements (nothing asserts a duration): generous enough for a generate + strict compile on a
+    // loaded 2-core machine (two CPU-bound processes beside the suite), still bounded.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
   },
 });
