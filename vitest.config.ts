@@ -7,8 +7,8 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     // Backstops, not measurements (nothing asserts a duration): generous enough for a generate + strict compile on a
     // loaded 2-core machine (two CPU-bound processes beside the suite), still bounded.
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     pool: 'forks',
   },
 });

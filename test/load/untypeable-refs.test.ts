@@ -109,7 +109,7 @@ describe('$refs openapi-typescript cannot type', () => {
       `export const wrong: A = { name: 'root', parent: {} };`,
     ].join('\n');
     expect(await compileStrict(join(dir, 'paths'), { '__consumer__.ts': consumer })).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it('$refs into definitions nested in component schemas: the output compiles, names do not collide', async () => {
     await writeFile(join(dir, 'defs.json'), JSON.stringify(definitionsDocument));
@@ -124,7 +124,7 @@ describe('$refs openapi-typescript cannot type', () => {
       `export const wrong: X = { kind: 'c' };`,
     ].join('\n');
     expect(await compileStrict(join(dir, 'defs'), { '__consumer__.ts': consumer })).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it('hoists each target once, deterministically, and rewrites every $ref to it', () => {
     const document = structuredClone(definitionsDocument) as unknown as Record<string, unknown>;
