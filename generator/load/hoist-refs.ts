@@ -15,6 +15,7 @@
  * it is rewritten. The meaning of the document does not change; only where a schema lives.
  */
 import { escapePointerToken, isObject } from '../analyze/schema-utils.js';
+import { objectsOf } from './ref-cycles.js';
 
 type Json = Record<string, unknown>;
 
@@ -120,20 +121,9 @@ function schemaPositions(document: Json): Set<string> {
 /** Every object holding a local `$ref` string, with its pointer's tokens. */
 function refsOf(root: unknown): Array<{ node: Json; tokens: string[] }> {
   const found: Array<{ node: Json; tokens: string[] }> = [];
-  const seen = new Set<object>();
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
-    seen.add(value);
-    if (Array.isArray(value)) {
-      stack.push(...(value as unknown[]));
-      continue;
-    }
-    const node = value as Json;
+  for (const node of objectsOf(root)) {
     const tokens = typeof node['$ref'] === 'string' ? tokensOf(node['$ref']) : undefined;
     if (tokens) found.push({ node, tokens });
-    stack.push(...Object.values(node));
   }
   return found;
 }

@@ -30,7 +30,7 @@ function localRef(node: Node): string | undefined {
 }
 
 /** Every object of the tree once (shared subtrees once). */
-function* objectsOf(root: unknown): Generator<Node> {
+export function* objectsOf(root: unknown): Generator<Node> {
   const seen = new Set<object>();
   const stack: unknown[] = [root];
   while (stack.length > 0) {
