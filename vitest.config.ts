@@ -3,11 +3,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // dist/ is built once here: suites spawn the built CLI (bin/wealthcare-codegen.js).
-    globalSetup: ['test/support/build-dist.ts'],
-    // Integration suites start real servers on loopback; give them room but keep them bounded.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Builds dist/ once (suites run the built CLI) and gives the no-op cache a temporary folder.
+    globalSetup: ['test/support/global-setup.ts'],
+    // Backstops, not measurements (nothing asserts a duration): generous enough for a generate + strict compile on a
+    // loaded 2-core machine (two CPU-bound processes beside the suite), still bounded.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     pool: 'forks',
   },
 });

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { sha256 } from './shared/hash.js';
+import { posixRelative } from './shared/source-label.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,61 +8,80 @@ import type { PrettierMode } from './config.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
 /**
- * The fingerprint of everything a run's output depends on: the tool (its version and the code that runs), the
- * templates, the input files (the document and every file it `$ref`s), the names the headers print, and the
- * prettier configuration that applies to the output folder. When the fingerprint in the output's manifest matches
- * and every generated file still has its recorded hash, the run can stop without loading the heavy modules
- * (typescript, ts-morph, openapi-typescript, prettier): that is the no-op path of prebuild hooks and CI gates.
+ * What a run's output depends on besides its inputs' content: the tool (its code, templates and the libraries that
+ * shape the output), the settings of the run, and the prettier configuration that applies to the output folder.
+ * Together with the hashes of the input files (load.ts records them as it reads), this is the {@link RunStamp} the
+ * no-op path (no-op.ts) keeps in a local cache, never in the committed output: the committed manifest describes the
+ * output only, so a fresh clone, a clone at another path or an upgrade of the tool changes nothing the user commits.
  *
- * This module must stay light: node built-ins and small local modules only.
+ * This module must stay light: node built-ins and small local modules only (the no-op path runs it without loading
+ * the pipeline).
  */
 
-/** Bump when the fingerprint's composition changes. */
-const FINGERPRINT_FORMAT = '2';
+/** Bump when the stamp's composition changes: every cached stamp then misses once. */
+const STAMP_FORMAT = '3';
 
+/** Where prettier 3 looks for a config, in every folder from the file up (its config-searcher). */
 const PRETTIER_CONFIG_FILES = [
+  'package.yaml',
   '.prettierrc',
   '.prettierrc.json',
-  '.prettierrc.yaml',
   '.prettierrc.yml',
+  '.prettierrc.yaml',
   '.prettierrc.json5',
   '.prettierrc.js',
-  '.prettierrc.cjs',
-  '.prettierrc.mjs',
-  '.prettierrc.ts',
-  '.prettierrc.cts',
-  '.prettierrc.mts',
-  '.prettierrc.toml',
   'prettier.config.js',
-  'prettier.config.cjs',
-  'prettier.config.mjs',
+  '.prettierrc.ts',
   'prettier.config.ts',
-  'prettier.config.cts',
+  '.prettierrc.mjs',
+  'prettier.config.mjs',
+  '.prettierrc.mts',
   'prettier.config.mts',
+  '.prettierrc.cjs',
+  'prettier.config.cjs',
+  '.prettierrc.cts',
+  'prettier.config.cts',
+  '.prettierrc.toml',
+  // format.ts resolves with `editorconfig: true`.
   '.editorconfig',
+];
+
+/**
+ * Libraries whose version can change the output (schema.ts, models.ts, formatting, bundling) or its validation.
+ * A change of any of them (an `npm update`) must not be answered from the no-op path.
+ */
+const OUTPUT_SHAPING_PACKAGES = [
+  '@redocly/openapi-core',
+  'handlebars',
+  'openapi-typescript',
+  'prettier',
+  'ts-morph',
+  'typescript',
 ];
 
 /** Folder of this module: dist/ when run from the build, generator/ when run from sources (tests). */
 const CODE_DIR = dirname(fileURLToPath(import.meta.url));
 const TEMPLATES_DIR = join(CODE_DIR, '..', 'templates');
 
-export interface FingerprintInputs {
-  /** Where headers say the document came from. */
-  source: string;
-  /** Absolute paths of the document and every local file it references. */
-  inputFiles: readonly string[];
-  /** Absolute output folder. */
-  outputDir: string;
-  /** Base for the relative paths recorded (the working directory). */
+/**
+ * Everything a run's output is a function of, as it was when the run started (so that a change during the run
+ * makes the stamp miss, never match wrongly). Two runs with equal stamps and equal recorded output have the same
+ * output: see no-op.ts for how it is used.
+ */
+export interface RunStamp {
+  format: string;
+  /** {@link toolIdentity}. */
+  tool: string;
+  /** Absolute working directory, output folder and the source as headers print it. */
   cwd: string;
-  /** When prettier formats (config.ts). */
-  prettier: PrettierMode;
-  /** Other options that shape the output (generate.ts outputVariant); empty or absent for the defaults. */
-  variant?: string;
-}
-
-function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  output: string;
+  source: string;
+  /** The settings of the run that shape the output. */
+  options: { prettier: PrettierMode; variant?: string };
+  /** {@link prettierConfigHash} of the output folder. */
+  prettier: string;
+  /** SHA-256 of the text of every local file the document was built from (absolute path → hash), as load read it. */
+  inputs: Record<string, string>;
 }
 
 /** SHA-256 over every file below `dir` whose name passes `keep`, by relative path, in sorted order. */
@@ -70,22 +91,60 @@ function hashTree(dir: string, keep: (name: string) => boolean): string {
     for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (keep(entry.name))
-        hash.update(`${relative(dir, path).split(sep).join('/')}\0${sha256(readFileSync(path))}\n`);
+      else if (keep(entry.name)) hash.update(`${posixRelative(dir, path)}\0${sha256(readFileSync(path))}\n`);
     }
   };
   if (existsSync(dir)) walk(dir);
   return hash.digest('hex');
 }
 
+/** The version of an installed package as Node would resolve it from this module (undefined when not found). */
+function installedVersion(name: string): string {
+  for (let dir = CODE_DIR; ; dir = dirname(dir)) {
+    const file = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(file)) {
+      try {
+        return String((JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version);
+      } catch {
+        return 'unreadable';
+      }
+    }
+    if (dirname(dir) === dir) return 'missing';
+  }
+}
+
+let identity: string | undefined;
+
+/**
+ * The identity of the tool that runs: its name and version, a hash of its code (dist/ or generator/) and of
+ * templates/ (the runtime modules copied into the output and the handlebars templates), the versions of the
+ * libraries that shape the output, and Node's version. Computed once per process, on the first call: the CLI calls
+ * it (through no-op.ts) before it loads the pipeline, so it describes the code that then runs (a rebuild during the
+ * run makes the stamp miss next time, not match wrongly).
+ */
+export function toolIdentity(): string {
+  identity ??= sha256(
+    [
+      `${TOOL_NAME} ${TOOL_VERSION}`,
+      `code ${hashTree(CODE_DIR, (name) => /\.(js|ts)$/.test(name) && !name.endsWith('.d.ts'))}`,
+      `templates ${hashTree(TEMPLATES_DIR, () => true)}`,
+      ...OUTPUT_SHAPING_PACKAGES.map((name) => `${name} ${installedVersion(name)}`),
+      `node ${process.version}`,
+    ].join('\n'),
+  );
+  return identity;
+}
+
 /**
  * Prettier configuration that may apply to the output folder: config files from the folder up to the repository
- * root (the first folder holding `.git`), and the `prettier` key of package.json files on the way. Stopping at the
- * repository root keeps the fingerprint the same on every machine that checks the repository out.
+ * root (see {@link repositoryRoot}), and the `prettier` key of package.json files on the way. A config added,
+ * removed or edited anywhere there changes the hash. Stopping at the repository root keeps it in step with
+ * format.ts, which ignores configs above it.
  */
-function prettierConfigHash(outputDir: string): string {
+export function prettierConfigHash(outputDir: string): string {
   const hash = createHash('sha256');
   const root = repositoryRoot(outputDir);
+  hash.update(`root ${posixRelative(outputDir, root)}\n`);
   for (let dir = outputDir; ; dir = dirname(dir)) {
     for (const name of PRETTIER_CONFIG_FILES) {
       const path = join(dir, name);
@@ -104,7 +163,7 @@ function prettierConfigHash(outputDir: string): string {
         hash.update(`${relative(outputDir, packageJson)}#unreadable\n`);
       }
     }
-    if (dir === root) break;
+    if (dir === root || dirname(dir) === dir) break;
   }
   return hash.digest('hex');
 }
@@ -119,20 +178,25 @@ export function repositoryRoot(outputDir: string): string {
   return dir;
 }
 
-/** Computes the fingerprint (hex SHA-256). Throws only on unreadable input files, which the caller treats as a miss. */
-export function computeFingerprint(inputs: FingerprintInputs): string {
-  const parts = [
-    `format ${FINGERPRINT_FORMAT}`,
-    `tool ${TOOL_NAME} ${TOOL_VERSION}`,
-    `code ${hashTree(CODE_DIR, (name) => /\.(js|ts)$/.test(name) && !name.endsWith('.d.ts'))}`,
-    `templates ${hashTree(TEMPLATES_DIR, (name) => name.endsWith('.hbs'))}`,
-    `source ${inputs.source}`,
-    `output ${relative(inputs.cwd, inputs.outputDir).split(sep).join('/')}`,
-    ...[...new Set(inputs.inputFiles)]
-      .sort()
-      .map((file) => `input ${relative(inputs.cwd, file).split(sep).join('/')} ${sha256(readFileSync(file))}`),
-    `prettier ${inputs.prettier} ${prettierConfigHash(inputs.outputDir)}`,
-    ...(inputs.variant ? [`variant ${inputs.variant}`] : []),
-  ];
-  return sha256(parts.join('\n'));
+/**
+ * The stamp of a run, without its inputs (known only once the document is loaded, or from a cached stamp).
+ * Throws only on unreadable configuration files, which callers treat as a miss.
+ */
+export function environmentStamp(settings: {
+  cwd: string;
+  outputDir: string;
+  source: string;
+  prettier: PrettierMode;
+  /** Other options that shape the output (jobs.ts outputVariant); empty for the defaults. */
+  variant?: string;
+}): Omit<RunStamp, 'inputs'> {
+  return {
+    format: STAMP_FORMAT,
+    tool: toolIdentity(),
+    cwd: settings.cwd,
+    output: settings.outputDir,
+    source: settings.source,
+    options: { prettier: settings.prettier, ...(settings.variant ? { variant: settings.variant } : {}) },
+    prettier: prettierConfigHash(settings.outputDir),
+  };
 }

@@ -8,6 +8,7 @@ import { applyImportStyle } from './emit/import-style.js';
 import { outputVariant } from './jobs.js';
 import { loadDocument, loadDocumentFromText, type LoadedDocument } from './load/load.js';
 import { posixRelative, sourceLabel } from './shared/source-label.js';
+import { isUrl } from './shared/url.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
 import { formatFiles } from './write/format.js';
 import {
@@ -15,10 +16,9 @@ import {
   SOURCE_SNAPSHOT_NAME,
   createManifest,
   parseManifest,
-  sameOutput,
   serializeManifest,
 } from './write/manifest.js';
-import { computeFingerprint } from './fingerprint.js';
+import { recordRun, runEnvironment } from './no-op.js';
 import { compareWithDisk, unifiedDiff, writeChanged, type FileStatus } from './write/write.js';
 
 /** Options of {@link generate}. Paths are relative to `cwd`. */
@@ -63,6 +63,10 @@ export interface GenerateResult {
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const outputDir = resolve(options.cwd, options.output);
+  // What the no-op cache records about this run, taken before anything is read (no-op.ts); URL inputs have none.
+  const environment = isUrl(options.input)
+    ? undefined
+    : runEnvironment({ ...options, variant: outputVariant(options) });
   // Headers name the source relative to the working directory, with forward slashes, so output is identical on
   // every machine and OS.
   const source = sourceLabel(options.input, options.cwd);
@@ -73,31 +77,23 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const files = await formatFiles(emitted, outputDir, options.prettier);
   files.set(SOURCE_SNAPSHOT_NAME, `${JSON.stringify(loaded.document, null, 2)}\n`);
   const inputs = loaded.files.map((file) => posixRelative(options.cwd, file));
-  const fingerprint = computeFingerprint({
-    source,
-    inputFiles: loaded.files,
-    outputDir,
-    cwd: options.cwd,
-    prettier: options.prettier,
-    variant: outputVariant(options),
-  });
   const manifest = createManifest(
-    { tool: TOOL_NAME, version: TOOL_VERSION, source, sha256: loaded.sha256, inputs, fingerprint },
+    { tool: TOOL_NAME, version: TOOL_VERSION, source, sha256: loaded.sha256, inputs },
     files,
   );
-  files.set(MANIFEST_NAME, serializeManifest(manifest));
+  const manifestText = serializeManifest(manifest);
+  files.set(MANIFEST_NAME, manifestText);
 
   const previousManifest = parseManifest(await readFile(join(outputDir, MANIFEST_NAME), 'utf8').catch(() => undefined));
   const statuses = await compareWithDisk(outputDir, files, Object.keys(previousManifest?.files ?? {}));
-  // A manifest that differs only in its fingerprint (the tool's code or the environment changed, the output did
-  // not) is left as it is: rewriting it would dirty the repository without any change to the output.
-  const manifestStatus = statuses.find((status) => status.name === MANIFEST_NAME);
-  if (manifestStatus?.state === 'changed' && previousManifest && sameOutput(previousManifest, manifest))
-    manifestStatus.state = 'unchanged';
   const stale = statuses.some((status) => status.state !== 'unchanged');
   const outputLabel = posixRelative(options.cwd, outputDir) || '.';
   const diff = options.check && stale ? unifiedDiff(statuses, (name) => `${outputLabel}/${name}`) : '';
   if (!options.check && options.write !== false) await writeChanged(outputDir, statuses);
+  // The output now is what this run generated (written, or found fresh): the next run with the same inputs may be
+  // answered from the no-op path.
+  if (environment && !(options.check && stale))
+    await recordRun(environment, loaded.inputHashes, loaded.files, manifestText);
   const apiChanges = options.check && stale ? await classifyDrift(outputDir, previousManifest, loaded) : undefined;
   return {
     ir,

@@ -8,6 +8,7 @@ import {
   REGISTERED_GRANTS,
   SECRET_FIELDS,
   findRegisteredGrant,
+  type RegisteredGrant,
 } from './rfc-grants.js';
 import { isObject, type JsonObject } from '../shared/json.js';
 import { deref } from '../shared/json-pointer.js';
@@ -164,6 +165,14 @@ function optionName(wireName: string): string {
   return name in Object.prototype ? `${name}Field` : name;
 }
 
+/**
+ * The RFC's description of a parameter. An own-property lookup: a field named `constructor` or `__proto__` would
+ * otherwise get Object.prototype's members (a function, an object) as its description.
+ */
+function registeredDescription(registered: RegisteredGrant | undefined, name: string): string | undefined {
+  return registered && Object.hasOwn(registered.descriptions, name) ? registered.descriptions[name] : undefined;
+}
+
 function toGrant(
   candidate: GrantCandidate,
   helperName: string,
@@ -185,7 +194,7 @@ function toGrant(
   // A registered grant cannot work without its required parameters; add any the document forgot.
   for (const name of registered?.required ?? []) {
     if (!fields.some((field) => field.name === name)) {
-      const description = registered?.descriptions[name];
+      const description = registeredDescription(registered, name);
       fields.push({
         name,
         type: { kind: 'string' },
@@ -203,7 +212,7 @@ function toGrant(
   const grantFields: GrantFieldIR[] = fields.map((field, index) => {
     const byRfc = registered?.required.includes(field.name) ?? false;
     const requiredBy = byRfc ? registered!.reference.citation : field.requiredBySpec ? 'the document' : undefined;
-    const description = field.description ?? registered?.descriptions[field.name];
+    const description = field.description ?? registeredDescription(registered, field.name);
     return {
       ...field,
       ...(description !== undefined ? { description } : {}),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { GeneratorIR } from '../analyze/ir.js';
+import { toPlainData } from './plain-data.js';
 
 /** What the worker posts back: the text of models.ts, or the error it threw. */
 export type ModelsReply = { ok: true; text: string } | { ok: false; name: string; message: string; stack?: string };
@@ -27,7 +28,16 @@ export interface ModelsJob {
 export function startModels(job: ModelsJob): Promise<string> {
   const workerFile = new URL('./models-worker.js', import.meta.url);
   const inProcess = !import.meta.url.endsWith('.js') || !existsSync(fileURLToPath(workerFile));
-  const result = inProcess ? buildInProcess(job) : buildInWorker(workerFile, job);
+  // Checked and copied as plain data on both paths (plain-data.ts), so that the in-process path the tests take
+  // builds from exactly what the worker receives, and anything that could not cross is a named bug, not a clone
+  // error.
+  let plain: ModelsJob;
+  try {
+    plain = toPlainData(job, 'job');
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  const result = inProcess ? buildInProcess(plain) : buildInWorker(workerFile, plain);
   // The caller awaits it later; a failure meanwhile must not count as an unhandled rejection.
   result.catch(() => undefined);
   return result;

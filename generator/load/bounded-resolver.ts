@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BaseResolver, Source, type Document } from '@redocly/openapi-core';
 import { InputError } from '../errors.js';
 import { markPrototypeKeys } from './prototype-keys.js';
@@ -18,6 +19,11 @@ import { MAX_EXPANDED_NODES, assertReasonableSize } from './size-guard.js';
 export class BoundedResolver extends BaseResolver {
   private bytesLeft: number;
   private nodesLeft: number;
+  /**
+   * SHA-256 of the text of every file and URL read, by absolute path or URL, exactly as read (the no-op cache records
+   * these, not what is on disk after the run). A path read twice with different text maps to '' (changed meanwhile).
+   */
+  readonly readHashes = new Map<string, string>();
 
   /** @param used Bytes and nodes the root document already took from the budgets. */
   constructor(config: ConstructorParameters<typeof BaseResolver>[0], used: { bytes: number; nodes: number }) {
@@ -30,6 +36,9 @@ export class BoundedResolver extends BaseResolver {
     const { text, contentType } = isUrl(absoluteRef)
       ? await readUrlBounded(absoluteRef)
       : { text: await readFileBounded(absoluteRef, absoluteRef), contentType: undefined };
+    const hash = createHash('sha256').update(text).digest('hex');
+    const earlier = this.readHashes.get(absoluteRef);
+    this.readHashes.set(absoluteRef, earlier === undefined || earlier === hash ? hash : '');
     this.bytesLeft -= Buffer.byteLength(text);
     if (this.bytesLeft < 0)
       throw new InputError(

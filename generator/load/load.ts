@@ -12,6 +12,7 @@ import type { JsonObject } from '../shared/json.js';
 import { isUrl } from '../shared/url.js';
 import { BoundedResolver } from './bounded-resolver.js';
 import { firstLineOf, stackExhausted } from './library-errors.js';
+import { hoistUntypeableRefs } from './hoist-refs.js';
 import { markPrototypeKeys, unmarkPrototypeKeys, unmarkText } from './prototype-keys.js';
 import { assertNoBareRefCycles } from './ref-cycles.js';
 import { readSource, type SourceText } from './read-source.js';
@@ -29,6 +30,11 @@ export interface LoadedDocument {
   version: '3.0' | '3.1';
   /** Absolute paths of the local files the document was built from: itself and every file its `$ref`s reach. */
   files: string[];
+  /**
+   * SHA-256 of the text of the document and of every file or URL its `$ref`s reached, as read (by absolute path or
+   * URL; '' for one read twice with different text). The no-op cache (no-op.ts) records these.
+   */
+  inputHashes: Record<string, string>;
   /**
    * Structural problems that did not stop generation, as one-line `file#pointer: message` texts. Real documents
    * often carry some (openai.yaml uses the 3.0 keyword `nullable` in a 3.1 document): like openapi-typescript, we
@@ -85,13 +91,19 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
   }).catch((error: unknown) => validatorFailed(error, source));
   throwFirstError(bundled.problems, source);
   unmarkPrototypeKeys(bundled.bundle.parsed);
+  // `$ref`s into places openapi-typescript does not type (a path's response schema, nested `definitions`).
+  hoistUntypeableRefs(bundled.bundle.parsed as JsonObject);
   const files = [source.absoluteRef, ...bundled.fileDependencies].filter((file) => !isUrl(file));
+  const inputHashes = Object.fromEntries(resolver.readHashes);
+  inputHashes[source.absoluteRef] =
+    inputHashes[source.absoluteRef] === undefined || inputHashes[source.absoluteRef] === sha256 ? sha256 : '';
   return {
     source: source.displayName,
     sha256,
     document: bundled.bundle.parsed as OpenApiDocument,
     version,
     files: [...new Set(files)],
+    inputHashes,
     warnings,
   };
 }

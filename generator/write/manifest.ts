@@ -12,16 +12,18 @@ export const SOURCE_SNAPSHOT_NAME = '.wealthcare-codegen.openapi.json';
 /**
  * What a generated folder was made from: lets `--check` name the document behind the committed output and lets
  * a later run remove files it no longer generates. Deterministic: no timestamps, sorted keys.
+ *
+ * It describes the output only, never the machine or the tool's code: it is committed, and anything that differs
+ * between clones, paths or builds of the tool would make it stale everywhere but where it was written. What the
+ * no-op path needs to know about the tool and the environment lives in a local cache (no-op.ts).
  */
 export interface Manifest {
   tool: string;
   version: string;
   source: string;
   sha256: string;
-  /** Local files the document was built from, relative to the working directory (for the no-op check). */
+  /** Local files the document was built from, relative to the working directory. */
   inputs: string[];
-  /** See fingerprint.ts: when it and every file hash still match, a run has nothing to do. */
-  fingerprint: string;
   /** Generated files (relative names) and the SHA-256 of their content. */
   files: Record<string, string>;
 }
@@ -48,15 +50,9 @@ export function parseManifest(text: string | undefined): Manifest | undefined {
       typeof value.files === 'object' &&
       value.files !== null &&
       typeof value.sha256 === 'string' &&
-      Array.isArray(value.inputs) &&
-      typeof value.fingerprint === 'string';
+      Array.isArray(value.inputs);
     return valid ? (value as Manifest) : undefined;
   } catch {
     return undefined;
   }
-}
-
-/** Whether two manifests differ in anything but the fingerprint. */
-export function sameOutput(a: Manifest, b: Manifest): boolean {
-  return serializeManifest({ ...a, fingerprint: '' }) === serializeManifest({ ...b, fingerprint: '' });
 }

@@ -63,6 +63,6 @@ describe.each(documents)('%s', (name) => {
         `${name}: ${result.ir.operations.length} operations; generated in ${seconds(generatedIn)}, type-checked in ${seconds(performance.now() - started - generatedIn)}`,
       );
     },
-    120_000,
+    300_000,
   );
 });

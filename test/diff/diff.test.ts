@@ -1037,9 +1037,8 @@ describe('diffDocuments: recursion', () => {
         properties: Object.fromEntries(names.map((other) => [other, { $ref: `#/components/schemas/${other}` }])),
       };
     tokenResponse(before).properties.graph = { $ref: '#/components/schemas/S0' };
-    const started = performance.now();
+    // That it gives up shows in the warning; no timed assertion (a loaded machine would fail it, not the code).
     const changes = diffDocuments(before, structuredClone(before));
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(rows(changes)).toEqual([['warning', 'diff-incomplete', null, null]]);
   });
 });

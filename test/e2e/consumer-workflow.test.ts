@@ -27,7 +27,7 @@ beforeAll(async () => {
   work = await tempDir('wcg-e2e-');
   consumer = join(work, 'consumer');
   await mkdir(join(consumer, 'openapi'), { recursive: true });
-  // --ignore-scripts: dist/ is already built (the global setup, test/support/build-dist.ts); rebuilding it here would race other suites reading it.
+  // --ignore-scripts: dist/ is already built (the global setup, test/support/global-setup.ts); rebuilding it here would race other suites reading it.
   const { stdout } = await npm(['pack', '--silent', '--ignore-scripts', '--pack-destination', work], ROOT);
   tarball = join(work, stdout.trim().split('\n').at(-1)!);
   await writeFile(

@@ -31,7 +31,7 @@ beforeAll(async () => {
   petstore = await generateDocument(join(FIXTURES, 'petstore.yaml'));
   withToken = await generateDocument(join(FIXTURES, 'with-token.yaml'));
   dirs.push(petstore.dir, withToken.dir);
-}, 60_000);
+}, 300_000);
 
 describe('operations.ts for the operations fixtures', () => {
   it('is emitted with errors.ts and index.ts, and no token client when the document has no token endpoint', () => {

@@ -32,7 +32,7 @@ async function viaOpenapiTS(file: string): Promise<string> {
 }
 
 describe('schema.ts is what openapiTS() prints for the same document', () => {
-  it.each(documents.map((file) => [relative(ROOT, file), file]))('%s', { timeout: 60_000 }, async (_shown, file) => {
+  it.each(documents.map((file) => [relative(ROOT, file), file]))('%s', { timeout: 300_000 }, async (_shown, file) => {
     const loaded = await loadDocument(file, { cwd: ROOT });
     expect(await emitSchemaTypes(loaded)).toBe(await viaOpenapiTS(file));
   });
@@ -41,7 +41,7 @@ describe('schema.ts is what openapiTS() prints for the same document', () => {
 describe('operationIds with `%`', () => {
   it(
     'are referenced as they are keyed (openapi-typescript alone decodes the reference), and the output compiles',
-    { timeout: 60_000 },
+    { timeout: 300_000 },
     async () => {
       const ids = ['get%20it', 'bad%zz', 'trailing%', '%41percent'];
       const document = {

@@ -46,7 +46,7 @@ beforeAll(async () => {
     const loaded = await loadDocument(name, { cwd: dir });
     for (const [file, text] of await emit(loaded, analyze(loaded))) texts.set(`${name}: ${file}`, text);
   }
-}, 60_000);
+}, 300_000);
 afterAll(async () => removeDir(dir));
 
 describe('formatting in pieces', () => {
@@ -66,6 +66,6 @@ describe('formatting in pieces', () => {
       // Several files are large enough to be cut (operations.ts, grants.ts, schema.ts of both documents).
       expect(split).toBeGreaterThanOrEqual(4);
     },
-    120_000,
+    300_000,
   );
 });

@@ -58,7 +58,7 @@ beforeAll(async () => {
     );
     generated.set(mode, { dir: root, out: dir, document, ir, files });
   }
-}, 180_000);
+}, 300_000);
 afterAll(async () => {
   delete (globalThis as Record<string, unknown>)[CANARY];
   await removeDir(root);
@@ -163,7 +163,7 @@ describe.each(MODES)('a document whose every text is hostile (grants from %s)', 
     expect((await compileStrict(out, { '__consumer__.ts': wrong })).join('\n')).toMatch(
       /Type 'true' is not assignable to type 'false'/,
     );
-  }, 60_000);
+  }, 300_000);
 
   describe('executed', () => {
     let module: Record<string, unknown>;

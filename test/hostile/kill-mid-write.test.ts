@@ -133,7 +133,7 @@ beforeAll(async () => {
   expect(run.code, run.stderr).toBe(0);
   newState = await folderState(join(root, 'reference-new', 'out'));
   expect(same(newState, oldState, false)).toBe(false);
-}, 180_000);
+}, 300_000);
 afterAll(async () => removeDir(root));
 
 describe('killed at each step of the writer', () => {
@@ -157,7 +157,7 @@ describe('killed at each step of the writer', () => {
       expect(after.siblings.length).toBeGreaterThan(0);
       await expectRecovered(dir);
     },
-    120_000,
+    300_000,
   );
 });
 
@@ -249,5 +249,5 @@ describe('leftovers of killed runs', () => {
     expect(
       same(new Map([...state].filter(([name]) => name !== 'README.md' && !name.startsWith('extra/'))), newState, false),
     ).toBe(true);
-  }, 120_000);
+  }, 300_000);
 });

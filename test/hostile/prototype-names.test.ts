@@ -117,7 +117,7 @@ describe('names an object treats specially', () => {
       `void constructorOperation;`,
     ].join('\n');
     expect(await compileStrict(join(dir, 'out'), { '__consumer__.ts': consumer })).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 
   it('send each as a form field under its own name, and leave unset ones out', async () => {
     const ir = analyze(await loadDocument('doc.json', { cwd: dir }));

@@ -142,7 +142,7 @@ describe('cyclic $refs generate output that compiles and can be used', () => {
       const consumer = `import type { components } from './schema.js';\n${use}\nexport {};\n`;
       expect(await compileStrict(join(dir, 'out'), { '__consumer__.ts': consumer })).toEqual([]);
     },
-    60_000,
+    300_000,
   );
 });
 
@@ -280,7 +280,7 @@ describe('$refs that resolve nowhere: exit 2, one line naming the file and point
         '__consumer__.ts': `import type { components } from './schema.js';\nexport const a: components['schemas']['A'] = { id: 'x' };\n`,
       }),
     ).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 });
 
 describe('$refs that only point at each other', () => {

@@ -105,9 +105,10 @@ describe('each fault becomes the right typed error', () => {
 
   it('a response that never comes → TimeoutError (per attempt), not retried', async () => {
     server.script({ kind: 'hang' });
-    const { error } = await outcome(client({ timeoutMs: 150 }).clientCredentials());
+    // Long enough for the request to reach the server on a loaded machine: the count below needs it there.
+    const { error } = await outcome(client({ timeoutMs: 1000 }).clientCredentials());
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as TimeoutError).timeoutMs).toBe(150);
+    expect((error as TimeoutError).timeoutMs).toBe(1000);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -181,8 +182,9 @@ describe("timeouts and the caller's signal", () => {
 
   it('the timeout is per attempt: a Retry-After backoff longer than timeoutMs does not time out the retry', async () => {
     server.script(throttled(503, '1'));
+    // Under the 1000 ms backoff, with room for the retry itself to answer on a loaded machine.
     const tokens = await client({
-      timeoutMs: 400,
+      timeoutMs: 900,
       retry: { retries: 1, baseDelayMs: 1, maxRetryAfterMs: 2000 },
     }).clientCredentials();
     expect(tokens.access_token).toBe('fallback-token');
@@ -424,7 +426,7 @@ describe('retry rules per grant, fault by fault', () => {
 
   it('a hang is a TimeoutError for refresh_token too, with one attempt', async () => {
     server.script({ kind: 'hang' }, { kind: 'hang' });
-    const { error } = await outcome(client({ timeoutMs: 100 }).refreshToken({ refreshToken: 'rt-value' }));
+    const { error } = await outcome(client({ timeoutMs: 1000 }).refreshToken({ refreshToken: 'rt-value' }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(server.attempts).toBe(1);
   });
@@ -434,7 +436,8 @@ describe('retry rules per grant, fault by fault', () => {
       { kind: 'stall-mid-body', status: 200, partialBody: '{"access_token":"partial' },
       { kind: 'stall-mid-body', status: 200, partialBody: '{' },
     );
-    const { error } = await outcome(client({ timeoutMs: 100 }).clientCredentials());
+    // Long enough for the headers to arrive first on a loaded machine: the count below needs the attempt there.
+    const { error } = await outcome(client({ timeoutMs: 1000 }).clientCredentials());
     expect(error).toBeInstanceOf(TimeoutError);
     expect(server.attempts).toBe(1);
   });

@@ -95,6 +95,11 @@ export interface RunningOAuth2Server {
   requests: RecordedRequest[];
   /** Stores an authorization code directly in the model (the library's /authorize needs a user-auth layer). */
   issueAuthorizationCode(options: IssueAuthorizationCodeOptions): string;
+  /**
+   * Moves the resource server's clock forward: access tokens are then checked as if `seconds` had passed, so a test
+   * of expiry needs neither a sleep nor a TTL short enough to expire before the first call on a loaded machine.
+   */
+  advanceClock(seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -113,6 +118,7 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
   const refreshTokens = new Map<string, StoredToken>();
   const codes = new Map<string, OAuth2Server.AuthorizationCode>();
   const findClient = (id: string) => clients.find((client) => client.id === id);
+  let clockOffsetMs = 0;
 
   const model: OAuth2Server.PasswordModel &
     OAuth2Server.ClientCredentialsModel &
@@ -141,7 +147,13 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
       if (token.refreshToken) refreshTokens.set(token.refreshToken, saved);
       return saved;
     },
-    getAccessToken: async (accessToken) => accessTokens.get(accessToken) ?? false,
+    // The library compares the expiry with its own `new Date()`: an advanced clock brings the expiry nearer instead.
+    getAccessToken: async (accessToken) => {
+      const token = accessTokens.get(accessToken);
+      if (!token) return false;
+      const expiresAt = token.accessTokenExpiresAt;
+      return expiresAt ? { ...token, accessTokenExpiresAt: new Date(expiresAt.getTime() - clockOffsetMs) } : token;
+    },
     getRefreshToken: async (refreshToken) => {
       const token = refreshTokens.get(refreshToken);
       return token ? { ...token, refreshToken } : false;
@@ -230,6 +242,7 @@ export async function startOAuth2Server(options: OAuth2ServerOptions = {}): Prom
       });
       return authorizationCode;
     },
+    advanceClock: (seconds) => void (clockOffsetMs += seconds * 1000),
     close: () => closeServer(server),
   };
 }

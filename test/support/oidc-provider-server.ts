@@ -170,6 +170,11 @@ export interface OidcProviderServer {
   clients: typeof OIDC_CLIENTS;
   /** Drives /connect/authorize headlessly (login + consent through the interaction API) and returns the code. */
   obtainAuthorizationCode(options: ObtainAuthorizationCodeOptions): Promise<string>;
+  /**
+   * Moves the protected resource's clock forward: access tokens are then checked as if `seconds` had passed, so a
+   * test of expiry needs neither a sleep nor a TTL short enough to expire before the first call on a loaded machine.
+   */
+  advanceClock(seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -308,6 +313,8 @@ export async function startOidcProviderServer(options: OidcProviderServerOptions
   const provider = new Provider(baseUrl, configuration);
   const callback = provider.callback();
   const publicKey = createPublicKey({ key: key as JsonWebKey, format: 'jwk' });
+  let clockOffsetMs = 0;
+  const now = (): number => Date.now() + clockOffsetMs;
 
   handler = (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -316,7 +323,7 @@ export async function startOidcProviderServer(options: OidcProviderServerOptions
         sendJson(res, 500, { error: 'server_error', error_description: String(error) }),
       );
     } else if (path === '/api/resource') {
-      protectedResource(provider, req, res, jwt ? publicKey : undefined).catch((error: unknown) =>
+      protectedResource(provider, req, res, jwt ? publicKey : undefined, now).catch((error: unknown) =>
         sendJson(res, 500, { error: String(error) }),
       );
     } else {
@@ -333,6 +340,7 @@ export async function startOidcProviderServer(options: OidcProviderServerOptions
     provider,
     clients: OIDC_CLIENTS,
     obtainAuthorizationCode: (request) => obtainCode(baseUrl, redirectUris[0] ?? DEFAULT_REDIRECT_URI, request),
+    advanceClock: (seconds) => void (clockOffsetMs += seconds * 1000),
     close: () => closeServer(server),
   };
 }
@@ -403,6 +411,7 @@ async function protectedResource(
   req: IncomingMessage,
   res: ServerResponse,
   jwtKey: ReturnType<typeof createPublicKey> | undefined,
+  now: () => number,
 ): Promise<void> {
   const reject = (error: string) =>
     sendJson(
@@ -431,12 +440,12 @@ async function protectedResource(
       scope?: string;
     };
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!valid || (claims.exp ?? 0) <= Date.now() / 1000 || !audiences.includes(API_RESOURCE))
+    if (!valid || (claims.exp ?? 0) <= now() / 1000 || !audiences.includes(API_RESOURCE))
       return reject('invalid_token');
     return sendJson(res, 200, { sub: claims.sub, client_id: claims.client_id, scope: claims.scope });
   }
   const token = (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
-  if (!token || token.isExpired) return reject('invalid_token');
+  if (!token || token.isExpired || (token.exp ?? 0) <= now() / 1000) return reject('invalid_token');
   return sendJson(res, 200, {
     sub: 'accountId' in token ? token.accountId : undefined,
     client_id: token.clientId,

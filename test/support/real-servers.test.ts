@@ -397,10 +397,10 @@ describe('oidc-provider 8.8.1 harness (opaque access tokens)', () => {
   });
 });
 
-describe('oidc-provider 8.8.1 harness (JWT access tokens via resource indicators, short TTL)', () => {
+describe('oidc-provider 8.8.1 harness (JWT access tokens via resource indicators, TTL checked by an advanced clock)', () => {
   let server: OidcProviderServer;
   beforeAll(async () => {
-    server = await startOidcProviderServer({ accessTokenFormat: 'jwt', accessTokenTtlSeconds: 2 });
+    server = await startOidcProviderServer({ accessTokenFormat: 'jwt', accessTokenTtlSeconds: 60 });
   });
   afterAll(async () => {
     await server.close();
@@ -413,7 +413,7 @@ describe('oidc-provider 8.8.1 harness (JWT access tokens via resource indicators
       ...withAuth(OIDC_CLIENTS.ccBasic, { grant_type: 'client_credentials', scope: 'bensoft_api mbi_api' }),
     );
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ token_type: 'Bearer', expires_in: 2, scope: 'bensoft_api mbi_api' });
+    expect(reply.body).toMatchObject({ token_type: 'Bearer', expires_in: 60, scope: 'bensoft_api mbi_api' });
     const accessToken = reply.body['access_token'] as string;
     expect(jwtPayload(accessToken)).toMatchObject({
       aud: API_RESOURCE,
@@ -422,7 +422,9 @@ describe('oidc-provider 8.8.1 harness (JWT access tokens via resource indicators
       iss: server.issuer,
     });
     expect((await callResource(server.resourceUrl, accessToken)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    // The resource's clock, not a sleep: a 2 s TTL with a real wait failed on a loaded machine (the token could
+    // expire before its first use, and the wait cost 2 s every run).
+    server.advanceClock(61);
     const expired = await callResource(server.resourceUrl, accessToken);
     expect(expired.status).toBe(401);
     expect(expired.body).toEqual({ error: 'invalid_token' });
@@ -445,7 +447,7 @@ describe('oidc-provider 8.8.1 harness (JWT access tokens via resource indicators
     expect(tokens.body).toMatchObject({
       scope: 'bensoft_api mbi_api',
       refresh_token: expect.any(String),
-      expires_in: 2,
+      expires_in: 60,
     });
     expect(jwtPayload(tokens.body['access_token'] as string)).toMatchObject({ aud: API_RESOURCE, sub: 'user-1' });
     const refreshed = await postForm(
@@ -672,15 +674,15 @@ describe('@node-oauth/oauth2-server 5.3.0 harness', () => {
     });
   });
 
-  it('short access token TTL: expires_in is floored; the protected resource rejects the token once expired', async () => {
-    const shortLived = await startOAuth2Server({ accessTokenTtlSeconds: 2 });
+  it('access token TTL: expires_in is floored; the protected resource rejects the token once expired', async () => {
+    const shortLived = await startOAuth2Server({ accessTokenTtlSeconds: 60 });
     try {
       const reply = await postForm(shortLived.tokenEndpoint, { grant_type: 'client_credentials', ...awkwardPost });
       expect(reply.status).toBe(200);
-      expect([1, 2]).toContain(reply.body['expires_in']);
+      expect([59, 60]).toContain(reply.body['expires_in']);
       const token = reply.body['access_token'] as string;
       expect((await callResource(shortLived.resourceUrl, token)).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      shortLived.advanceClock(61);
       const expired = await callResource(shortLived.resourceUrl, token);
       expect(expired.status).toBe(401);
       expect(expired.headers.get('www-authenticate')).toBe('Bearer realm="Service",error="invalid_token"');
