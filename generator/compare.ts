@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { analyze } from './analyze/analyze.js';
-import { diffDocuments, oauthView, type Change } from './diff/index.js';
+import { diffDocuments, oauthView, type Change, type DiffOptions } from './diff/index.js';
 import { InputError } from './errors.js';
 import { loadDocument, loadDocumentFromText, type LoadedDocument } from './load/load.js';
 
@@ -34,13 +34,23 @@ export async function loadAnyDocument(name: string, cwd: string): Promise<Loaded
 }
 
 /** Loads both documents, analyzes both, and classifies the differences including the OAuth view. */
-export async function compareDocuments(oldName: string, newName: string, cwd: string): Promise<Change[]> {
+export async function compareDocuments(
+  oldName: string,
+  newName: string,
+  cwd: string,
+  options: Pick<DiffOptions, 'deprecation'> = {},
+): Promise<Change[]> {
   const [oldDoc, newDoc] = await Promise.all([loadAnyDocument(oldName, cwd), loadAnyDocument(newName, cwd)]);
-  return compareLoaded(oldDoc, newDoc);
+  return compareLoaded(oldDoc, newDoc, options);
 }
 
-export function compareLoaded(oldDoc: LoadedDocument, newDoc: LoadedDocument): Change[] {
+export function compareLoaded(
+  oldDoc: LoadedDocument,
+  newDoc: LoadedDocument,
+  options: Pick<DiffOptions, 'deprecation'> = {},
+): Change[] {
   return diffDocuments(oldDoc.document, newDoc.document, {
+    ...options,
     oldOAuth: oauthView(analyze(oldDoc)),
     newOAuth: oauthView(analyze(newDoc)),
   });

@@ -18,6 +18,16 @@ export interface DiffOptions {
   newOAuth?: OAuthView;
   /** Deprecation policy: `today` defaults to the current UTC date, `minSunsetDays` to 180. */
   deprecation?: Partial<DeprecationPolicy>;
+  /** Filled in with what was compared: lets tests (and curious callers) check that nothing was skipped. */
+  stats?: DiffStats;
+}
+
+/** What one {@link diffDocuments} call compared. */
+export interface DiffStats {
+  /** Operations present in both documents, each compared in full. */
+  operationsCompared: number;
+  /** Distinct pairs of resolved schema objects compared (each once). */
+  schemaPairs: number;
 }
 
 /** Days of notice an `x-sunset` date must give by default (oasdiff's default for stable APIs). */
@@ -55,9 +65,11 @@ export function diffDocuments(oldDoc: unknown, newDoc: unknown, options: DiffOpt
       minSunsetDays: options.deprecation?.minSunsetDays ?? DEFAULT_MIN_SUNSET_DAYS,
     },
   };
+  let compared = 0;
   diffPaths(docs, {
     pathItem: (path) => diffPathServers(docs, path),
     operation: (op) => {
+      compared += 1;
       out.operation = op.name;
       diffOperationMeta(docs, op);
       diffParameters(docs, op);
@@ -69,6 +81,10 @@ export function diffDocuments(oldDoc: unknown, newDoc: unknown, options: DiffOpt
     },
   });
   docs.schemas.finish();
+  if (options.stats) {
+    options.stats.operationsCompared = compared;
+    options.stats.schemaPairs = docs.schemas.pairs;
+  }
   diffSecuritySchemes(docs);
   diffRootServers(docs);
   if (options.oldOAuth && options.newOAuth) diffOAuth(options.oldOAuth, options.newOAuth, out);

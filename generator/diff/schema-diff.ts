@@ -120,6 +120,11 @@ export class SchemaComparer {
     private readonly out: ChangeList,
   ) {}
 
+  /** Distinct pairs of resolved schemas compared so far. */
+  get pairs(): number {
+    return this.nodes.size;
+  }
+
   /** Schedules the comparison of two (possibly `$ref`) schemas used at `site`; changes are reported by {@link finish}. */
   compare(oldRaw: unknown, newRaw: unknown, site: SchemaSite): void {
     const node = this.node(oldRaw, newRaw, site.direction, site);

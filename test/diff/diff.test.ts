@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundle, createConfig, parseYaml } from '@redocly/openapi-core';
@@ -1355,7 +1356,14 @@ describe('formatChanges', () => {
     );
   });
 
-  it('json: summary, message and changes, pretty-printed', () => {
+  /** The stable id, computed here independently of the formatter: rule @ 12 hex of SHA-256 of its parts. */
+  const changeId = (change: Change) =>
+    `${change.id}@${createHash('sha256')
+      .update([change.id, change.oldPointer ?? '', change.newPointer ?? '', change.message].join('\u0000'))
+      .digest('hex')
+      .slice(0, 12)}`;
+
+  it('json: summary, message and changes with stable ids, pretty-printed', () => {
     const out = formatChanges(changes.slice(1, 2), 'json', { oldSource: 'old.yaml', newSource: 'new.yaml' });
     expect(out).toBe(`{
   "old": "old.yaml",
@@ -1368,6 +1376,7 @@ describe('formatChanges', () => {
   "message": "0 breaking, 1 warning, 0 info",
   "changes": [
     {
+      "changeId": "${changeId(changes[1]!)}",
       "id": "server-removed",
       "severity": "warning",
       "oldPointer": "/servers/1",
@@ -1379,38 +1388,82 @@ describe('formatChanges', () => {
     expect(JSON.parse(formatChanges(changes, 'json'))).toEqual({
       summary: { breaking: 1, warning: 1, info: 1 },
       message: '1 breaking, 1 warning, 1 info',
-      changes,
+      changes: changes.map((change) => ({ changeId: changeId(change), ...change })),
     });
   });
 
-  it('markdown: heading, summary and an escaped table', () => {
-    expect(formatChanges(changes, 'markdown', { oldSource: 'git:HEAD:spec.yaml', newSource: 'spec`s|new.yaml' })).toBe(
+  it('markdown: summary first, grouped by operation, document-level changes with pointers, info folded', () => {
+    const withOperation = changes.map((change, index) =>
+      index === 0 ? { ...change, operation: 'POST /connect/token' } : change,
+    );
+    expect(
+      formatChanges(withOperation, 'markdown', { oldSource: 'git:HEAD:spec.yaml', newSource: 'spec`s|new.yaml' }),
+    ).toBe(
       [
-        '### API changes: `git:HEAD:spec.yaml` → ``spec`s\\|new.yaml``',
+        '### API changes: `git:HEAD:spec.yaml` → ``spec`s|new.yaml``',
         '',
-        '**1 breaking, 1 warning, 1 info**',
+        '**1 breaking, 1 warning, 1 info** in 1 operation.',
         '',
-        '| Severity | Change | Rule | Where |',
-        '| --- | --- | --- | --- |',
-        '| 🔴 breaking | Request field \\`scope\\` of POST /connect/token is now required. | `request-property-became-required` | `/paths/~1connect~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/scope` |',
-        '| 🟠 warning | Server https://auth.wealthcare.com was removed. | `server-removed` | `/servers/1` |',
-        '| 🔵 info | Path /a\\|b \\<script\\> with \\`tick\\` and \\*stars\\* was added.\\\\u001b\\[31m | `path-added` | `/paths/~1a\\|b` |',
+        '| | Breaking | Warning | Info |',
+        '| --- | ---: | ---: | ---: |',
+        '| Changes | 1 | 1 | 1 |',
+        '',
+        '### 🔴 Breaking changes',
+        '',
+        '#### 🔴 `POST /connect/token`',
+        '',
+        '- 🔴 Request field \\`scope\\` of POST /connect/token is now required. <sub>`request-property-became-required`</sub>',
+        '',
+        '### 🟠 Warnings',
+        '',
+        '#### Document',
+        '',
+        '- 🟠 Server https://auth.wealthcare.com was removed. <sub>`server-removed` `/servers/1`</sub>',
+        '',
+        '<details><summary>1 info changes</summary>',
+        '',
+        '#### Document',
+        '',
+        '- 🔵 Path /a\\|b \\<script\\> with \\`tick\\` and \\*stars\\* was added.\\\\u001b\\[31m <sub>`path-added` `/paths/~1a|b`</sub>',
+        '',
+        '</details>',
         '',
       ].join('\n'),
     );
   });
 
-  it('markdown: shows both pointers when a change moved', () => {
+  it('markdown: shows both pointers of a document-level change that moved', () => {
     const moved: Change = {
-      id: 'request-format-changed',
-      severity: 'breaking',
-      oldPointer: '/a/oneOf/0',
-      newPointer: '/a/oneOf/1',
+      id: 'server-url-changed',
+      severity: 'warning',
+      oldPointer: '/servers/0',
+      newPointer: '/servers/1',
       message: 'M.',
     };
-    expect(formatChanges([moved], 'markdown').split('\n').at(-2)).toBe(
-      '| 🔴 breaking | M. | `request-format-changed` | `/a/oneOf/0` → `/a/oneOf/1` |',
+    expect(formatChanges([moved], 'markdown')).toContain(
+      '- 🟠 M. <sub>`server-url-changed` `/servers/0 → /servers/1`</sub>',
     );
+  });
+
+  it('markdown: stays within a pull-request comment and says what it left out', () => {
+    const many: Change[] = Array.from({ length: 3000 }, (_, index) => ({
+      id: index % 2 ? 'response-property-removed' : 'response-property-added',
+      severity: index % 2 ? 'breaking' : 'info',
+      message: `Response field \`f${index}\` of GET /items/${index} changed in a way that takes a long sentence to say.`,
+      operation: `GET /items/${index}`,
+      oldPointer: `/paths/~1items~1${index}/get`,
+    }));
+    const out = formatChanges(many, 'markdown');
+    expect(out.length).toBeLessThanOrEqual(65_536);
+    expect(out.startsWith('### API changes\n\n**1500 breaking, 0 warning, 1500 info** in 3000 operations.')).toBe(true);
+    const shown = (out.match(/^- /gm) ?? []).length;
+    const note =
+      /Left out to fit a pull-request comment:\*\* (\d+) changes \((\d+) breaking, 0 warning, (\d+) info\)/.exec(out);
+    expect(note).not.toBeNull();
+    expect(shown + Number(note![1])).toBe(3000);
+    // Breaking changes come first, so what is left out is info before it is breaking.
+    expect(Number(note![3])).toBe(1500);
+    expect(out).toContain('</details>');
   });
 
   it('says "No changes." in every format', () => {

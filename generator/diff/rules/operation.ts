@@ -62,15 +62,16 @@ export function diffOperationMeta(docs: DocumentPair, op: OperationPair): void {
       out.add('operation-deprecated-without-sunset', `${op.name} is now deprecated, with no sunset date.`, pointers);
     return;
   }
+  // Messages name dates, never "in N days": a change keeps its id (and an ignore entry keeps matching) day by day.
   const notice = daysBetween(docs.deprecation.today, sunset);
   if (notice < docs.deprecation.minSunsetDays) {
     out.add(
       'operation-sunset-too-soon',
-      `${op.name} is deprecated with sunset ${sunset}, ${notice < 0 ? `${-notice} days ago` : `in ${notice} days`} (less than the ${docs.deprecation.minSunsetDays} days of notice asked).`,
+      `${op.name} is deprecated with sunset ${sunset}, ${notice < 0 ? 'already past' : `less than the ${docs.deprecation.minSunsetDays} days of notice asked`}.`,
       { ...pointers, newPointer: `${op.newAt}/x-sunset` },
     );
   } else {
-    out.add('operation-deprecated', `${op.name} is now deprecated; sunset ${sunset} (in ${notice} days).`, {
+    out.add('operation-deprecated', `${op.name} is now deprecated; sunset ${sunset}.`, {
       ...pointers,
       newPointer: `${op.newAt}/x-sunset`,
     });
