@@ -72,22 +72,36 @@ function refsIn(value, found) {
   if (Array.isArray(value)) for (const item of value) refsIn(item, found);
   else if (value && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
-      if (key === '$ref' && typeof inner === 'string' && inner.startsWith('#/')) found.add(decodeURIComponent(inner.slice(1)));
+      if (key === '$ref' && typeof inner === 'string' && inner.startsWith('#/'))
+        found.add(decodeURIComponent(inner.slice(1)));
       else refsIn(inner, found);
     }
   }
 }
 
-const tokens = (pointer) => pointer.slice(1).split('/').map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+const tokens = (pointer) =>
+  pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 /** The operations with the components they need (transitively), examples left out (they are not compared). */
 function cut(doc, operations) {
-  const out = { openapi: doc.openapi, info: { ...doc.info, description: 'Excerpt cut by scripts/cut-github-fixtures.mjs.' }, paths: {}, components: {} };
+  const out = {
+    openapi: doc.openapi,
+    info: { ...doc.info, description: 'Excerpt cut by scripts/cut-github-fixtures.mjs.' },
+    paths: {},
+    components: {},
+  };
   for (const [method, path] of operations) {
     const item = doc.paths[path];
     if (!item?.[method]) throw new Error(`${method.toUpperCase()} ${path} is not in the document`);
     const { parameters } = item;
-    out.paths[path] = { ...(out.paths[path] ?? {}), ...(parameters ? { parameters } : {}), [method]: stripExamples(item[method]) };
+    out.paths[path] = {
+      ...(out.paths[path] ?? {}),
+      ...(parameters ? { parameters } : {}),
+      [method]: stripExamples(item[method]),
+    };
   }
   const pending = new Set();
   refsIn(out.paths, pending);
@@ -106,7 +120,9 @@ function cut(doc, operations) {
   }
   // Stable order for reviewable fixtures.
   for (const kind of Object.keys(out.components))
-    out.components[kind] = Object.fromEntries(Object.entries(out.components[kind]).sort(([a], [b]) => (a < b ? -1 : 1)));
+    out.components[kind] = Object.fromEntries(
+      Object.entries(out.components[kind]).sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
   return out;
 }
 
@@ -134,5 +150,7 @@ for (const c of CASES) {
   const header = { 'x-cut': { from: `@octokit/openapi@${c.old}`, to: `@octokit/openapi@${c.new}`, why: c.why } };
   writeFileSync(join(OUT, `${c.name}.old.json`), `${JSON.stringify({ ...before, ...header }, null, 1)}\n`);
   writeFileSync(join(OUT, `${c.name}.new.json`), `${JSON.stringify({ ...after, ...header }, null, 1)}\n`);
-  console.log(`${c.name}: ${c.operations.length} operation(s), ${Object.values(after.components).reduce((n, m) => n + Object.keys(m).length, 0)} components`);
+  console.log(
+    `${c.name}: ${c.operations.length} operation(s), ${Object.values(after.components).reduce((n, m) => n + Object.keys(m).length, 0)} components`,
+  );
 }
