@@ -551,3 +551,23 @@ export function severityOf(id: string): Severity {
   if (!rule) throw new Error(`rule ${id} is not in generator/diff/rules/table.ts`);
   return rule.severity;
 }
+
+/** Escapes a table cell of docs/drift.md (pipes only: the sentences are ours and use Markdown on purpose). */
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+
+/**
+ * The rule table as docs/drift.md shows it, between `<!-- rules:start -->` and `<!-- rules:end -->`; a test
+ * checks the file against it (`node scripts/drift-docs.mjs` rewrites that part after `npm run build`).
+ */
+export function renderRuleTable(): string {
+  const icon: Record<Severity, string> = { breaking: '🔴 breaking', warning: '🟠 warning', info: '🔵 info' };
+  const lines = [
+    '| Rule | Direction | Severity | What and why | Example | Differs from oasdiff |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...RULES.map(
+      (rule) =>
+        `| \`${rule.id}\` | ${rule.direction} | ${icon[rule.severity]} | ${cell(rule.sentence)} | ${cell(rule.example)} | ${cell(rule.oasdiff ?? '')} |`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
