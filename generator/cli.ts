@@ -124,6 +124,12 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
             type: 'number',
             describe: 'Days of notice an x-sunset date must give a newly deprecated operation [default: 180]',
           })
+          .option('code', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'Also report what changes in the generated TypeScript a consumer imports (emits both documents in memory; generate --check always does)',
+          })
           .option('today', {
             type: 'string',
             describe: 'The date deprecations and ignore-file expiries are judged against, YYYY-MM-DD [default: today]',
@@ -140,6 +146,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
             overrides: args['severity-overrides'],
             minSunsetDays: args['min-sunset-days'],
             today: args.today,
+            code: args.code,
           },
           io,
         );
@@ -300,6 +307,7 @@ async function runDiff(
     overrides?: string | undefined;
     minSunsetDays?: number | undefined;
     today?: string | undefined;
+    code?: boolean | undefined;
   },
   io: CliIo,
 ): Promise<number> {
@@ -316,6 +324,7 @@ async function runDiff(
     const entries = args.ignore !== undefined ? await diff.readIgnoreFile(args.ignore, io.cwd) : [];
     let changes = await compareDocuments(args.old, args.new, io.cwd, {
       deprecation: { today, ...(args.minSunsetDays !== undefined ? { minSunsetDays: args.minSunsetDays } : {}) },
+      code: args.code === true,
     });
     if (overrides) changes = diff.applyOverrides(changes, overrides);
     const { kept, ignored, unused, expired } = diff.applyIgnores(changes, entries, today);

@@ -38,10 +38,11 @@ export async function compareDocuments(
   oldName: string,
   newName: string,
   cwd: string,
-  options: Pick<DiffOptions, 'deprecation'> = {},
+  options: Pick<DiffOptions, 'deprecation'> & { code?: boolean } = {},
 ): Promise<Change[]> {
   const [oldDoc, newDoc] = await Promise.all([loadAnyDocument(oldName, cwd), loadAnyDocument(newName, cwd)]);
-  return compareLoaded(oldDoc, newDoc, options);
+  const changes = compareLoaded(oldDoc, newDoc, options);
+  return options.code ? [...changes, ...(await compareGeneratedCode(oldDoc, newDoc))] : changes;
 }
 
 export function compareLoaded(
@@ -54,4 +55,18 @@ export function compareLoaded(
     oldOAuth: oauthView(analyze(oldDoc)),
     newOAuth: oauthView(analyze(newDoc)),
   });
+}
+
+/**
+ * What changes in the generated TypeScript surface between two documents: both are analyzed and emitted in memory
+ * (the same emit `generate` runs, unformatted) and their exported declarations compared (diff/code-surface.ts).
+ */
+export async function compareGeneratedCode(oldDoc: LoadedDocument, newDoc: LoadedDocument): Promise<Change[]> {
+  const [{ emit }, { diffGeneratedCode }] = await Promise.all([
+    import('./emit/emit.js'),
+    import('./diff/code-surface.js'),
+  ]);
+  const oldFiles = await emit(oldDoc, analyze(oldDoc));
+  const newFiles = await emit(newDoc, analyze(newDoc));
+  return diffGeneratedCode(oldFiles, newFiles);
 }

@@ -89,7 +89,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const outputLabel = toPosix(relative(options.cwd, outputDir)) || '.';
   const diff = options.check && stale ? unifiedDiff(statuses, (name) => `${outputLabel}/${name}`) : '';
   if (!options.check) await writeChanged(outputDir, statuses);
-  const apiChanges = options.check && stale ? await classifyDrift(outputDir, previousManifest, loaded) : undefined;
+  const apiChanges =
+    options.check && stale ? await classifyDrift(outputDir, previousManifest, loaded, files) : undefined;
   return {
     ir,
     statuses,
@@ -106,6 +107,7 @@ async function classifyDrift(
   outputDir: string,
   previous: GenerateResult['previousManifest'],
   current: LoadedDocument,
+  currentFiles: ReadonlyMap<string, string>,
 ): Promise<string | undefined> {
   if (!previous || previous.sha256 === current.sha256) return undefined;
   const snapshot = await readFile(join(outputDir, SOURCE_SNAPSHOT_NAME), 'utf8').catch(() => undefined);
@@ -117,11 +119,16 @@ async function classifyDrift(
       text: snapshot,
     });
     // Only a stale --check needs the diff engine.
-    const [{ compareLoaded }, { formatChanges }] = await Promise.all([
+    const [{ compareLoaded }, { formatChanges }, { diffGeneratedCode }] = await Promise.all([
       import('./compare.js'),
       import('./diff/index.js'),
+      import('./diff/code-surface.js'),
     ]);
-    return formatChanges(compareLoaded(old, current), 'text');
+    // What a consumer's code sees: the generated declarations on disk against the ones just generated.
+    const oldFiles = new Map<string, string>();
+    for (const name of Object.keys(previous.files ?? {}).filter((file) => file.endsWith('.ts')))
+      oldFiles.set(name, await readFile(join(outputDir, name), 'utf8').catch(() => ''));
+    return formatChanges([...compareLoaded(old, current), ...diffGeneratedCode(oldFiles, currentFiles)], 'text');
   } catch {
     // A damaged snapshot must not hide the drift itself: the code diff is still reported.
     return undefined;

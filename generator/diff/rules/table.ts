@@ -2,9 +2,10 @@ import type { Severity } from '../types.js';
 
 /**
  * Where a rule looks: what the client sends (`request`), what it receives (`response`), the operation or path as
- * a whole (`operation`), or the document's security, servers and OAuth grants (`document`).
+ * a whole (`operation`), the document's security, servers and OAuth grants (`document`), or the generated
+ * TypeScript a consumer imports (`code`, derived from the generated declarations of both versions).
  */
-export type RuleDirection = 'request' | 'response' | 'operation' | 'document';
+export type RuleDirection = 'request' | 'response' | 'operation' | 'document' | 'code';
 
 /** One classification rule: the single source the classifier, its tests and docs/drift.md read. */
 export interface Rule {
@@ -539,6 +540,79 @@ export const RULES: readonly Rule[] = [
     'warning',
     'An optional field of a grant is gone.',
     'drop optional `scope`',
+  ),
+
+  // The generated TypeScript surface (`diff --code`, `generate --check`): derived from the declarations of both
+  // versions, so it reports what the document rules above cause in code, in the code's own terms.
+  r(
+    'code-export-removed',
+    'code',
+    'breaking',
+    'An export of the generated code is gone: imports of it no longer compile.',
+    '`export function getUser` disappears',
+  ),
+  r(
+    'code-export-renamed',
+    'code',
+    'breaking',
+    'An export is renamed (same declaration, new name): imports of the old name no longer compile.',
+    '`usersGetByUsername` → `usersGetUser`',
+  ),
+  r(
+    'code-parameter-added-required',
+    'code',
+    'breaking',
+    'A generated function takes a new required parameter: existing calls no longer compile.',
+    '`createIssue(params)` → `createIssue(params, org)`',
+  ),
+  r(
+    'code-parameter-became-required',
+    'code',
+    'breaking',
+    'An optional parameter of a generated function became required.',
+    '`list(params?)` → `list(params)`',
+  ),
+  r(
+    'code-member-removed',
+    'code',
+    'breaking',
+    'A member of a generated type is gone: code reading or setting it no longer compiles.',
+    '`Hovercard.contexts` removed',
+  ),
+  r(
+    'code-member-became-optional',
+    'code',
+    'breaking',
+    'A member of a generated result type became optional: code using it unguarded no longer compiles under `strict`.',
+    '`id: number` → `id?: number`',
+  ),
+  r(
+    'code-member-became-required',
+    'code',
+    'breaking',
+    'A member of a type that generated functions take became required: calls that omit it no longer compile.',
+    '`codeVerifier?: string` → `codeVerifier: string`',
+  ),
+  r(
+    'code-member-added-required',
+    'code',
+    'breaking',
+    'A type that generated functions take gained a required member: existing calls no longer compile.',
+    'new required `org` in `CreateIssueParams`',
+  ),
+  r(
+    'code-union-member-removed',
+    'code',
+    'breaking',
+    'A literal union (an enum) lost members: code naming them no longer compiles.',
+    '`"open" | "closed"` → `"open"`',
+  ),
+  r(
+    'code-type-changed',
+    'code',
+    'warning',
+    'A parameter, result or member changed type in another way: code may or may not still compile.',
+    '`string` → `number`',
   ),
 ];
 
