@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { analyze } from './analyze/analyze.js';
 import type { GeneratorIR } from './analyze/ir.js';
 import type { PrettierMode } from './config.js';
@@ -126,7 +126,9 @@ async function classifyDrift(
     ]);
     // What a consumer's code sees: the generated declarations on disk against the ones just generated.
     const oldFiles = new Map<string, string>();
-    for (const name of Object.keys(previous.files ?? {}).filter((file) => file.endsWith('.ts')))
+    for (const name of Object.keys(previous.files ?? {}).filter(
+      (file) => file.endsWith('.ts') && !file.split('/').includes('..') && !isAbsolute(file),
+    ))
       oldFiles.set(name, await readFile(join(outputDir, name), 'utf8').catch(() => ''));
     return formatChanges([...compareLoaded(old, current), ...diffGeneratedCode(oldFiles, currentFiles)], 'text');
   } catch {

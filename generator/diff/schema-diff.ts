@@ -318,7 +318,6 @@ export class SchemaComparer {
     edge: EdgeAdder,
     wrapped: { oldWrapped: boolean; newWrapped: boolean },
   ): void {
-    const request = direction === 'request';
     const keyword = (wrapped.newWrapped ? newUnion : oldUnion).keyword;
     const oldSuffix = (index: number) => (wrapped.oldWrapped ? `/${oldUnion.keyword}/${index}` : '');
     const newSuffix = (index: number) => (wrapped.newWrapped ? `/${newUnion.keyword}/${index}` : '');
@@ -349,7 +348,6 @@ export class SchemaComparer {
         }));
       }
     }
-    void request;
   }
 }
 
