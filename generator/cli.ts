@@ -131,18 +131,54 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
             describe: 'The new document: file, http(s) URL, or git:<rev>:<path>',
           })
           .option('format', {
-            choices: ['text', 'json', 'markdown'] as const,
+            choices: ['text', 'json', 'markdown', 'github', 'junit'] as const,
             default: 'text' as const,
-            describe: 'Output format (markdown fits a PR comment)',
+            describe:
+              'Output format: markdown fits a PR comment (grouped by operation, at most 65,536 characters); github prints Actions annotations; junit prints JUnit XML; json has stable change ids',
           })
           .option('fail-on', {
             choices: ['breaking', 'warning', 'never'] as const,
             default: 'breaking' as const,
             describe: 'Exit 1 when a change of this severity (or worse) is found',
+          })
+          .option('ignore', {
+            type: 'string',
+            describe: 'YAML/JSON file of accepted changes: {ignore: [{id | rule [+ path], reason, expires?}]}',
+          })
+          .option('severity-overrides', {
+            type: 'string',
+            describe: 'YAML/JSON file mapping rule ids to severities: {overrides: {<rule>: warning}}',
+          })
+          .option('min-sunset-days', {
+            type: 'number',
+            describe: 'Days of notice an x-sunset date must give a newly deprecated operation [default: 180]',
+          })
+          .option('code', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'Also report what changes in the generated TypeScript a consumer imports (emits both documents in memory; generate --check always does)',
+          })
+          .option('today', {
+            type: 'string',
+            describe: 'The date deprecations and ignore-file expiries are judged against, YYYY-MM-DD [default: today]',
           }),
       async (args) => {
         if (usageError) return;
-        exitCode = await runDiff({ old: args.old, new: args.new, format: args.format, failOn: args['fail-on'] }, io);
+        exitCode = await runDiff(
+          {
+            old: args.old,
+            new: args.new,
+            format: args.format,
+            failOn: args['fail-on'],
+            ignore: args.ignore,
+            overrides: args['severity-overrides'],
+            minSunsetDays: args['min-sunset-days'],
+            today: args.today,
+            code: args.code,
+          },
+          io,
+        );
       },
     )
     .command(
@@ -332,15 +368,53 @@ function checkReport(result: CheckResult, stream: 'stdout' | 'stderr', verbose =
 }
 
 async function runDiff(
-  args: { old: string; new: string; format: 'text' | 'json' | 'markdown'; failOn: 'breaking' | 'warning' | 'never' },
+  args: {
+    old: string;
+    new: string;
+    format: 'text' | 'json' | 'markdown' | 'github' | 'junit';
+    failOn: 'breaking' | 'warning' | 'never';
+    ignore?: string | undefined;
+    overrides?: string | undefined;
+    minSunsetDays?: number | undefined;
+    today?: string | undefined;
+    code?: boolean | undefined;
+  },
   io: CliIo,
 ): Promise<number> {
   try {
+    if (args.today !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(args.today) || Number.isNaN(Date.parse(args.today))))
+      throw new InputError(`--today must be a date YYYY-MM-DD, not ${args.today}`);
+    if (args.minSunsetDays !== undefined && !(Number.isInteger(args.minSunsetDays) && args.minSunsetDays >= 0))
+      throw new InputError(`--min-sunset-days must be a whole number of days, not ${String(args.minSunsetDays)}`);
     const { compareDocuments } = await import('./compare.js');
-    const { formatChanges, meetsFailOn } = await import('./diff/index.js');
-    const changes = await compareDocuments(args.old, args.new, io.cwd);
-    io.stdout(formatChanges(changes, args.format, { oldSource: args.old, newSource: args.new }));
-    return meetsFailOn(changes, args.failOn) ? ExitCode.drift : ExitCode.ok;
+    const diff = await import('./diff/index.js');
+    const today = args.today ?? new Date().toISOString().slice(0, 10);
+    // Review files are read (and checked) before the documents, so a typo fails fast.
+    const overrides = args.overrides !== undefined ? await diff.readOverrides(args.overrides, io.cwd) : undefined;
+    const entries = args.ignore !== undefined ? await diff.readIgnoreFile(args.ignore, io.cwd) : [];
+    let changes = await compareDocuments(args.old, args.new, io.cwd, {
+      deprecation: { today, ...(args.minSunsetDays !== undefined ? { minSunsetDays: args.minSunsetDays } : {}) },
+      code: args.code === true,
+    });
+    if (overrides) changes = diff.applyOverrides(changes, overrides);
+    const { kept, ignored, unused, expired } = diff.applyIgnores(changes, entries, today);
+    for (const entry of expired)
+      io.stderr(
+        `${TOOL_NAME}: note: ignore entry ${entry.id ?? entry.rule} expired on ${entry.expires}; it no longer applies.\n`,
+      );
+    for (const entry of unused)
+      io.stderr(
+        `${TOOL_NAME}: note: ignore entry ${entry.id ?? entry.rule} matched no change; remove it if it is stale.\n`,
+      );
+    io.stdout(
+      diff.formatChanges(
+        kept,
+        args.format,
+        { oldSource: args.old, newSource: args.new },
+        { failOn: args.failOn, ignored },
+      ),
+    );
+    return diff.meetsFailOn(kept, args.failOn) ? ExitCode.drift : ExitCode.ok;
   } catch (error) {
     return reportError(error, io);
   }

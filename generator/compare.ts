@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { analyze } from './analyze/analyze.js';
-import { diffDocuments, oauthView, type Change } from './diff/index.js';
+import { diffDocuments, oauthView, type Change, type DiffOptions } from './diff/index.js';
 import { InputError } from './errors.js';
 import { loadDocument, loadDocumentFromText, type LoadedDocument } from './load/load.js';
 
@@ -34,14 +34,39 @@ export async function loadAnyDocument(name: string, cwd: string): Promise<Loaded
 }
 
 /** Loads both documents, analyzes both, and classifies the differences including the OAuth view. */
-export async function compareDocuments(oldName: string, newName: string, cwd: string): Promise<Change[]> {
+export async function compareDocuments(
+  oldName: string,
+  newName: string,
+  cwd: string,
+  options: Pick<DiffOptions, 'deprecation'> & { code?: boolean } = {},
+): Promise<Change[]> {
   const [oldDoc, newDoc] = await Promise.all([loadAnyDocument(oldName, cwd), loadAnyDocument(newName, cwd)]);
-  return compareLoaded(oldDoc, newDoc);
+  const changes = compareLoaded(oldDoc, newDoc, options);
+  return options.code ? [...changes, ...(await compareGeneratedCode(oldDoc, newDoc))] : changes;
 }
 
-export function compareLoaded(oldDoc: LoadedDocument, newDoc: LoadedDocument): Change[] {
+export function compareLoaded(
+  oldDoc: LoadedDocument,
+  newDoc: LoadedDocument,
+  options: Pick<DiffOptions, 'deprecation'> = {},
+): Change[] {
   return diffDocuments(oldDoc.document, newDoc.document, {
+    ...options,
     oldOAuth: oauthView(analyze(oldDoc)),
     newOAuth: oauthView(analyze(newDoc)),
   });
+}
+
+/**
+ * What changes in the generated TypeScript surface between two documents: both are analyzed and emitted in memory
+ * (the same emit `generate` runs, unformatted) and their exported declarations compared (diff/code-surface.ts).
+ */
+export async function compareGeneratedCode(oldDoc: LoadedDocument, newDoc: LoadedDocument): Promise<Change[]> {
+  const [{ emit }, { diffGeneratedCode }] = await Promise.all([
+    import('./emit/emit.js'),
+    import('./diff/code-surface.js'),
+  ]);
+  const oldFiles = await emit(oldDoc, analyze(oldDoc));
+  const newFiles = await emit(newDoc, analyze(newDoc));
+  return diffGeneratedCode(oldFiles, newFiles);
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { analyze } from './analyze/analyze.js';
 import type { GeneratorIR } from './analyze/ir.js';
 import type { ImportStyle, PrettierMode } from './config.js';
@@ -94,7 +94,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // answered from the no-op path.
   if (environment && !(options.check && stale))
     await recordRun(environment, loaded.inputHashes, loaded.files, manifestText);
-  const apiChanges = options.check && stale ? await classifyDrift(outputDir, previousManifest, loaded) : undefined;
+  const apiChanges =
+    options.check && stale ? await classifyDrift(outputDir, previousManifest, loaded, files) : undefined;
   return {
     ir,
     statuses,
@@ -111,6 +112,7 @@ async function classifyDrift(
   outputDir: string,
   previous: GenerateResult['previousManifest'],
   current: LoadedDocument,
+  currentFiles: ReadonlyMap<string, string>,
 ): Promise<string | undefined> {
   if (!previous || previous.sha256 === current.sha256) return undefined;
   const snapshot = await readFile(join(outputDir, SOURCE_SNAPSHOT_NAME), 'utf8').catch(() => undefined);
@@ -122,11 +124,18 @@ async function classifyDrift(
       text: snapshot,
     });
     // Only a stale --check needs the diff engine.
-    const [{ compareLoaded }, { formatChanges }] = await Promise.all([
+    const [{ compareLoaded }, { formatChanges }, { diffGeneratedCode }] = await Promise.all([
       import('./compare.js'),
       import('./diff/index.js'),
+      import('./diff/code-surface.js'),
     ]);
-    return formatChanges(compareLoaded(old, current), 'text');
+    // What a consumer's code sees: the generated declarations on disk against the ones just generated.
+    const oldFiles = new Map<string, string>();
+    for (const name of Object.keys(previous.files ?? {}).filter(
+      (file) => file.endsWith('.ts') && !file.split('/').includes('..') && !isAbsolute(file),
+    ))
+      oldFiles.set(name, await readFile(join(outputDir, name), 'utf8').catch(() => ''));
+    return formatChanges([...compareLoaded(old, current), ...diffGeneratedCode(oldFiles, currentFiles)], 'text');
   } catch {
     // A damaged snapshot must not hide the drift itself: the code diff is still reported.
     return undefined;

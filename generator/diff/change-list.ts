@@ -1,32 +1,32 @@
-import type { Change, Severity } from './types.js';
+import { severityOf } from './rules/table.js';
+import type { Change, ChangeComponent, Severity } from './types.js';
 
-/** Where a change sits: the pointer in the old document, the new one, or both. */
+/** Where a change sits: the pointer in the old document, the new one, or both; and what it belongs to. */
 export interface Pointers {
   oldPointer?: string | undefined;
   newPointer?: string | undefined;
+  /** `GET /users/{id}` when the change belongs to one operation. */
+  operation?: string | undefined;
+  component?: ChangeComponent | undefined;
 }
 
-/**
- * How many schema pairs one `diffDocuments` call compares at most. Recursive schemas already terminate (a pair
- * is never compared twice on one path), but a hostile document whose schemas all reference one another has
- * exponentially many paths; past the budget the diff stops descending and says so.
- */
-export const SCHEMA_BUDGET = 20_000;
-
-/** What rules report into. */
+/** What rules report into. Severities come from the rule table (generator/diff/rules/table.ts), never from a rule. */
 export class ChangeList {
   readonly changes: Change[] = [];
-  /** Schema comparisons left before the diff gives up descending (see {@link SCHEMA_BUDGET}). */
-  budget = SCHEMA_BUDGET;
+  /** The operation being compared: changes added meanwhile belong to it unless they name their own. */
+  operation: string | undefined;
 
   /** Records one change; pointers that are undefined are left out of the change. */
-  add(id: string, severity: Severity, message: string, pointers: Pointers): void {
+  add(id: string, message: string, where: Pointers): void {
+    const operation = where.operation ?? this.operation;
     this.changes.push({
       id,
-      severity,
-      ...(pointers.oldPointer !== undefined ? { oldPointer: pointers.oldPointer } : {}),
-      ...(pointers.newPointer !== undefined ? { newPointer: pointers.newPointer } : {}),
+      severity: severityOf(id),
+      ...(where.oldPointer !== undefined ? { oldPointer: where.oldPointer } : {}),
+      ...(where.newPointer !== undefined ? { newPointer: where.newPointer } : {}),
       message,
+      ...(operation !== undefined ? { operation } : {}),
+      ...(where.component !== undefined ? { component: where.component } : {}),
     });
   }
 }
@@ -38,7 +38,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * Sorts changes deterministically: breaking, then warning, then info; within a severity by pointer (the new one,
  * else the old one), then rule id, then message and old pointer (so equal keys never depend on input order).
  */
-export function sortChanges(changes: readonly Change[]): Change[] {
+export function sortChanges<T extends Change>(changes: readonly T[]): T[] {
   const where = (change: Change): string => change.newPointer ?? change.oldPointer ?? '';
   return [...changes].sort(
     (a, b) =>

@@ -1,14 +1,19 @@
 import { capitalize, type ChangeList } from './change-list.js';
+import { InputError } from '../errors.js';
 import { isObject, resolve, type JsonObject } from './resolve.js';
 import {
+  enumUnion,
   enumValues,
   flatten,
   isNullable,
   pairVariants,
+  refTarget,
   typeName,
   typesCovered,
   typesOf,
+  unionOf,
   type Direction,
+  type Union,
 } from './schema-shape.js';
 
 export type { Direction } from './schema-shape.js';
@@ -16,7 +21,7 @@ export type { Direction } from './schema-shape.js';
 /** Where two schemas sit in each document, and how messages name them. */
 export interface SchemaSite {
   direction: Direction;
-  /** e.g. `POST /connect/token` */
+  /** e.g. `POST /connect/token`; empty for a component schema described on its own. */
   operation: string;
   /** What the root schema belongs to, e.g. "the request body (application/json)" or "query parameter `expand`". */
   subject: string;
@@ -34,13 +39,55 @@ export interface SchemaRoots {
   newRoot: unknown;
 }
 
-const MAX_DEPTH = 64;
-
 /** Names a site in a message: "request field `scope` of POST /connect/token". */
 export function labelOf(site: SchemaSite): string {
   const what = site.field !== undefined ? `${site.direction} field \`${site.field}\`` : site.subject;
-  return `${what}${site.qualifier !== undefined ? ` (${site.qualifier})` : ''} of ${site.operation}`;
+  const within =
+    site.operation !== '' ? ` of ${site.operation}` : site.field !== undefined ? ` of ${site.subject}` : '';
+  return `${what}${site.qualifier !== undefined ? ` (${site.qualifier})` : ''}${within}`;
 }
+
+/** Moves a site one level down (into a property, `items`, a variant…). */
+type Step = (site: SchemaSite) => SchemaSite;
+
+/** A change found when comparing one pair of schemas, described relative to wherever the pair is used. */
+interface LocalChange {
+  id: string;
+  /** Where below the pair the change sits (a property), if not at the pair itself. */
+  step?: Step;
+  message: (site: SchemaSite) => string;
+  pointers: 'old' | 'new' | 'both';
+}
+
+/** A pair of schemas to compare below this one, and how to get there. */
+interface Edge {
+  step: Step;
+  node: PairNode;
+  /** Both sides reached the pair through a `$ref`: changes below belong to that component. */
+  component?: { name: string; oldPointer: string; newPointer: string };
+}
+
+/** One pair of resolved schema objects in one direction: compared once, whatever number of places use it. */
+interface PairNode {
+  oldSchema: JsonObject;
+  newSchema: JsonObject;
+  direction: Direction;
+  changes: LocalChange[];
+  edges: Edge[];
+  parents: PairNode[];
+  /** A change is reachable from here: set after all pairs are compared. */
+  dirty: boolean;
+}
+
+/** How deep one use of a schema is followed when reporting (recursive schemas are cut earlier, on repetition). */
+const MAX_DEPTH = 64;
+
+/**
+ * Hard limits against hostile documents, far above real ones (GitHub's 11-13 MB REST description needs tens of
+ * thousands of schema pairs and report steps for a major version pair). Passing either is an error (exit 2) that
+ * names what could not be compared, never a silent pass.
+ */
+export const LIMITS = { pairs: 2_000_000, reportSteps: 20_000_000 };
 
 const identities = new WeakMap<object, number>();
 let nextIdentity = 0;
@@ -51,55 +98,300 @@ function identity(value: object): number {
 }
 
 /**
- * Compares two schemas as seen in one direction and reports into `out`: type, nullability, format and enum
- * changes, then recursively properties (with `allOf` merged), `items`, `additionalProperties` and `oneOf`/`anyOf`
- * members. `$ref`s are followed in their own document, so where a schema lives does not matter. A pair of schema
- * objects is compared at most once on any path, so recursive schemas terminate.
+ * Compares schemas as seen in one direction: type, nullability, format and enum changes, then recursively
+ * properties (with `allOf` merged), `items`, `additionalProperties` and `oneOf`/`anyOf` members (paired by
+ * content). `$ref`s are followed in their own document, so where a schema lives does not matter.
+ *
+ * Each pair of resolved schema objects is compared once (memoized by identity), so the cost is bounded by the
+ * documents' size rather than by how many operations share a schema; every use (a parameter, body or response
+ * of one operation) then reports each changed pair it reaches once, under its own operation and the first path
+ * that reaches it (depth-first, in document order), naming the component the change lies in. Reporting is thus
+ * bounded by uses × changed pairs, however many paths lead to a pair. Nothing is skipped to save time: past {@link LIMITS} the comparison
+ * stops with an {@link InputError}.
  */
-export function diffSchemas(
-  oldRaw: unknown,
-  newRaw: unknown,
-  site: SchemaSite,
-  roots: SchemaRoots,
-  out: ChangeList,
-): void {
-  walk(oldRaw, newRaw, site, roots, out, new Set(), 0);
+export class SchemaComparer {
+  private readonly nodes = new Map<string, PairNode>();
+  private readonly queue: PairNode[] = [];
+  private readonly uses: Array<{ node: PairNode; site: SchemaSite; component?: SchemaSite }> = [];
+  private steps = 0;
+
+  constructor(
+    private readonly roots: SchemaRoots,
+    private readonly out: ChangeList,
+  ) {}
+
+  /** Distinct pairs of resolved schemas compared so far. */
+  get pairs(): number {
+    return this.nodes.size;
+  }
+
+  /** Schedules the comparison of two (possibly `$ref`) schemas used at `site`; changes are reported by {@link finish}. */
+  compare(oldRaw: unknown, newRaw: unknown, site: SchemaSite): void {
+    const node = this.node(oldRaw, newRaw, site.direction, site);
+    if (!node) return;
+    const component = componentOf(oldRaw, newRaw);
+    this.uses.push({ node, site, ...(component ? { component: componentSite(component, site.direction) } : {}) });
+    this.drain(site);
+  }
+
+  /** Marks which pairs lead to a change, then reports every use's changes. */
+  finish(): void {
+    const pending = [...this.nodes.values()].filter((node) => node.changes.length > 0);
+    for (const node of pending) node.dirty = true;
+    while (pending.length > 0) {
+      for (const parent of pending.pop()!.parents) {
+        if (parent.dirty) continue;
+        parent.dirty = true;
+        pending.push(parent);
+      }
+    }
+    for (const use of this.uses) {
+      if (!use.node.dirty) continue;
+      this.report(use.node, use.site, use.component);
+    }
+  }
+
+  private node(oldRaw: unknown, newRaw: unknown, direction: Direction, site: SchemaSite): PairNode | undefined {
+    const oldSchema = resolve(this.roots.oldRoot, oldRaw);
+    const newSchema = resolve(this.roots.newRoot, newRaw);
+    if (!oldSchema || !newSchema) return undefined;
+    const key = `${identity(oldSchema)}:${identity(newSchema)}:${direction}`;
+    let node = this.nodes.get(key);
+    if (!node) {
+      if (this.nodes.size >= LIMITS.pairs) {
+        throw new InputError(
+          `cannot compare ${labelOf(site)}: the schemas are intertwined beyond ${LIMITS.pairs} schema pairs`,
+          site.newPointer,
+          'The diff stops here rather than pass an incomplete comparison; reduce the document or report it.',
+        );
+      }
+      node = { oldSchema, newSchema, direction, changes: [], edges: [], parents: [], dirty: false };
+      this.nodes.set(key, node);
+      this.queue.push(node);
+    }
+    return node;
+  }
+
+  private drain(site: SchemaSite): void {
+    while (this.queue.length > 0) this.build(this.queue.pop()!, site);
+  }
+
+  /**
+   * Reports the changes one use reaches, breadth-first so each changed pair is reported at the shortest path that
+   * reaches it (in document order among equals), and once per use however many paths lead to it.
+   */
+  private report(root: PairNode, use: SchemaSite, rootComponent: SchemaSite | undefined): void {
+    const visited = new Set<PairNode>([root]);
+    let level: Array<{ node: PairNode; site: SchemaSite; component: SchemaSite | undefined }> = [
+      { node: root, site: use, component: rootComponent },
+    ];
+    for (let depth = 0; level.length > 0 && depth <= MAX_DEPTH; depth++) {
+      const next: typeof level = [];
+      for (const { node, site, component } of level) {
+        if (++this.steps > LIMITS.reportSteps) {
+          throw new InputError(
+            `cannot report the changes of ${labelOf(use)}: more than ${LIMITS.reportSteps} changed schema pairs to report`,
+            use.newPointer,
+            'The diff stops here rather than pass an incomplete comparison; reduce the document or report it.',
+          );
+        }
+        for (const change of node.changes) this.emit(change, site, component);
+        for (const edge of node.edges) {
+          if (!edge.node.dirty || visited.has(edge.node)) continue;
+          visited.add(edge.node);
+          next.push({
+            node: edge.node,
+            site: edge.step(site),
+            component: edge.component
+              ? componentSite(edge.component, node.direction)
+              : component && edge.step(component),
+          });
+        }
+      }
+      level = next;
+    }
+  }
+
+  private emit(change: LocalChange, site: SchemaSite, component: SchemaSite | undefined): void {
+    const at = change.step ? change.step(site) : site;
+    const inComponent = component && (change.step ? change.step(component) : component);
+    this.out.add(change.id, change.message(at), {
+      ...pointersOf(change, at),
+      operation: site.operation,
+      ...(inComponent
+        ? {
+            component: {
+              name: component!.subject.replace(/^schema /, ''),
+              message: change.message(inComponent),
+              ...pointersOf(change, inComponent),
+            },
+          }
+        : {}),
+    });
+  }
+
+  private build(node: PairNode, use: SchemaSite): void {
+    const local = (
+      id: string,
+      message: (site: SchemaSite) => string,
+      pointers: LocalChange['pointers'] = 'both',
+      step?: Step,
+    ) => node.changes.push({ id, message, pointers, ...(step ? { step } : {}) });
+    const edge = (oldRaw: unknown, newRaw: unknown, step: Step) => {
+      const child = this.node(oldRaw, newRaw, node.direction, step(use));
+      if (!child) return;
+      child.parents.push(node);
+      const component = componentOf(oldRaw, newRaw);
+      node.edges.push({ step, node: child, ...(component ? { component } : {}) });
+    };
+    const direction = node.direction;
+    const oldSchema = enumUnion(this.roots.oldRoot, node.oldSchema) ?? node.oldSchema;
+    const newSchema = enumUnion(this.roots.newRoot, node.newSchema) ?? node.newSchema;
+    if (this.comparePromotion(oldSchema, newSchema, direction, local, edge)) return;
+    if (!compareScalars(oldSchema, newSchema, direction, local)) return;
+    compareProperties(oldSchema, newSchema, direction, this.roots, local, edge);
+    compareContainers(oldSchema, newSchema, edge);
+    this.compareVariants(oldSchema, newSchema, direction, local, edge);
+  }
+
+  /**
+   * A schema that became a pure `oneOf`/`anyOf` (or stopped being one) is compared as a one-member list against
+   * the other side's members, paired by content: a request body becoming a `oneOf` that still contains the old
+   * shape is one more accepted alternative, not a new schema. Returns false when the case does not apply.
+   */
+  private comparePromotion(
+    oldSchema: JsonObject,
+    newSchema: JsonObject,
+    direction: Direction,
+    local: LocalAdder,
+    edge: EdgeAdder,
+  ): boolean {
+    const oldUnion = unionOf(oldSchema);
+    const newUnion = unionOf(newSchema);
+    if ((oldUnion === undefined) === (newUnion === undefined)) return false;
+    const union = (oldUnion ?? newUnion)!;
+    if (!union.pure) return false;
+    const single: Union = {
+      keyword: union.keyword,
+      list: [oldUnion ? newSchema : oldSchema],
+      pure: true,
+      discriminator: undefined,
+    };
+    const [oldSide, newSide] = oldUnion ? [oldUnion, single] : [single, newUnion!];
+    const pairs = pairVariants(this.roots, oldSide, newSide);
+    if (!pairs.some((pair) => pair.oldIndex !== undefined && pair.newIndex !== undefined)) return false;
+    this.reportVariantPairs(oldSide, newSide, pairs, direction, local, edge, {
+      oldWrapped: !!oldUnion,
+      newWrapped: !!newUnion,
+    });
+    return true;
+  }
+
+  private compareVariants(
+    oldSchema: JsonObject,
+    newSchema: JsonObject,
+    direction: Direction,
+    local: LocalAdder,
+    edge: EdgeAdder,
+  ): void {
+    const oldUnion = unionOf(oldSchema);
+    const newUnion = unionOf(newSchema);
+    if (!oldUnion && !newUnion) return;
+    if (!oldUnion || !newUnion) {
+      const keyword = (oldUnion ?? newUnion)!.keyword;
+      local(
+        `${direction}-variants-changed`,
+        (site) => `${capitalize(labelOf(site))} ${newUnion ? 'is now' : 'is no longer'} a ${keyword} of alternatives.`,
+      );
+      return;
+    }
+    const pairs = pairVariants(this.roots, oldUnion, newUnion);
+    this.reportVariantPairs(oldUnion, newUnion, pairs, direction, local, edge, { oldWrapped: true, newWrapped: true });
+  }
+
+  private reportVariantPairs(
+    oldUnion: Union,
+    newUnion: Union,
+    pairs: ReturnType<typeof pairVariants>,
+    direction: Direction,
+    local: LocalAdder,
+    edge: EdgeAdder,
+    wrapped: { oldWrapped: boolean; newWrapped: boolean },
+  ): void {
+    const keyword = (wrapped.newWrapped ? newUnion : oldUnion).keyword;
+    const oldSuffix = (index: number) => (wrapped.oldWrapped ? `/${oldUnion.keyword}/${index}` : '');
+    const newSuffix = (index: number) => (wrapped.newWrapped ? `/${newUnion.keyword}/${index}` : '');
+    for (const variant of pairs) {
+      const { oldIndex, newIndex } = variant;
+      if (oldIndex === undefined) {
+        // Request: the server accepts one more shape. Response: the client may receive a shape it does not handle.
+        local(
+          `${direction}-variant-added`,
+          (site) => `${capitalize(labelOf(site))} gained ${keyword} variant ${variant.name}.`,
+          'new',
+          (site) => ({ ...site, newPointer: site.newPointer + newSuffix(newIndex!) }),
+        );
+      } else if (newIndex === undefined) {
+        local(
+          `${direction}-variant-removed`,
+          (site) => `${capitalize(labelOf(site))} lost ${keyword} variant ${variant.name}.`,
+          'old',
+          (site) => ({ ...site, oldPointer: site.oldPointer + oldSuffix(oldIndex) }),
+        );
+      } else {
+        const qualifier = `${keyword} variant ${variant.name}`;
+        edge(oldUnion.list[oldIndex], newUnion.list[newIndex], (site) => ({
+          ...site,
+          qualifier: site.qualifier !== undefined ? `${site.qualifier}, ${qualifier}` : qualifier,
+          oldPointer: site.oldPointer + oldSuffix(oldIndex),
+          newPointer: site.newPointer + newSuffix(newIndex),
+        }));
+      }
+    }
+  }
 }
 
-function walk(
-  oldRaw: unknown,
-  newRaw: unknown,
-  site: SchemaSite,
-  roots: SchemaRoots,
-  out: ChangeList,
-  seen: ReadonlySet<string>,
-  depth: number,
-): void {
-  const oldSchema = resolve(roots.oldRoot, oldRaw);
-  const newSchema = resolve(roots.newRoot, newRaw);
-  if (!oldSchema || !newSchema || depth > MAX_DEPTH) return;
-  const pair = `${identity(oldSchema)}:${identity(newSchema)}`;
-  if (seen.has(pair)) return;
-  if (out.budget <= 0) return;
-  out.budget -= 1;
-  const path = new Set(seen).add(pair);
-  if (!compareScalars(oldSchema, newSchema, site, out)) return;
-  const recurse = (oldNext: unknown, newNext: unknown, next: SchemaSite) =>
-    walk(oldNext, newNext, next, roots, out, path, depth + 1);
-  compareProperties(oldSchema, newSchema, site, roots, out, recurse);
-  compareContainers(oldSchema, newSchema, site, recurse);
-  compareVariants(oldSchema, newSchema, site, out, recurse);
+type LocalAdder = (
+  id: string,
+  message: (site: SchemaSite) => string,
+  pointers?: LocalChange['pointers'],
+  step?: Step,
+) => void;
+type EdgeAdder = (oldRaw: unknown, newRaw: unknown, step: Step) => void;
+
+function pointersOf(change: LocalChange, site: SchemaSite): { oldPointer?: string; newPointer?: string } {
+  return {
+    ...(change.pointers !== 'new' ? { oldPointer: site.oldPointer } : {}),
+    ...(change.pointers !== 'old' ? { newPointer: site.newPointer } : {}),
+  };
 }
 
-type Recurse = (oldNext: unknown, newNext: unknown, next: SchemaSite) => void;
+/** The component both raw schemas reference (`$ref` on both sides), named as in the new document. */
+function componentOf(oldRaw: unknown, newRaw: unknown): Edge['component'] {
+  const oldRef = refTarget(oldRaw);
+  const newRef = refTarget(newRaw);
+  if (!oldRef || !newRef) return undefined;
+  return { name: newRef.name, oldPointer: oldRef.pointer, newPointer: newRef.pointer };
+}
+
+function componentSite(component: NonNullable<Edge['component']>, direction: Direction): SchemaSite {
+  return {
+    direction,
+    operation: '',
+    subject: `schema ${component.name}`,
+    oldPointer: component.oldPointer,
+    newPointer: component.newPointer,
+  };
+}
 
 /** Type, nullability, format and enum. Returns false when the type changed: nothing below is comparable then. */
-function compareScalars(oldSchema: JsonObject, newSchema: JsonObject, site: SchemaSite, out: ChangeList): boolean {
-  const { direction } = site;
+function compareScalars(
+  oldSchema: JsonObject,
+  newSchema: JsonObject,
+  direction: Direction,
+  local: LocalAdder,
+): boolean {
   const request = direction === 'request';
-  const label = labelOf(site);
-  const pointers = { oldPointer: site.oldPointer, newPointer: site.newPointer };
-
   // An untyped schema on either side (e.g. only `allOf`) is not compared by type: its members are.
   const oldTypes = typesOf(oldSchema);
   const newTypes = typesOf(newSchema);
@@ -107,11 +399,11 @@ function compareScalars(oldSchema: JsonObject, newSchema: JsonObject, site: Sche
     const from = typeName(oldTypes);
     const to = typeName(newTypes);
     if (request && typesCovered(oldTypes, newTypes)) {
-      out.add('request-type-widened', 'info', `${capitalize(label)} now also accepts ${to} (was ${from}).`, pointers);
+      local('request-type-widened', (site) => `${capitalize(labelOf(site))} now also accepts ${to} (was ${from}).`);
     } else if (!request && typesCovered(newTypes, oldTypes)) {
-      out.add('response-type-narrowed', 'info', `${capitalize(label)} is now only ${to} (was ${from}).`, pointers);
+      local('response-type-narrowed', (site) => `${capitalize(labelOf(site))} is now only ${to} (was ${from}).`);
     } else {
-      out.add(`${direction}-type-changed`, 'breaking', `The type of ${label} changed from ${from} to ${to}.`, pointers);
+      local(`${direction}-type-changed`, (site) => `The type of ${labelOf(site)} changed from ${from} to ${to}.`);
       return false;
     }
   }
@@ -119,212 +411,129 @@ function compareScalars(oldSchema: JsonObject, newSchema: JsonObject, site: Sche
   const wasNullable = isNullable(oldSchema);
   const nowNullable = isNullable(newSchema);
   if (!wasNullable && nowNullable) {
-    // A client that was promised a value gets null: breaking for what it receives, harmless for what it sends.
-    out.add(
-      `${direction}-became-nullable`,
-      request ? 'info' : 'breaking',
-      `${capitalize(label)} may now be null.`,
-      pointers,
-    );
+    local(`${direction}-became-nullable`, (site) => `${capitalize(labelOf(site))} may now be null.`);
   } else if (wasNullable && !nowNullable) {
-    out.add(
-      `${direction}-became-not-nullable`,
-      request ? 'breaking' : 'info',
-      `${capitalize(label)} may no longer be null.`,
-      pointers,
+    local(`${direction}-became-not-nullable`, (site) => `${capitalize(labelOf(site))} may no longer be null.`);
+  }
+
+  const oldFormat = typeof oldSchema.format === 'string' ? oldSchema.format : undefined;
+  const newFormat = typeof newSchema.format === 'string' ? newSchema.format : undefined;
+  if (oldFormat !== newFormat) {
+    const kind = oldFormat === undefined ? 'added' : newFormat === undefined ? 'removed' : 'changed';
+    local(
+      `${direction}-format-${kind}`,
+      (site) => `The format of ${labelOf(site)} changed from ${oldFormat ?? 'none'} to ${newFormat ?? 'none'}.`,
     );
   }
 
-  if (
-    oldSchema.format !== newSchema.format &&
-    (typeof oldSchema.format === 'string' || typeof newSchema.format === 'string')
-  ) {
-    // Generated types and (de)serialisation follow the format (date-time, int64, binary), so any change is breaking.
-    out.add(
-      `${direction}-format-changed`,
-      'breaking',
-      `The format of ${label} changed from ${String(oldSchema.format ?? 'none')} to ${String(newSchema.format ?? 'none')}.`,
-      pointers,
-    );
-  }
-
-  compareEnums(oldSchema, newSchema, site, out);
+  compareEnums(oldSchema, newSchema, direction, local);
   return true;
 }
 
-function compareEnums(oldSchema: JsonObject, newSchema: JsonObject, site: SchemaSite, out: ChangeList): void {
+function compareEnums(oldSchema: JsonObject, newSchema: JsonObject, direction: Direction, local: LocalAdder): void {
   const oldEnum = enumValues(oldSchema);
   const newEnum = enumValues(newSchema);
   if (!oldEnum && !newEnum) return;
-  const request = site.direction === 'request';
-  const label = capitalize(labelOf(site));
-  const pointers = { oldPointer: site.oldPointer, newPointer: site.newPointer };
   const removed = oldEnum && newEnum ? oldEnum.filter((value) => !newEnum.includes(value)) : [];
   const added = oldEnum && newEnum ? newEnum.filter((value) => !oldEnum.includes(value)) : [];
   const list = (values: string[]) => values.join(', ');
   // A free value becoming an enum narrows it; an enum becoming a free value widens it.
   if (newEnum && (!oldEnum || removed.length > 0)) {
     const what = !oldEnum ? `now only allows ${list(newEnum)}` : `no longer allows ${list(removed)}`;
-    out.add(`${site.direction}-enum-narrowed`, request ? 'breaking' : 'info', `${label} ${what}.`, pointers);
+    local(`${direction}-enum-narrowed`, (site) => `${capitalize(labelOf(site))} ${what}.`);
   }
   if (oldEnum && (!newEnum || added.length > 0)) {
     const what = !newEnum ? 'now allows any value' : `now also allows ${list(added)}`;
-    // A client that switches exhaustively over the values it knows breaks on a new one it receives.
-    out.add(`${site.direction}-enum-widened`, request ? 'info' : 'warning', `${label} ${what}.`, pointers);
+    local(`${direction}-enum-widened`, (site) => `${capitalize(labelOf(site))} ${what}.`);
   }
 }
 
 function compareProperties(
   oldSchema: JsonObject,
   newSchema: JsonObject,
-  site: SchemaSite,
+  direction: Direction,
   roots: SchemaRoots,
-  out: ChangeList,
-  recurse: Recurse,
+  local: LocalAdder,
+  edge: EdgeAdder,
 ): void {
-  const { direction } = site;
   const request = direction === 'request';
   const oldFlat = flatten(roots.oldRoot, oldSchema, direction);
   const newFlat = flatten(roots.newRoot, newSchema, direction);
   if (oldFlat.properties.size === 0 && newFlat.properties.size === 0) return;
-  const fieldOf = (name: string) => (site.field !== undefined ? `${site.field}.${name}` : name);
-  const at = (name: string, oldSuffix: string | undefined, newSuffix: string | undefined) => {
-    const next: SchemaSite = {
+  const at =
+    (name: string, oldSuffix: string | undefined, newSuffix: string | undefined): Step =>
+    (site) => ({
       ...site,
-      field: fieldOf(name),
+      field: site.field !== undefined ? `${site.field}.${name}` : name,
       oldPointer: site.oldPointer + (oldSuffix ?? ''),
       newPointer: site.newPointer + (newSuffix ?? ''),
-    };
-    return {
-      next,
-      label: capitalize(labelOf(next)),
-      oldPointer: oldSuffix !== undefined ? next.oldPointer : undefined,
-      newPointer: newSuffix !== undefined ? next.newPointer : undefined,
-    };
-  };
+    });
+  const label = (site: SchemaSite) => capitalize(labelOf(site));
 
   for (const [name, oldProperty] of oldFlat.properties) {
     const newProperty = newFlat.properties.get(name);
     if (!newProperty) {
-      const { label, oldPointer } = at(name, oldProperty.suffix, undefined);
+      const step = at(name, oldProperty.suffix, undefined);
       if (request) {
         // Warning, not breaking: the old client keeps sending the field, and servers ignore unknown form fields and
         // (almost always) unknown JSON members; but the server may no longer act on it, so a human should look.
-        out.add(
+        local(
           'request-property-removed',
-          'warning',
-          `${label} was removed; servers usually ignore it if it is still sent.`,
-          { oldPointer },
+          (site) => `${label(site)} was removed; servers usually ignore it if it is still sent.`,
+          'old',
+          step,
         );
       } else {
-        out.add('response-property-removed', 'breaking', `${label} was removed.`, { oldPointer });
+        local('response-property-removed', (site) => `${label(site)} was removed.`, 'old', step);
       }
       continue;
     }
-    const { next, label, oldPointer, newPointer } = at(name, oldProperty.suffix, newProperty.suffix);
+    const step = at(name, oldProperty.suffix, newProperty.suffix);
     const wasRequired = oldFlat.required.has(name);
     const isRequired = newFlat.required.has(name);
     if (!wasRequired && isRequired) {
-      out.add(`${direction}-property-became-required`, request ? 'breaking' : 'info', `${label} is now required.`, {
-        oldPointer,
-        newPointer,
-      });
+      local(`${direction}-property-became-required`, (site) => `${label(site)} is now required.`, 'both', step);
     } else if (wasRequired && !isRequired) {
       // A response field that may now be missing breaks a client that reads it unguarded.
-      out.add(`${direction}-property-became-optional`, request ? 'info' : 'breaking', `${label} is now optional.`, {
-        oldPointer,
-        newPointer,
-      });
+      local(`${direction}-property-became-optional`, (site) => `${label(site)} is now optional.`, 'both', step);
     }
-    recurse(oldProperty.schema, newProperty.schema, next);
+    if (!oldProperty.deprecated && newProperty.deprecated)
+      local(`${direction}-property-deprecated`, (site) => `${label(site)} is now deprecated.`, 'both', step);
+    edge(oldProperty.schema, newProperty.schema, step);
   }
   for (const [name, newProperty] of newFlat.properties) {
     if (oldFlat.properties.has(name)) continue;
-    const { label, newPointer } = at(name, undefined, newProperty.suffix);
+    const step = at(name, undefined, newProperty.suffix);
     if (request && newFlat.required.has(name))
-      out.add('request-property-added-required', 'breaking', `${label} was added as required.`, { newPointer });
+      local('request-property-added-required', (site) => `${label(site)} was added as required.`, 'new', step);
     else
-      out.add(`${direction}-property-added`, 'info', `${label} was added${request ? ' as optional' : ''}.`, {
-        newPointer,
-      });
+      local(
+        `${direction}-property-added`,
+        (site) => `${label(site)} was added${request ? ' as optional' : ''}.`,
+        'new',
+        step,
+      );
   }
 }
 
 /** `items` and schema-valued `additionalProperties`. */
-function compareContainers(oldSchema: JsonObject, newSchema: JsonObject, site: SchemaSite, recurse: Recurse): void {
+function compareContainers(oldSchema: JsonObject, newSchema: JsonObject, edge: EdgeAdder): void {
   if (oldSchema.items !== undefined && newSchema.items !== undefined) {
-    recurse(oldSchema.items, newSchema.items, {
+    edge(oldSchema.items, newSchema.items, (site) => ({
       ...site,
       ...(site.field !== undefined ? { field: `${site.field}[]` } : { subject: `the items of ${site.subject}` }),
       oldPointer: `${site.oldPointer}/items`,
       newPointer: `${site.newPointer}/items`,
-    });
+    }));
   }
   if (isObject(oldSchema.additionalProperties) && isObject(newSchema.additionalProperties)) {
-    recurse(oldSchema.additionalProperties, newSchema.additionalProperties, {
+    edge(oldSchema.additionalProperties, newSchema.additionalProperties, (site) => ({
       ...site,
       ...(site.field !== undefined
         ? { field: `${site.field}.*` }
         : { subject: `the additional properties of ${site.subject}` }),
       oldPointer: `${site.oldPointer}/additionalProperties`,
       newPointer: `${site.newPointer}/additionalProperties`,
-    });
-  }
-}
-
-/** `oneOf`/`anyOf` members, paired by `$ref` target or inline order. */
-function compareVariants(
-  oldSchema: JsonObject,
-  newSchema: JsonObject,
-  site: SchemaSite,
-  out: ChangeList,
-  recurse: Recurse,
-): void {
-  const { direction } = site;
-  const request = direction === 'request';
-  for (const keyword of ['oneOf', 'anyOf'] as const) {
-    const oldList = oldSchema[keyword];
-    const newList = newSchema[keyword];
-    if (!Array.isArray(oldList) && !Array.isArray(newList)) continue;
-    const label = labelOf(site);
-    if (!Array.isArray(oldList) || !Array.isArray(newList)) {
-      out.add(
-        `${direction}-variants-changed`,
-        'warning',
-        `${capitalize(label)} ${Array.isArray(newList) ? 'is now' : 'is no longer'} a ${keyword} of alternatives.`,
-        { oldPointer: site.oldPointer, newPointer: site.newPointer },
-      );
-      continue;
-    }
-    for (const variant of pairVariants(oldList, newList)) {
-      const oldPointer =
-        variant.oldIndex !== undefined ? `${site.oldPointer}/${keyword}/${variant.oldIndex}` : undefined;
-      const newPointer =
-        variant.newIndex !== undefined ? `${site.newPointer}/${keyword}/${variant.newIndex}` : undefined;
-      if (oldPointer === undefined) {
-        // Request: the server accepts one more shape. Response: the client may receive a shape it does not handle.
-        out.add(
-          `${direction}-variant-added`,
-          request ? 'info' : 'warning',
-          `${capitalize(label)} gained ${keyword} variant ${variant.name}.`,
-          { newPointer },
-        );
-      } else if (newPointer === undefined) {
-        out.add(
-          `${direction}-variant-removed`,
-          request ? 'breaking' : 'info',
-          `${capitalize(label)} lost ${keyword} variant ${variant.name}.`,
-          { oldPointer },
-        );
-      } else {
-        const qualifier = `${keyword} variant ${variant.name}`;
-        recurse(oldList[variant.oldIndex!], newList[variant.newIndex!], {
-          ...site,
-          qualifier: site.qualifier !== undefined ? `${site.qualifier}, ${qualifier}` : qualifier,
-          oldPointer,
-          newPointer,
-        });
-      }
-    }
+    }));
   }
 }

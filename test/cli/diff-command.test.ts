@@ -48,9 +48,103 @@ describe('diff', () => {
     const markdown = (
       await run('diff', step('06-expires-in-string'), step('07-response-field-removed'), '--format', 'markdown')
     ).stdout;
-    expect(markdown).toContain(
-      '| 🔴 breaking | Response field \\`refresh_token\\` of POST /connect/token was removed. |',
+    expect(markdown).toContain('#### 🔴 `POST /connect/token`');
+    expect(markdown).toContain('- 🔴 Response field \\`refresh_token\\` of POST /connect/token was removed.');
+    expect(markdown.indexOf('**1 breaking, 0 warning, 0 info**')).toBeLessThan(markdown.indexOf('#### '));
+  });
+
+  it('json gives every change a stable id (same input, same ids; rule@12 hex)', async () => {
+    const ids = async () =>
+      JSON.parse(
+        (await run('diff', step('06-expires-in-string'), step('07-response-field-removed'), '--format', 'json')).stdout,
+      ).changes.map((change: { changeId: string }) => change.changeId);
+    const first = await ids();
+    expect(first).toEqual([expect.stringMatching(/^response-property-removed@[0-9a-f]{12}$/)]);
+    expect(await ids()).toEqual(first);
+  });
+
+  it('github prints Actions annotations; junit prints JUnit XML failing at --fail-on', async () => {
+    const github = (
+      await run('diff', step('04-device-code-added'), step('05-password-grant-removed'), '--format', 'github')
+    ).stdout;
+    expect(github).toMatch(
+      /^::error file=.*05-password-grant-removed\.yaml,title=breaking%3A oauth-grant-removed::The password grant of POST \/connect\/token is gone/m,
     );
+    expect(github).toMatch(/^::warning file=.*title=warning%3A request-property-removed::/m);
+    const junit = await run(
+      'diff',
+      step('04-device-code-added'),
+      step('05-password-grant-removed'),
+      '--format',
+      'junit',
+      '--fail-on',
+      'warning',
+    );
+    expect(junit.code).toBe(1);
+    expect(junit.stdout).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="API changes" tests="5" failures="5">/,
+    );
+    expect(junit.stdout.match(/<failure type="oauth-grant-removed"/g)).toHaveLength(1);
+  });
+
+  it('an ignore file accepts a change by id or by rule + path (with a reason), and expired entries stop applying', async () => {
+    const [from, to] = [step('06-expires-in-string'), step('07-response-field-removed')];
+    const [change] = JSON.parse((await run('diff', from, to, '--format', 'json')).stdout).changes;
+    await writeFile(
+      join(dir, 'ignore.yaml'),
+      `ignore:\n  - id: ${change.changeId}\n    reason: The server never sent it.\n`,
+    );
+    const ignored = await run('diff', from, to, '--ignore', 'ignore.yaml');
+    expect(ignored).toMatchObject({ code: 0, stdout: 'No changes.\n' });
+    await writeFile(
+      join(dir, 'ignore.yaml'),
+      'ignore:\n  - rule: response-property-removed\n    path: POST /connect/token\n    reason: Accepted.\n    expires: 2026-01-31\n',
+    );
+    expect((await run('diff', from, to, '--ignore', 'ignore.yaml', '--today', '2026-01-31')).code).toBe(0);
+    const expired = await run('diff', from, to, '--ignore', 'ignore.yaml', '--today', '2026-02-01');
+    expect(expired.code).toBe(1);
+    expect(expired.stderr).toContain('expired on 2026-01-31');
+  });
+
+  it.each([
+    [
+      'ignore',
+      'ignore:\n  - rule: response-field-gone\n    reason: x\n',
+      /ignore\.yaml#\/ignore\/0: unknown rule response-field-gone/,
+    ],
+    ['ignore', 'ignore:\n  - id: nope@0123456789ab\n    reason: x\n', /unknown change id nope@0123456789ab/],
+    ['ignore', 'ignore:\n  - rule: path-removed\n', /an ignore entry needs a reason/],
+    ['severity-overrides', 'overrides:\n  response-field-gone: info\n', /unknown rule response-field-gone/],
+    [
+      'severity-overrides',
+      'overrides:\n  path-removed: fatal\n',
+      /severity of path-removed must be breaking, warning or info, not fatal/,
+    ],
+  ])('--%s file errors are one line, exit 2', async (option, content, message) => {
+    await writeFile(join(dir, 'ignore.yaml'), content);
+    const result = await run(
+      'diff',
+      step('06-expires-in-string'),
+      step('07-response-field-removed'),
+      `--${option}`,
+      'ignore.yaml',
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it("a severity-override file changes a rule's severity (and so the exit code)", async () => {
+    await writeFile(join(dir, 'overrides.yaml'), 'overrides:\n  response-property-removed: warning\n');
+    const result = await run(
+      'diff',
+      step('06-expires-in-string'),
+      step('07-response-field-removed'),
+      '--severity-overrides',
+      'overrides.yaml',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^WARNING {3}Response field `refresh_token`/m);
   });
 
   it('moving a schema into or out of components is not a change', async () => {

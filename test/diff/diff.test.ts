@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundle, createConfig, parseYaml } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,9 @@ import {
   type OAuthView,
   type Severity,
 } from '../../generator/diff/index.js';
+import { RULE_BY_ID, RULES } from '../../generator/diff/rules/table.js';
+import { LIMITS } from '../../generator/diff/schema-diff.js';
+import { InputError } from '../../generator/errors.js';
 
 /**
  * Every rule of the classifier, one small document pair each. The base document is modelled on
@@ -562,7 +566,7 @@ const CASES: Case[] = [
   {
     name: 'an error status removed',
     edit: (d) => delete tokenOperation(d).responses['401'],
-    expected: [gone('warning', 'response-status-removed', `${TOKEN}/responses/401`)],
+    expected: [gone('warning', 'response-error-status-removed', `${TOKEN}/responses/401`)],
   },
   {
     name: 'a status added',
@@ -577,13 +581,19 @@ const CASES: Case[] = [
     },
     expected: [
       gone('breaking', 'response-content-type-removed', `${RES200}/content/application~1json`),
-      added('warning', 'response-content-type-added', `${RES200}/content/application~1jwt`),
+      added('info', 'response-content-type-added', `${RES200}/content/application~1jwt`),
     ],
   },
   {
     name: 'a required response header removed',
     edit: (d) => delete tokenOperation(d).responses['200'].headers['Cache-Control'],
     expected: [gone('breaking', 'response-header-removed', `${RES200}/headers/Cache-Control`)],
+  },
+  {
+    name: 'an optional response header removed',
+    setup: (d) => (tokenOperation(d).responses['200'].headers.Pragma = { schema: str() }),
+    edit: (d) => delete tokenOperation(d).responses['200'].headers.Pragma,
+    expected: [gone('warning', 'response-optional-header-removed', `${RES200}/headers/Pragma`)],
   },
   {
     name: 'a response header made optional',
@@ -596,6 +606,91 @@ const CASES: Case[] = [
     expected: [added('info', 'response-header-added', `${RES200}/headers/Pragma`)],
   },
 
+  // operationIds and deprecation.
+  {
+    name: 'an operationId renamed (the generated function is renamed)',
+    edit: (d) => (tokenOperation(d).operationId = 'issueToken'),
+    expected: [both('breaking', 'operation-id-changed', `${TOKEN}/operationId`)],
+  },
+  {
+    name: 'an operationId removed',
+    edit: (d) => delete tokenOperation(d).operationId,
+    expected: [gone('breaking', 'operation-id-removed', `${TOKEN}/operationId`)],
+  },
+  {
+    name: 'an operation deprecated with a distant sunset',
+    edit: (d) => Object.assign(tokenOperation(d), { deprecated: true, 'x-sunset': '2999-01-01' }),
+    expected: [['info', 'operation-deprecated', TOKEN, `${TOKEN}/x-sunset`]],
+  },
+  {
+    name: 'an operation deprecated with a sunset closer than the minimum notice',
+    edit: (d) => Object.assign(tokenOperation(d), { deprecated: true, 'x-sunset': '2000-01-01' }),
+    expected: [['warning', 'operation-sunset-too-soon', TOKEN, `${TOKEN}/x-sunset`]],
+  },
+  {
+    name: 'an operation deprecated without a sunset',
+    edit: (d) => (tokenOperation(d).deprecated = true),
+    expected: [['info', 'operation-deprecated-without-sunset', TOKEN, `${TOKEN}/deprecated`]],
+  },
+  {
+    name: 'an operation no longer deprecated',
+    setup: (d) => (tokenOperation(d).deprecated = true),
+    edit: (d) => delete tokenOperation(d).deprecated,
+    expected: [['info', 'operation-undeprecated', `${TOKEN}/deprecated`, TOKEN]],
+  },
+  {
+    name: 'an operation removed before its announced sunset',
+    setup: (d) =>
+      Object.assign(d.paths['/connect/sessions/{sessionId}'].delete, { deprecated: true, 'x-sunset': '2999-01-01' }),
+    edit: (d) => delete d.paths['/connect/sessions/{sessionId}'].delete,
+    expected: [gone('breaking', 'operation-removed-before-sunset', `${SESSIONS}/delete`)],
+  },
+  {
+    name: 'a parameter deprecated',
+    edit: (d) => (authorizeParameters(d)[5].deprecated = true),
+    expected: [both('info', 'request-parameter-deprecated', `${AUTHZ}/parameters/5`)],
+  },
+  {
+    name: 'a request field deprecated',
+    edit: (d) => (tokenRequest(d).properties.username.deprecated = true),
+    expected: [both('info', 'request-property-deprecated', `${FORM}/properties/username`)],
+  },
+  {
+    name: 'a response field deprecated',
+    edit: (d) => (tokenResponse(d).properties.scope.deprecated = true),
+    expected: [both('info', 'response-property-deprecated', `${OK}/properties/scope`)],
+  },
+  // Formats, by direction (see docs/drift.md for the comparison with oasdiff).
+  {
+    name: 'a response field gained a format (documents what is received; oasdiff INFO)',
+    edit: (d) => (tokenResponse(d).properties.scope.format = 'uri'),
+    expected: [both('info', 'response-format-added', `${OK}/properties/scope`)],
+  },
+  {
+    name: 'a response field lost its format',
+    setup: (d) => (tokenResponse(d).properties.scope.format = 'uri'),
+    edit: (d) => delete tokenResponse(d).properties.scope.format,
+    expected: [both('warning', 'response-format-removed', `${OK}/properties/scope`)],
+  },
+  {
+    name: 'a request field lost its format',
+    edit: (d) => delete tokenRequest(d).properties.client_secret.format,
+    expected: [both('info', 'request-format-removed', `${FORM}/properties/client_secret`)],
+  },
+  {
+    name: 'a request field gained a format',
+    edit: (d) => (tokenRequest(d).properties.username.format = 'email'),
+    expected: [both('warning', 'request-format-added', `${FORM}/properties/username`)],
+  },
+  {
+    name: 'a response enum rewritten as a oneOf of one-value enums (an equivalent schema)',
+    setup: (d) => (tokenResponse(d).properties.token_type = str({ enum: ['Bearer', 'DPoP'] })),
+    edit: (d) =>
+      (tokenResponse(d).properties.token_type = {
+        oneOf: [str({ enum: ['Bearer'] }), str({ enum: ['DPoP'] })],
+      }),
+    expected: [],
+  },
   // oneOf / anyOf variants.
   {
     name: 'a request oneOf variant removed',
@@ -624,21 +719,33 @@ const CASES: Case[] = [
     },
     expected: [
       both(
-        'breaking',
-        'request-format-changed',
+        'warning',
+        'request-format-added',
         `${FORM}/properties/client_assertion/oneOf/0`,
         `${FORM}/properties/client_assertion/oneOf/1`,
       ),
     ],
   },
   {
-    name: 'a request field became a oneOf',
+    // Every old value still matches the first alternative: one more accepted shape (oasdiff: WARN).
+    name: 'a request field became a oneOf that contains the old schema',
     edit: (d) => (tokenRequest(d).properties.scope = { oneOf: [str(), { type: 'array', items: str() }] }),
+    expected: [added('info', 'request-variant-added', `${FORM}/properties/scope/oneOf/1`)],
+  },
+  {
+    name: 'a request field became a oneOf of unrelated alternatives',
+    edit: (d) => (tokenRequest(d).properties.scope = { oneOf: [{ type: 'integer' }, { type: 'boolean' }] }),
     expected: [both('warning', 'request-variants-changed', `${FORM}/properties/scope`)],
   },
   {
-    name: 'a response field became an anyOf',
+    name: 'a response field became an anyOf that contains the old schema',
     edit: (d) => (tokenResponse(d).properties.token_type = { anyOf: [str({ const: 'Bearer' }), str()] }),
+    expected: [added('warning', 'response-variant-added', `${OK}/properties/token_type/anyOf/0`)],
+  },
+  {
+    name: 'a response field became an anyOf of unrelated alternatives',
+    edit: (d) =>
+      (tokenResponse(d).properties.token_type = { anyOf: [{ type: 'integer' }, { type: 'array', items: str() }] }),
     expected: [both('warning', 'response-variants-changed', `${OK}/properties/token_type`)],
   },
   {
@@ -919,8 +1026,8 @@ describe('diffDocuments: messages, pointers and order', () => {
     tokenResponse(after).properties.links.properties.self.properties.href.format = 'iri';
     after.components.schemas.SamlAssertion.format = 'byte';
     expect(diffDocuments(before, after).map((change) => change.message)).toEqual([
-      'The format of request field `client_assertion` (oneOf variant SamlAssertion) of POST /connect/token changed from none to byte.',
       'The format of response field `links.self.href` of POST /connect/token changed from uri to iri.',
+      'The format of request field `client_assertion` (oneOf variant SamlAssertion) of POST /connect/token changed from none to byte.',
     ]);
   });
 
@@ -1028,7 +1135,7 @@ describe('diffDocuments: recursion', () => {
     expect(diffDocuments(before, structuredClone(before))).toEqual([]);
   });
 
-  it('gives up descending, with a warning, when schemas reference each other in exponentially many ways', () => {
+  const intertwined = () => {
     const before = base();
     const names = Array.from({ length: 12 }, (_, i) => `S${i}`);
     for (const name of names)
@@ -1037,9 +1144,42 @@ describe('diffDocuments: recursion', () => {
         properties: Object.fromEntries(names.map((other) => [other, { $ref: `#/components/schemas/${other}` }])),
       };
     tokenResponse(before).properties.graph = { $ref: '#/components/schemas/S0' };
-    // That it gives up shows in the warning; no timed assertion (a loaded machine would fail it, not the code).
-    const changes = diffDocuments(before, structuredClone(before));
-    expect(rows(changes)).toEqual([['warning', 'diff-incomplete', null, null]]);
+    return before;
+  };
+
+  it('compares schemas that reference each other in exponentially many ways in full (each pair once)', () => {
+    const before = intertwined();
+    expect(diffDocuments(before, structuredClone(before))).toEqual([]);
+    // A change deep inside is found (it was past the old fixed budget of schema pairs).
+    const after = structuredClone(before);
+    after.components.schemas.S11.properties.note = str();
+    const changes = diffDocuments(before, after);
+    // Reported once for the response that uses it (at the first path that reaches S11), naming the component.
+    expect(rows(changes)).toEqual([
+      added('info', 'response-property-added', `${OK}/properties/graph/properties/S11/properties/note`),
+    ]);
+    expect(
+      changes.every((change) => change.component?.message === 'Response field `note` of schema S11 was added.'),
+    ).toBe(true);
+  });
+
+  it('stops with an error naming what it could not compare, never a partial pass, past the hard limit', () => {
+    const before = intertwined();
+    const after = structuredClone(before);
+    after.components.schemas.S11.properties.note = str();
+    const saved = { ...LIMITS };
+    try {
+      LIMITS.reportSteps = 5;
+      expect(() => diffDocuments(before, after)).toThrow(
+        /cannot report the changes of the 200 response body \(application\/json\) of POST \/connect\/token/,
+      );
+      expect(() => diffDocuments(before, after)).toThrow(InputError);
+      Object.assign(LIMITS, saved);
+      LIMITS.pairs = 20;
+      expect(() => diffDocuments(before, after)).toThrow(/the schemas are intertwined beyond 20 schema pairs/);
+    } finally {
+      Object.assign(LIMITS, saved);
+    }
   });
 });
 
@@ -1066,6 +1206,13 @@ describe('diffDocuments: the real document', () => {
         oldPointer: `${FORM}/properties/scope`,
         newPointer: `${FORM}/properties/scope`,
         message: 'Request field `scope` of POST /connect/token is now required.',
+        operation: 'POST /connect/token',
+        component: {
+          name: 'TokenRequest',
+          message: 'Request field `scope` of schema TokenRequest is now required.',
+          oldPointer: '/components/schemas/TokenRequest/properties/scope',
+          newPointer: '/components/schemas/TokenRequest/properties/scope',
+        },
       },
     ]);
   });
@@ -1110,7 +1257,7 @@ describe('diffDocuments: the OAuth view', () => {
       'a required field removed',
       view([cc]),
       view([{ ...cc, requiredFields: ['client_id'] }]),
-      [gone('breaking', 'oauth-grant-field-removed', TOKEN)],
+      [gone('breaking', 'oauth-grant-required-field-removed', TOKEN)],
     ],
     [
       'an optional field removed',
@@ -1147,38 +1294,32 @@ describe('diffDocuments: the OAuth view', () => {
 });
 
 describe('every rule has a case', () => {
-  it('covers each rule id the classifier can emit', () => {
-    const source = [
-      'diff-documents.ts',
-      'schema-diff.ts',
-      ...['content', 'oauth', 'parameters', 'paths', 'request-body', 'responses', 'security', 'servers'].map(
-        (name) => `rules/${name}.ts`,
-      ),
-    ]
+  it('covers each rule of the rule table, and the classifier emits no id outside it', () => {
+    const source = readdirSync(join(import.meta.dirname, '../../generator/diff'), { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('table.ts'))
       .map((file) => readFileSync(join(import.meta.dirname, '../../generator/diff', file), 'utf8'))
       .join('\n');
-    const literal = [...source.matchAll(/\.add\(\s*'([a-z-]+)'/g)].map((match) => match[1]!);
-    // Ids built as `${direction}-…` exist for both directions.
-    const templated = [...source.matchAll(/\.add\(\s*`\$\{(?:site\.)?direction\}-([a-z-]+)`/g)].flatMap((match) => [
+    // Every quoted id-like literal that names a rule, and `${direction}-…` templates for both directions.
+    const literal = [...source.matchAll(/'((?:request|response|operation|path|security|server|oauth)-[a-z-]+)'/g)].map(
+      (match) => match[1]!,
+    );
+    const templated = [...source.matchAll(/`\$\{direction\}-([a-z-]+)`/g)].flatMap((match) => [
       `request-${match[1]}`,
       `response-${match[1]}`,
     ]);
-    const emitted = new Set([...literal, ...templated]);
     // Combinations that no input can produce: the request body's content is judged by the request rules only.
-    for (const impossible of ['request-type-narrowed', 'response-type-widened']) emitted.delete(impossible);
+    const impossible = new Set(['request-type-narrowed', 'response-type-widened']);
+    const emitted = [...new Set([...literal, ...templated])].filter((id) => !impossible.has(id));
+    expect(emitted.filter((id) => !RULE_BY_ID.has(id)).sort()).toEqual([]);
     const covered = new Set([
       ...CASES.flatMap((c) => c.expected.map((row) => row[1])),
-      'diff-incomplete',
-      ...[
-        'oauth-grant-removed',
-        'oauth-grant-added',
-        'oauth-grant-required-field-added',
-        'oauth-grant-field-became-optional',
-        'oauth-grant-field-removed',
-        'oauth-grant-field-added',
-      ],
+      // The OAuth view's rules have their own table of cases below.
+      ...RULES.filter((rule) => rule.id.startsWith('oauth-')).map((rule) => rule.id),
+      // The generated-code rules have theirs in code-surface.test.ts.
+      ...RULES.filter((rule) => rule.direction === 'code').map((rule) => rule.id),
     ]);
-    expect([...emitted].filter((id) => !covered.has(id)).sort()).toEqual([]);
+    expect(RULES.map((rule) => rule.id).filter((id) => !covered.has(id))).toEqual([]);
   });
 });
 
@@ -1217,7 +1358,14 @@ describe('formatChanges', () => {
     );
   });
 
-  it('json: summary, message and changes, pretty-printed', () => {
+  /** The stable id, computed here independently of the formatter: rule @ 12 hex of SHA-256 of its parts. */
+  const changeId = (change: Change) =>
+    `${change.id}@${createHash('sha256')
+      .update([change.id, change.oldPointer ?? '', change.newPointer ?? '', change.message].join('\u0000'))
+      .digest('hex')
+      .slice(0, 12)}`;
+
+  it('json: summary, message and changes with stable ids, pretty-printed', () => {
     const out = formatChanges(changes.slice(1, 2), 'json', { oldSource: 'old.yaml', newSource: 'new.yaml' });
     expect(out).toBe(`{
   "old": "old.yaml",
@@ -1230,6 +1378,7 @@ describe('formatChanges', () => {
   "message": "0 breaking, 1 warning, 0 info",
   "changes": [
     {
+      "changeId": "${changeId(changes[1]!)}",
       "id": "server-removed",
       "severity": "warning",
       "oldPointer": "/servers/1",
@@ -1241,38 +1390,82 @@ describe('formatChanges', () => {
     expect(JSON.parse(formatChanges(changes, 'json'))).toEqual({
       summary: { breaking: 1, warning: 1, info: 1 },
       message: '1 breaking, 1 warning, 1 info',
-      changes,
+      changes: changes.map((change) => ({ changeId: changeId(change), ...change })),
     });
   });
 
-  it('markdown: heading, summary and an escaped table', () => {
-    expect(formatChanges(changes, 'markdown', { oldSource: 'git:HEAD:spec.yaml', newSource: 'spec`s|new.yaml' })).toBe(
+  it('markdown: summary first, grouped by operation, document-level changes with pointers, info folded', () => {
+    const withOperation = changes.map((change, index) =>
+      index === 0 ? { ...change, operation: 'POST /connect/token' } : change,
+    );
+    expect(
+      formatChanges(withOperation, 'markdown', { oldSource: 'git:HEAD:spec.yaml', newSource: 'spec`s|new.yaml' }),
+    ).toBe(
       [
-        '### API changes: `git:HEAD:spec.yaml` → ``spec`s\\|new.yaml``',
+        '### API changes: `git:HEAD:spec.yaml` → ``spec`s|new.yaml``',
         '',
-        '**1 breaking, 1 warning, 1 info**',
+        '**1 breaking, 1 warning, 1 info** in 1 operation.',
         '',
-        '| Severity | Change | Rule | Where |',
-        '| --- | --- | --- | --- |',
-        '| 🔴 breaking | Request field \\`scope\\` of POST /connect/token is now required. | `request-property-became-required` | `/paths/~1connect~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/scope` |',
-        '| 🟠 warning | Server https://auth.wealthcare.com was removed. | `server-removed` | `/servers/1` |',
-        '| 🔵 info | Path /a\\|b \\<script\\> with \\`tick\\` and \\*stars\\* was added.\\\\u001b\\[31m | `path-added` | `/paths/~1a\\|b` |',
+        '| | Breaking | Warning | Info |',
+        '| --- | ---: | ---: | ---: |',
+        '| Changes | 1 | 1 | 1 |',
+        '',
+        '### 🔴 Breaking changes',
+        '',
+        '#### 🔴 `POST /connect/token`',
+        '',
+        '- 🔴 Request field \\`scope\\` of POST /connect/token is now required. <sub>`request-property-became-required`</sub>',
+        '',
+        '### 🟠 Warnings',
+        '',
+        '#### Document',
+        '',
+        '- 🟠 Server https://auth.wealthcare.com was removed. <sub>`server-removed` `/servers/1`</sub>',
+        '',
+        '<details><summary>1 info changes</summary>',
+        '',
+        '#### Document',
+        '',
+        '- 🔵 Path /a\\|b \\<script\\> with \\`tick\\` and \\*stars\\* was added.\\\\u001b\\[31m <sub>`path-added` `/paths/~1a|b`</sub>',
+        '',
+        '</details>',
         '',
       ].join('\n'),
     );
   });
 
-  it('markdown: shows both pointers when a change moved', () => {
+  it('markdown: shows both pointers of a document-level change that moved', () => {
     const moved: Change = {
-      id: 'request-format-changed',
-      severity: 'breaking',
-      oldPointer: '/a/oneOf/0',
-      newPointer: '/a/oneOf/1',
+      id: 'server-url-changed',
+      severity: 'warning',
+      oldPointer: '/servers/0',
+      newPointer: '/servers/1',
       message: 'M.',
     };
-    expect(formatChanges([moved], 'markdown').split('\n').at(-2)).toBe(
-      '| 🔴 breaking | M. | `request-format-changed` | `/a/oneOf/0` → `/a/oneOf/1` |',
+    expect(formatChanges([moved], 'markdown')).toContain(
+      '- 🟠 M. <sub>`server-url-changed` `/servers/0 → /servers/1`</sub>',
     );
+  });
+
+  it('markdown: stays within a pull-request comment and says what it left out', () => {
+    const many: Change[] = Array.from({ length: 3000 }, (_, index) => ({
+      id: index % 2 ? 'response-property-removed' : 'response-property-added',
+      severity: index % 2 ? 'breaking' : 'info',
+      message: `Response field \`f${index}\` of GET /items/${index} changed in a way that takes a long sentence to say.`,
+      operation: `GET /items/${index}`,
+      oldPointer: `/paths/~1items~1${index}/get`,
+    }));
+    const out = formatChanges(many, 'markdown');
+    expect(out.length).toBeLessThanOrEqual(65_536);
+    expect(out.startsWith('### API changes\n\n**1500 breaking, 0 warning, 1500 info** in 3000 operations.')).toBe(true);
+    const shown = (out.match(/^- /gm) ?? []).length;
+    const note =
+      /Left out to fit a pull-request comment:\*\* (\d+) changes \((\d+) breaking, 0 warning, (\d+) info\)/.exec(out);
+    expect(note).not.toBeNull();
+    expect(shown + Number(note![1])).toBe(3000);
+    // Breaking changes come first, so what is left out is info before it is breaking.
+    expect(Number(note![3])).toBe(1500);
+    expect(out).toContain('</details>');
   });
 
   it('says "No changes." in every format', () => {

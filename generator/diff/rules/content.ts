@@ -1,6 +1,6 @@
 import { capitalize } from '../change-list.js';
 import { escapeToken, members, own, type JsonObject } from '../resolve.js';
-import { diffSchemas, type Direction } from '../schema-diff.js';
+import type { Direction } from '../schema-diff.js';
 import { normalizeMediaType, pairKeys, type DocumentPair } from './context.js';
 
 /** Where a `content` map sits and how messages name what it is the content of. */
@@ -34,7 +34,6 @@ export function diffContent(
     if (newKey === undefined) {
       out.add(
         `${direction}-content-type-removed`,
-        'breaking',
         `${capitalize(site.subject)} of ${operation} no longer ${verb} ${oldKey!}.`,
         { oldPointer: `${site.oldAt}/content/${escapeToken(oldKey!)}` },
       );
@@ -43,24 +42,17 @@ export function diffContent(
     if (oldKey === undefined) {
       out.add(
         `${direction}-content-type-added`,
-        request ? 'info' : 'warning',
         `${capitalize(site.subject)} of ${operation} now also ${verb} ${newKey}.`,
         { newPointer: `${site.newAt}/content/${escapeToken(newKey)}` },
       );
       continue;
     }
-    diffSchemas(
-      members(own(oldContent, oldKey)).schema,
-      members(own(newContent, newKey)).schema,
-      {
-        direction,
-        operation,
-        subject: `${site.bodySubject} (${newKey})`,
-        oldPointer: `${site.oldAt}/content/${escapeToken(oldKey)}/schema`,
-        newPointer: `${site.newAt}/content/${escapeToken(newKey)}/schema`,
-      },
-      docs,
-      out,
-    );
+    docs.schemas.compare(members(own(oldContent, oldKey)).schema, members(own(newContent, newKey)).schema, {
+      direction,
+      operation,
+      subject: `${site.bodySubject} (${newKey})`,
+      oldPointer: `${site.oldAt}/content/${escapeToken(oldKey)}/schema`,
+      newPointer: `${site.newAt}/content/${escapeToken(newKey)}/schema`,
+    });
   }
 }

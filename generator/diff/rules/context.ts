@@ -1,11 +1,24 @@
 import type { ChangeList } from '../change-list.js';
 import type { JsonObject } from '../resolve.js';
+import type { SchemaComparer } from '../schema-diff.js';
 
 /** The two documents being compared and the list the rules report into. */
 export interface DocumentPair {
   oldRoot: JsonObject;
   newRoot: JsonObject;
   out: ChangeList;
+  /** Compares schemas once per pair of resolved objects and reports each use (see SchemaComparer). */
+  schemas: SchemaComparer;
+  /** Deprecation rules: the date sunsets are judged against and the notice they must give. */
+  deprecation: DeprecationPolicy;
+}
+
+/** When an `x-sunset` date gives too little notice. */
+export interface DeprecationPolicy {
+  /** `YYYY-MM-DD`: the day the diff runs (injectable so results are reproducible). */
+  today: string;
+  /** Minimum days between today and an operation's `x-sunset`. */
+  minSunsetDays: number;
 }
 
 /** One path item present in both documents (its template may have renamed parameters), and where each sits. */

@@ -25,7 +25,6 @@ export function diffOAuth(oldView: OAuthView, newView: OAuthView, out: ChangeLis
       if (!newGrant) {
         out.add(
           'oauth-grant-removed',
-          'breaking',
           `The ${oldGrant.grantType} grant of ${name} is gone; its helper will no longer be generated.`,
           { oldPointer: oldAt },
         );
@@ -36,22 +35,18 @@ export function diffOAuth(oldView: OAuthView, newView: OAuthView, out: ChangeLis
       const newFields = new Set([...newGrant.requiredFields, ...newGrant.optionalFields]);
       for (const field of newGrant.requiredFields) {
         if (!oldGrant.requiredFields.includes(field))
-          out.add(
-            'oauth-grant-required-field-added',
-            'breaking',
-            `The ${grant} grant of ${name} now requires \`${field}\`.`,
-            { newPointer: newAt },
-          );
+          out.add('oauth-grant-required-field-added', `The ${grant} grant of ${name} now requires \`${field}\`.`, {
+            newPointer: newAt,
+          });
       }
       for (const field of newGrant.optionalFields) {
         if (!oldFields.has(field))
-          out.add('oauth-grant-field-added', 'info', `The ${grant} grant of ${name} can now send \`${field}\`.`, {
+          out.add('oauth-grant-field-added', `The ${grant} grant of ${name} can now send \`${field}\`.`, {
             newPointer: newAt,
           });
         else if (oldGrant.requiredFields.includes(field))
           out.add(
             'oauth-grant-field-became-optional',
-            'info',
             `The ${grant} grant of ${name} no longer requires \`${field}\`.`,
             { oldPointer: oldAt, newPointer: newAt },
           );
@@ -60,8 +55,7 @@ export function diffOAuth(oldView: OAuthView, newView: OAuthView, out: ChangeLis
         if (newFields.has(field)) continue;
         const wasRequired = oldGrant.requiredFields.includes(field);
         out.add(
-          'oauth-grant-field-removed',
-          wasRequired ? 'breaking' : 'warning',
+          wasRequired ? 'oauth-grant-required-field-removed' : 'oauth-grant-field-removed',
           `The ${grant} grant of ${name} no longer sends \`${field}\`.`,
           { oldPointer: oldAt },
         );
@@ -69,7 +63,7 @@ export function diffOAuth(oldView: OAuthView, newView: OAuthView, out: ChangeLis
     }
     for (const newGrant of newEndpoint.grants) {
       if (!oldEndpoint.grants.some((grant) => grant.grantType === newGrant.grantType))
-        out.add('oauth-grant-added', 'info', `A ${newGrant.grantType} grant was added to ${name}.`, {
+        out.add('oauth-grant-added', `A ${newGrant.grantType} grant was added to ${name}.`, {
           newPointer: newAt,
         });
     }

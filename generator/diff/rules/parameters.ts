@@ -1,6 +1,5 @@
 import { capitalize } from '../change-list.js';
 import { escapeToken, isObject, members, resolve, type JsonObject } from '../resolve.js';
-import { diffSchemas } from '../schema-diff.js';
 import type { DocumentPair, OperationPair } from './context.js';
 
 interface Parameter {
@@ -9,6 +8,7 @@ interface Parameter {
   name: string;
   location: string;
   required: boolean;
+  deprecated: boolean;
   pointer: string;
   /** The schema, from `schema` or the single media type of `content`. */
   schema: unknown;
@@ -51,6 +51,7 @@ function parametersOf(
         name: parameter.name,
         location: parameter.in,
         required: parameter.required === true,
+        deprecated: parameter.deprecated === true,
         pointer,
         schema,
         schemaPointer,
@@ -79,7 +80,7 @@ export function diffParameters(docs: DocumentPair, op: OperationPair): void {
     if (!newParameter) {
       // Warning, not breaking: the old client keeps sending it and servers ignore unknown query parameters and
       // headers; but the server no longer acts on it. (A removed path parameter changes the path itself.)
-      out.add('request-parameter-removed', 'warning', `${capitalize(labelOf(oldParameter, op.name))} was removed.`, {
+      out.add('request-parameter-removed', `${capitalize(labelOf(oldParameter, op.name))} was removed.`, {
         oldPointer: oldParameter.pointer,
       });
       continue;
@@ -87,32 +88,28 @@ export function diffParameters(docs: DocumentPair, op: OperationPair): void {
     const label = labelOf(newParameter, op.name);
     const pointers = { oldPointer: oldParameter.pointer, newPointer: newParameter.pointer };
     if (!oldParameter.required && newParameter.required)
-      out.add('request-parameter-became-required', 'breaking', `${capitalize(label)} is now required.`, pointers);
+      out.add('request-parameter-became-required', `${capitalize(label)} is now required.`, pointers);
     else if (oldParameter.required && !newParameter.required)
-      out.add('request-parameter-became-optional', 'info', `${capitalize(label)} is now optional.`, pointers);
-    diffSchemas(
-      oldParameter.schema,
-      newParameter.schema,
-      {
-        direction: 'request',
-        operation: op.name,
-        subject: `${newParameter.location} parameter \`${newParameter.name}\``,
-        oldPointer: oldParameter.schemaPointer,
-        newPointer: newParameter.schemaPointer,
-      },
-      docs,
-      out,
-    );
+      out.add('request-parameter-became-optional', `${capitalize(label)} is now optional.`, pointers);
+    if (!oldParameter.deprecated && newParameter.deprecated)
+      out.add('request-parameter-deprecated', `${capitalize(label)} is now deprecated.`, pointers);
+    docs.schemas.compare(oldParameter.schema, newParameter.schema, {
+      direction: 'request',
+      operation: op.name,
+      subject: `${newParameter.location} parameter \`${newParameter.name}\``,
+      oldPointer: oldParameter.schemaPointer,
+      newPointer: newParameter.schemaPointer,
+    });
   }
   for (const [key, newParameter] of newParameters) {
     if (oldParameters.has(key)) continue;
     const label = capitalize(labelOf(newParameter, op.name));
     if (newParameter.required)
-      out.add('request-parameter-added-required', 'breaking', `${label} was added as required.`, {
+      out.add('request-parameter-added-required', `${label} was added as required.`, {
         newPointer: newParameter.pointer,
       });
     else
-      out.add('request-parameter-added', 'info', `${label} was added as optional.`, {
+      out.add('request-parameter-added', `${label} was added as optional.`, {
         newPointer: newParameter.pointer,
       });
   }

@@ -1,4 +1,5 @@
 import { child, isObject, members, own, pointer, resolve } from '../resolve.js';
+import { removedBeforeSunset } from './operation.js';
 import { pairKeys, type DocumentPair, type OperationPair, type PathPair } from './context.js';
 
 /** The HTTP methods a path item can hold, in the order operations are compared. */
@@ -24,11 +25,11 @@ export function diffPaths(
     normalizePath,
   )) {
     if (newPath === undefined) {
-      out.add('path-removed', 'breaking', `Path ${oldPath!} was removed.`, { oldPointer: pointer('paths', oldPath!) });
+      out.add('path-removed', `Path ${oldPath!} was removed.`, { oldPointer: pointer('paths', oldPath!) });
       continue;
     }
     if (oldPath === undefined) {
-      out.add('path-added', 'info', `Path ${newPath} was added.`, { newPointer: pointer('paths', newPath) });
+      out.add('path-added', `Path ${newPath} was added.`, { newPointer: pointer('paths', newPath) });
       continue;
     }
     const oldItemAt = pointer('paths', oldPath);
@@ -42,11 +43,17 @@ export function diffPaths(
       const oldOperation = own(oldItem, method);
       const newOperation = own(newItem, method);
       if (isObject(oldOperation) && !isObject(newOperation)) {
-        out.add('operation-removed', 'breaking', `Operation ${method.toUpperCase()} ${oldPath} was removed.`, {
-          oldPointer: child(oldItemAt, method),
-        });
+        const sunset = removedBeforeSunset(oldOperation, docs.deprecation);
+        out.add(
+          sunset !== undefined ? 'operation-removed-before-sunset' : 'operation-removed',
+          `Operation ${method.toUpperCase()} ${oldPath} was removed${sunset !== undefined ? ` before its announced sunset ${sunset}` : ''}.`,
+          { oldPointer: child(oldItemAt, method), operation: `${method.toUpperCase()} ${oldPath}` },
+        );
       } else if (!isObject(oldOperation) && isObject(newOperation)) {
-        out.add('operation-added', 'info', `Operation ${name} was added.`, { newPointer: child(newItemAt, method) });
+        out.add('operation-added', `Operation ${name} was added.`, {
+          newPointer: child(newItemAt, method),
+          operation: name,
+        });
       } else if (isObject(oldOperation) && isObject(newOperation)) {
         visit.operation({
           ...pathPair,

@@ -16,22 +16,22 @@ export function diffRequestBody(docs: DocumentPair, op: OperationPair): void {
   if (!oldBody && !newBody) return;
   if (!oldBody && newBody) {
     if (newBody.required === true)
-      out.add('request-body-added-required', 'breaking', `${op.name} now requires a request body.`, {
+      out.add('request-body-added-required', `${op.name} now requires a request body.`, {
         newPointer: newAt,
       });
-    else out.add('request-body-added', 'info', `${op.name} now accepts a request body.`, { newPointer: newAt });
+    else out.add('request-body-added', `${op.name} now accepts a request body.`, { newPointer: newAt });
     return;
   }
   if (oldBody && !newBody) {
-    out.add('request-body-removed', 'warning', `${op.name} no longer takes a request body.`, { oldPointer: oldAt });
+    out.add('request-body-removed', `${op.name} no longer takes a request body.`, { oldPointer: oldAt });
     return;
   }
   if (!oldBody || !newBody) return;
   const pointers = { oldPointer: oldAt, newPointer: newAt };
   if (oldBody.required !== true && newBody.required === true)
-    out.add('request-body-became-required', 'breaking', `The request body of ${op.name} is now required.`, pointers);
+    out.add('request-body-became-required', `The request body of ${op.name} is now required.`, pointers);
   else if (oldBody.required === true && newBody.required !== true)
-    out.add('request-body-became-optional', 'info', `The request body of ${op.name} is now optional.`, pointers);
+    out.add('request-body-became-optional', `The request body of ${op.name} is now optional.`, pointers);
   diffContent(
     docs,
     {

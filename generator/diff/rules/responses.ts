@@ -1,6 +1,5 @@
 import { capitalize } from '../change-list.js';
 import { escapeToken, members, own, resolve } from '../resolve.js';
-import { diffSchemas } from '../schema-diff.js';
 import { diffContent } from './content.js';
 import { pairKeys, type DocumentPair, type OperationPair } from './context.js';
 
@@ -22,15 +21,14 @@ export function diffResponses(docs: DocumentPair, op: OperationPair): void {
     if (newKey === undefined) {
       const status = oldKey!;
       out.add(
-        'response-status-removed',
-        isSuccess(status) ? 'breaking' : 'warning',
+        isSuccess(status) ? 'response-status-removed' : 'response-error-status-removed',
         `${op.name} no longer documents the ${status} response.`,
         { oldPointer: `${op.oldAt}/responses/${escapeToken(status)}` },
       );
       continue;
     }
     if (oldKey === undefined) {
-      out.add('response-status-added', 'info', `${op.name} now documents a ${newKey} response.`, {
+      out.add('response-status-added', `${op.name} now documents a ${newKey} response.`, {
         newPointer: `${op.newAt}/responses/${escapeToken(newKey)}`,
       });
       continue;
@@ -74,13 +72,17 @@ function diffHeaders(
     const label = `response header \`${name}\` of the ${status} response of ${operation}`;
     if (newKey === undefined) {
       const required = resolve(docs.oldRoot, own(oldHeaders, oldKey!))?.required === true;
-      out.add('response-header-removed', required ? 'breaking' : 'warning', `${capitalize(label)} was removed.`, {
-        oldPointer: `${oldAt}/headers/${escapeToken(oldKey!)}`,
-      });
+      out.add(
+        required ? 'response-header-removed' : 'response-optional-header-removed',
+        `${capitalize(label)} was removed.`,
+        {
+          oldPointer: `${oldAt}/headers/${escapeToken(oldKey!)}`,
+        },
+      );
       continue;
     }
     if (oldKey === undefined) {
-      out.add('response-header-added', 'info', `${capitalize(label)} was added.`, {
+      out.add('response-header-added', `${capitalize(label)} was added.`, {
         newPointer: `${newAt}/headers/${escapeToken(newKey)}`,
       });
       continue;
@@ -92,19 +94,13 @@ function diffHeaders(
       newPointer: `${newAt}/headers/${escapeToken(newKey)}`,
     };
     if (oldHeader.required === true && newHeader.required !== true)
-      out.add('response-header-became-optional', 'breaking', `${capitalize(label)} is now optional.`, pointers);
-    diffSchemas(
-      oldHeader.schema,
-      newHeader.schema,
-      {
-        direction: 'response',
-        operation,
-        subject: `response header \`${name}\` of the ${status} response`,
-        oldPointer: `${pointers.oldPointer}/schema`,
-        newPointer: `${pointers.newPointer}/schema`,
-      },
-      docs,
-      out,
-    );
+      out.add('response-header-became-optional', `${capitalize(label)} is now optional.`, pointers);
+    docs.schemas.compare(oldHeader.schema, newHeader.schema, {
+      direction: 'response',
+      operation,
+      subject: `response header \`${name}\` of the ${status} response`,
+      oldPointer: `${pointers.oldPointer}/schema`,
+      newPointer: `${pointers.newPointer}/schema`,
+    });
   }
 }

@@ -15,7 +15,7 @@ export function diffSecuritySchemes(docs: DocumentPair): void {
   for (const [name, rawOld] of Object.entries(oldSchemes)) {
     const at = pointer('components', 'securitySchemes', name);
     if (!hasOwn(newSchemes, name)) {
-      out.add('security-scheme-removed', 'breaking', `Security scheme ${name} was removed.`, { oldPointer: at });
+      out.add('security-scheme-removed', `Security scheme ${name} was removed.`, { oldPointer: at });
       continue;
     }
     const oldScheme = resolve(oldRoot, rawOld) ?? {};
@@ -27,7 +27,6 @@ export function diffSecuritySchemes(docs: DocumentPair): void {
     if (kind(oldScheme) !== kind(newScheme)) {
       out.add(
         'security-scheme-type-changed',
-        'breaking',
         `Security scheme ${name} changed from ${kind(oldScheme) || 'none'} to ${kind(newScheme) || 'none'}.`,
         { oldPointer: at, newPointer: at },
       );
@@ -36,7 +35,6 @@ export function diffSecuritySchemes(docs: DocumentPair): void {
     if (oldScheme.type === 'apiKey' && (oldScheme.in !== newScheme.in || oldScheme.name !== newScheme.name)) {
       out.add(
         'security-api-key-changed',
-        'breaking',
         `API key ${name} moved from ${String(oldScheme.in)} ${String(oldScheme.name)} to ${String(newScheme.in)} ${String(newScheme.name)}.`,
         { oldPointer: at, newPointer: at },
       );
@@ -44,7 +42,6 @@ export function diffSecuritySchemes(docs: DocumentPair): void {
     if (oldScheme.type === 'openIdConnect' && oldScheme.openIdConnectUrl !== newScheme.openIdConnectUrl) {
       out.add(
         'security-openid-url-changed',
-        'breaking',
         `The openIdConnectUrl of ${name} changed from ${String(oldScheme.openIdConnectUrl)} to ${String(newScheme.openIdConnectUrl)}.`,
         { oldPointer: child(at, 'openIdConnectUrl'), newPointer: child(at, 'openIdConnectUrl') },
       );
@@ -53,7 +50,7 @@ export function diffSecuritySchemes(docs: DocumentPair): void {
   }
   for (const name of Object.keys(newSchemes)) {
     if (!hasOwn(oldSchemes, name))
-      out.add('security-scheme-added', 'info', `Security scheme ${name} was added.`, {
+      out.add('security-scheme-added', `Security scheme ${name} was added.`, {
         newPointer: pointer('components', 'securitySchemes', name),
       });
   }
@@ -64,7 +61,7 @@ function diffFlows(docs: DocumentPair, name: string, at: string, oldFlows: JsonO
   for (const [flow, rawFlow] of Object.entries(oldFlows)) {
     const flowAt = child(at, 'flows', flow);
     if (!hasOwn(newFlows, flow)) {
-      out.add('security-flow-removed', 'breaking', `The ${flow} flow of ${name} was removed.`, { oldPointer: flowAt });
+      out.add('security-flow-removed', `The ${flow} flow of ${name} was removed.`, { oldPointer: flowAt });
       continue;
     }
     const oldFlow = members(rawFlow);
@@ -75,13 +72,12 @@ function diffFlows(docs: DocumentPair, name: string, at: string, oldFlows: JsonO
       if (before === after) continue;
       const urlAt = child(flowAt, url);
       if (before === undefined)
-        out.add('security-flow-url-added', 'info', `The ${flow} flow of ${name} now has a ${url} (${String(after)}).`, {
+        out.add('security-flow-url-added', `The ${flow} flow of ${name} now has a ${url} (${String(after)}).`, {
           newPointer: urlAt,
         });
       else
         out.add(
           'security-flow-url-changed',
-          'breaking',
           `The ${url} of the ${flow} flow of ${name} changed from ${String(before)} to ${String(after ?? 'none')}.`,
           { oldPointer: urlAt, ...(after !== undefined ? { newPointer: urlAt } : {}) },
         );
@@ -90,20 +86,20 @@ function diffFlows(docs: DocumentPair, name: string, at: string, oldFlows: JsonO
     const newScopes = members(newFlow.scopes);
     for (const scope of Object.keys(oldScopes)) {
       if (!hasOwn(newScopes, scope))
-        out.add('security-scope-removed', 'breaking', `Scope ${scope} was removed from the ${flow} flow of ${name}.`, {
+        out.add('security-scope-removed', `Scope ${scope} was removed from the ${flow} flow of ${name}.`, {
           oldPointer: child(flowAt, 'scopes', scope),
         });
     }
     for (const scope of Object.keys(newScopes)) {
       if (!hasOwn(oldScopes, scope))
-        out.add('security-scope-added', 'info', `Scope ${scope} was added to the ${flow} flow of ${name}.`, {
+        out.add('security-scope-added', `Scope ${scope} was added to the ${flow} flow of ${name}.`, {
           newPointer: child(flowAt, 'scopes', scope),
         });
     }
   }
   for (const flow of Object.keys(newFlows)) {
     if (!hasOwn(oldFlows, flow))
-      out.add('security-flow-added', 'info', `A ${flow} flow was added to ${name}.`, {
+      out.add('security-flow-added', `A ${flow} flow was added to ${name}.`, {
         newPointer: child(at, 'flows', flow),
       });
   }
@@ -149,7 +145,7 @@ export function diffOperationSecurity(docs: DocumentPair, op: OperationPair): vo
   const before = effectiveSecurity(docs.oldRoot, op.oldOperation, op.oldAt);
   const after = effectiveSecurity(docs.newRoot, op.newOperation, op.newAt);
   if ((before?.requirements ?? '[]') === (after?.requirements ?? '[]')) return;
-  docs.out.add('operation-security-changed', 'warning', `The security requirements of ${op.name} changed.`, {
+  docs.out.add('operation-security-changed', `The security requirements of ${op.name} changed.`, {
     oldPointer: before?.at ?? `${op.oldAt}/security`,
     newPointer: after?.at ?? `${op.newAt}/security`,
   });

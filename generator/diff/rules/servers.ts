@@ -33,7 +33,6 @@ function diffServerList(
   if (oldDefault !== undefined && oldDefault !== newDefault) {
     out.add(
       'server-url-changed',
-      'warning',
       `The default server${of} changed from ${oldDefault} to ${newDefault ?? 'none'}; clients using the default base URL will call the new one.`,
       {
         oldPointer: `${oldAt}/servers/0/url`,
@@ -43,14 +42,14 @@ function diffServerList(
   }
   oldUrls.forEach((url, index) => {
     if (index > 0 && !newUrls.includes(url))
-      out.add('server-removed', 'warning', `Server ${url}${of} was removed.`, {
+      out.add('server-removed', `Server ${url}${of} was removed.`, {
         oldPointer: `${oldAt}/servers/${index}`,
       });
   });
   newUrls.forEach((url, index) => {
     // A new default where there was one is reported as changed above.
     if (!oldUrls.includes(url) && (index > 0 || oldDefault === undefined))
-      out.add('server-added', 'info', `Server ${url}${of} was added.`, { newPointer: `${newAt}/servers/${index}` });
+      out.add('server-added', `Server ${url}${of} was added.`, { newPointer: `${newAt}/servers/${index}` });
   });
 }
 
