@@ -1,0 +1,42 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeDir, tempDir } from '../support/generate-to-temp.js';
+import { RUNTIMES, runInRuntimes, unavailableMayBeSkipped } from './harness.js';
+
+/**
+ * The harness itself: a scenario given as source, with input and an extra module, that throws in every runtime.
+ * Its failure must come back as a `failed` result carrying the runtime's own error, never as a pass or a hang.
+ */
+describe('runInRuntimes', () => {
+  let dir: string | undefined;
+  afterAll(() => (dir ? removeDir(dir) : undefined));
+
+  it('reports a scenario that throws as failed, with the error raised in each runtime', async (context) => {
+    dir = await tempDir('wcg-harness-');
+    const extra = join(dir, 'extra.ts');
+    await writeFile(extra, 'export const answer: number = 42;\n');
+    const source = `
+      export default async (input: { word: string }, context: { runtime: string; modules: { extra: { answer: number } } }) => {
+        throw new RangeError(\`\${input.word} in \${context.runtime} with \${context.modules.extra.answer}\`);
+      };
+    `;
+    const results = await runInRuntimes({ source, dir }, { input: { word: 'boom' }, modules: { extra } });
+    const missing: string[] = [];
+    for (const runtime of RUNTIMES) {
+      const result = results[runtime];
+      if (result.status === 'unavailable') {
+        missing.push(result.reason);
+        continue;
+      }
+      expect(result, result.log).toMatchObject({
+        runtime,
+        status: 'failed',
+        error: { name: 'RangeError', message: `boom in ${runtime} with 42` },
+      });
+    }
+    // The runtimes present were checked above; a missing one skips outside CI and fails in CI.
+    if (missing.length > 0 && unavailableMayBeSkipped()) context.skip(missing.join('; '));
+    if (missing.length > 0) throw new Error(`CI=true and ${missing.join('; ')}`);
+  }, 600_000);
+});
