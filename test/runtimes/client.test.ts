@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { ROOT, generateToTemp, removeDir } from '../support/generate-to-temp.js';
 import type { ClientScenarioInput } from './client.scenario.js';
-import { RUNTIMES, runInRuntimes, unavailableMayBeSkipped, type RuntimeName, type RuntimeResult } from './harness.js';
+import { RUNTIMES, requireAvailable, runInRuntimes, type RuntimeName, type RuntimeResult } from './harness.js';
 import { CLIENTS, startScenarioServer, type ScenarioServer } from './scenario-server.js';
 import type { Settled } from './settle.js';
 
@@ -44,19 +44,18 @@ afterAll(async () => {
   if (clerkDir) await removeDir(clerkDir);
 });
 
-/** The runtime's scenario results; skips (outside CI) or fails (in CI) when the runtime is not installed. */
-function outcomes(runtime: RuntimeName, context: TestContext): Record<string, Settled> {
-  const result = results[runtime];
-  if (result.status === 'unavailable') {
-    if (unavailableMayBeSkipped()) context.skip(result.reason);
-    throw new Error(`CI=true and ${result.reason}`);
-  }
-  if (result.status === 'failed')
+/** What the scenario returned in a runtime; skips (outside CI) or fails (in CI) when the runtime is not installed. */
+function valueOf<Output>(result: RuntimeResult<Output>, context: TestContext): Output {
+  const ran = requireAvailable(result, context);
+  if (ran.status === 'failed')
     throw new Error(
-      `${runtime} (${result.version}): ${result.error.name}: ${result.error.message}\n${result.error.stack ?? ''}\n${result.log}`,
+      `${ran.runtime} (${ran.version}): ${ran.error.name}: ${ran.error.message}\n${ran.error.stack ?? ''}\n${ran.log}`,
     );
-  return result.value;
+  return ran.value;
 }
+
+const outcomes = (runtime: RuntimeName, context: TestContext): Record<string, Settled> =>
+  valueOf(results[runtime], context);
 
 function succeeded(settled: Settled | undefined): unknown {
   if (!settled?.ok) throw new Error(`expected success, got ${JSON.stringify(settled)}`);
@@ -128,7 +127,8 @@ describe.each(RUNTIMES)('%s', (runtime) => {
     expect(error.name).toBe('TimeoutError');
     expect(error.classes).toEqual(['TokenClientError', 'TimeoutError']);
     expect(error.fields).toMatchObject({ timeoutMs: 500 });
-    expect(server.requestsOf(runtime, '/slow/connect/token')).toHaveLength(1);
+    // At most one attempt (retry: false). Under load the 500 ms may run out before the server has read the request.
+    expect(server.requestsOf(runtime, '/slow/connect/token').length).toBeLessThanOrEqual(1);
     expect(error.leaksSecret).toBe(false);
   });
 
@@ -164,12 +164,7 @@ describe('chromium: a cross-origin token endpoint without CORS headers', () => {
   afterAll(() => plain?.close());
 
   it('is a NetworkError that may have reached the server (it did: the browser only hid the answer)', (context) => {
-    if (result.status === 'unavailable') {
-      if (unavailableMayBeSkipped()) context.skip(result.reason);
-      throw new Error(`CI=true and ${result.reason}`);
-    }
-    if (result.status === 'failed') throw new Error(`${result.error.name}: ${result.error.message}\n${result.log}`);
-    const error = failed(result.value);
+    const error = failed(valueOf(result, context));
     expect(error.name).toBe('NetworkError');
     expect(error.classes).toEqual(['TokenClientError', 'NetworkError']);
     expect(error.fields).toMatchObject({ mayHaveReachedServer: true });

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeDir, tempDir } from '../support/generate-to-temp.js';
-import { RUNTIMES, runInRuntimes, unavailableMayBeSkipped } from './harness.js';
+import { RUNTIMES, runInRuntimes, skipOrFailMissing } from './harness.js';
 
 /**
  * The harness itself: a scenario given as source, with input and an extra module, that throws in every runtime.
@@ -22,13 +22,9 @@ describe('runInRuntimes', () => {
       };
     `;
     const results = await runInRuntimes({ source, dir }, { input: { word: 'boom' }, modules: { extra } });
-    const missing: string[] = [];
     for (const runtime of RUNTIMES) {
       const result = results[runtime];
-      if (result.status === 'unavailable') {
-        missing.push(result.reason);
-        continue;
-      }
+      if (result.status === 'unavailable') continue;
       expect(result, result.log).toMatchObject({
         runtime,
         status: 'failed',
@@ -36,7 +32,17 @@ describe('runInRuntimes', () => {
       });
     }
     // The runtimes present were checked above; a missing one skips outside CI and fails in CI.
-    if (missing.length > 0 && unavailableMayBeSkipped()) context.skip(missing.join('; '));
-    if (missing.length > 0) throw new Error(`CI=true and ${missing.join('; ')}`);
+    skipOrFailMissing(Object.values(results), context);
+  }, 600_000);
+
+  it('reports a scenario that cannot load as failed in every runtime', async (context) => {
+    dir ??= await tempDir('wcg-harness-');
+    const source = `import { missing } from './does-not-exist.js';\nexport default async () => missing;\n`;
+    const results = await runInRuntimes({ source, dir });
+    for (const runtime of RUNTIMES) {
+      const result = results[runtime];
+      if (result.status !== 'unavailable') expect(result, result.log).toMatchObject({ runtime, status: 'failed' });
+    }
+    skipOrFailMissing(Object.values(results), context);
   }, 600_000);
 });

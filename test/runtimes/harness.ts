@@ -175,7 +175,10 @@ export async function runInRuntimes<Output = unknown>(
         const runner = join(work, `runner-${runtime}.ts`);
         await writeFile(runner, runnerSource(runner, entryPath, runtime, options));
         const run = runtime === 'chromium' ? runInChromium : runInProcess;
-        return run(runtime, binary, runner, options.timeoutMs ?? 180_000);
+        // A bundling error (esbuild, for Node and Chromium) is the scenario's failure too, not the harness's.
+        return run<Output>(runtime, binary, runner, options.timeoutMs ?? 180_000).catch((error: Error) =>
+          settle<Output>(runtime, binary.version, undefined, '', `${runtime}: ${error.message}`),
+        );
       }),
     );
     if (typeof entry !== 'string' && entry.dir !== undefined) await rm(entryPath, { force: true });
@@ -258,8 +261,9 @@ async function runInProcess<Output>(
     });
     args = [bundle];
   } else if (runtime === 'deno') {
-    // Loopback network only; no other permission is granted (a prompt would fail the run instead of hanging).
-    args = ['run', '--sloppy-imports', '--no-prompt', '--no-lock', '--allow-net=127.0.0.1', runner];
+    // Loopback network only; no other permission is granted (a prompt would fail the run instead of hanging), and
+    // --cached-only fails the run if anything would be downloaded: the scenario and the output are local files.
+    args = ['run', '--sloppy-imports', '--cached-only', '--no-prompt', '--no-lock', '--allow-net=127.0.0.1', runner];
   } else {
     args = ['run', '--no-install', runner];
   }
@@ -322,26 +326,36 @@ async function runInChromium<Output>(
   const { chromium } = await import('playwright-core');
   const log: string[] = [];
   let version = binary.version;
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start. Launched outside the race below, so the
+  // browser is closed whatever wins.
+  const launching = chromium.launch({
+    executablePath: binary.path,
+    headless: true,
+    args: ['--no-sandbox'],
+    timeout: timeoutMs,
+  });
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
     });
     const run = async (): Promise<Outcome> => {
-      // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start.
-      browser = await chromium.launch({
-        executablePath: binary.path,
-        headless: true,
-        args: ['--no-sandbox'],
-        timeout: timeoutMs,
-      });
+      const browser = await launching;
       version = `Chromium ${browser.version()}`;
       const tab = await browser.newPage();
       tab.on('console', (message) => log.push(`console.${message.type()}: ${message.text()}`));
-      tab.on('pageerror', (error) => log.push(`pageerror: ${error.message}`));
+      // An uncaught error (a module that fails to load, most often) ends the run now rather than at the timeout.
+      const uncaught = new Promise<never>((_, reject) =>
+        tab.on('pageerror', (error) => {
+          log.push(`pageerror: ${error.message}`);
+          reject(new Error(`uncaught in the page: ${error.message}`));
+        }),
+      );
+      uncaught.catch(() => undefined);
       await tab.goto(`${origin}/`, { timeout: timeoutMs });
-      await tab.waitForFunction(() => '__runtimeOutcome' in globalThis, undefined, { timeout: timeoutMs });
+      const done = tab.waitForFunction(() => '__runtimeOutcome' in globalThis, undefined, { timeout: timeoutMs });
+      done.catch(() => undefined);
+      await Promise.race([done, uncaught]);
       return (await tab.evaluate(() => (globalThis as Record<string, unknown>)['__runtimeOutcome'])) as Outcome;
     };
     const outcome = await Promise.race([run(), timeout]);
@@ -350,16 +364,28 @@ async function runInChromium<Output>(
     return settle(runtime, version, undefined, log.join('\n'), `chromium: ${(error as Error).message}`);
   } finally {
     clearTimeout(timer);
-    await (browser as { close(): Promise<void> } | undefined)?.close().catch(() => undefined);
+    await launching.then((browser) => browser.close()).catch(() => undefined);
     server.closeAllConnections();
     await new Promise<void>((closed) => server.close(() => closed()));
   }
 }
 
 /**
- * For tests: whether a runtime missing here may be skipped. Outside CI a missing runtime skips with its reason; in
- * CI (CI=true) it fails, so a broken install cannot pass as green.
+ * For tests, after checking the runtimes that ran: when some were not installed, skips the test with their reasons
+ * outside CI, and fails it in CI (CI=true), so a broken install cannot pass as green.
  */
-export function unavailableMayBeSkipped(): boolean {
-  return process.env['CI'] !== 'true';
+export function skipOrFailMissing(results: readonly RuntimeResult[], context: { skip(note: string): never }): void {
+  const reasons = results.flatMap((result) => (result.status === 'unavailable' ? [result.reason] : []));
+  if (reasons.length === 0) return;
+  if (process.env['CI'] !== 'true') context.skip(reasons.join('; '));
+  throw new Error(`CI=true and ${reasons.join('; ')}`);
+}
+
+/** {@link skipOrFailMissing} for one result: returns it, narrowed to a runtime that ran. */
+export function requireAvailable<Output>(
+  result: RuntimeResult<Output>,
+  context: { skip(note: string): never },
+): Exclude<RuntimeResult<Output>, { status: 'unavailable' }> {
+  skipOrFailMissing([result], context);
+  return result as Exclude<RuntimeResult<Output>, { status: 'unavailable' }>;
 }
