@@ -155,16 +155,14 @@ export async function runInRuntimes<Output = unknown>(
   entry: string | { source: string; dir?: string },
   options: RunOptions = {},
 ): Promise<Record<RuntimeName, RuntimeResult<Output>>> {
+  if (typeof entry === 'string' && !isAbsolute(entry))
+    throw new Error(`runInRuntimes: the entry must be an absolute path, got ${entry}`);
   const work = await mkdtemp(join(tmpdir(), 'wcg-runtimes-'));
+  const entryPath =
+    typeof entry === 'string' ? entry : join(entry.dir ?? work, `scenario-${process.pid}-${Date.now()}.ts`);
   try {
-    let entryPath: string;
-    if (typeof entry === 'string') {
-      if (!isAbsolute(entry)) throw new Error(`runInRuntimes: the entry must be an absolute path, got ${entry}`);
-      entryPath = entry;
-    } else {
-      const dir = entry.dir ?? work;
-      await mkdir(dir, { recursive: true });
-      entryPath = join(dir, `scenario-${process.pid}-${Date.now()}.ts`);
+    if (typeof entry !== 'string') {
+      await mkdir(dirname(entryPath), { recursive: true });
       await writeFile(entryPath, entry.source);
     }
     const runtimes = options.runtimes ?? RUNTIMES;
@@ -177,17 +175,17 @@ export async function runInRuntimes<Output = unknown>(
         const run = runtime === 'chromium' ? runInChromium : runInProcess;
         // A bundling error (esbuild, for Node and Chromium) is the scenario's failure too, not the harness's.
         return run<Output>(runtime, binary, runner, options.timeoutMs ?? 180_000).catch((error: Error) =>
-          settle<Output>(runtime, binary.version, undefined, '', `${runtime}: ${error.message}`),
+          toResult<Output>(runtime, binary.version, undefined, '', `${runtime}: ${error.message}`),
         );
       }),
     );
-    if (typeof entry !== 'string' && entry.dir !== undefined) await rm(entryPath, { force: true });
     return Object.fromEntries(results.map((result) => [result.runtime, result])) as Record<
       RuntimeName,
       RuntimeResult<Output>
     >;
   } finally {
     await rm(work, { recursive: true, force: true });
+    if (typeof entry !== 'string') await rm(entryPath, { force: true });
   }
 }
 
@@ -227,7 +225,8 @@ type Outcome =
   | { ok: true; detected: string; value: unknown }
   | { ok: false; detected: string; error: { name: string; message: string; stack?: string } };
 
-function settle<Output>(
+/** A runtime's result from the runner's outcome, or from why there is none. */
+function toResult<Output>(
   runtime: RuntimeName,
   version: string,
   outcome: Outcome | undefined,
@@ -240,6 +239,20 @@ function settle<Output>(
   return { runtime, status: 'failed', version, error, log };
 }
 
+/** The runner and everything it imports as one ES module (esbuild strips the types; it checks none). */
+async function bundle(runner: string, platform: 'node' | 'browser'): Promise<string> {
+  const { outputFiles } = await build({
+    entryPoints: [runner],
+    bundle: true,
+    format: 'esm',
+    platform,
+    target: platform === 'node' ? 'node20' : 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  return outputFiles[0]!.text;
+}
+
 /** Node (an esbuild bundle of the runner), Deno or Bun (the TypeScript itself) in a child process. */
 async function runInProcess<Output>(
   runtime: RuntimeName,
@@ -249,17 +262,9 @@ async function runInProcess<Output>(
 ): Promise<RuntimeResult<Output>> {
   let args: string[];
   if (runtime === 'node') {
-    const bundle = runner.replace(/\.ts$/, '.mjs');
-    await build({
-      entryPoints: [runner],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      outfile: bundle,
-      logLevel: 'silent',
-    });
-    args = [bundle];
+    const bundled = runner.replace(/\.ts$/, '.mjs');
+    await writeFile(bundled, await bundle(runner, 'node'));
+    args = [bundled];
   } else if (runtime === 'deno') {
     // Loopback network only; no other permission is granted (a prompt would fail the run instead of hanging), and
     // --cached-only fails the run if anything would be downloaded: the scenario and the output are local files.
@@ -280,7 +285,9 @@ async function runInProcess<Output>(
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
-      resolvePromise(settle(runtime, binary.version, undefined, stderr, `${runtime} did not start: ${error.message}`));
+      resolvePromise(
+        toResult(runtime, binary.version, undefined, stderr, `${runtime} did not start: ${error.message}`),
+      );
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -288,7 +295,7 @@ async function runInProcess<Output>(
       const outcome = line === undefined ? undefined : (JSON.parse(line.slice(MARKER.length)) as Outcome);
       const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs} ms` : `exited with ${code ?? signal}`;
       resolvePromise(
-        settle(runtime, binary.version, outcome, `${stderr}${stdout}`, `${runtime} ${why} without a result`),
+        toResult(runtime, binary.version, outcome, `${stderr}${stdout}`, `${runtime} ${why} without a result`),
       );
     });
   });
@@ -305,16 +312,7 @@ async function runInChromium<Output>(
   runner: string,
   timeoutMs: number,
 ): Promise<RuntimeResult<Output>> {
-  const built = await build({
-    entryPoints: [runner],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  const script = built.outputFiles[0]!.text;
+  const script = await bundle(runner, 'browser');
   const page = `<!doctype html><meta charset="utf-8"><title>runtime scenario</title><script type="module" src="/runner.js"></script>`;
   const server = createServer((req, res) => {
     if (req.url === '/runner.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
@@ -359,9 +357,9 @@ async function runInChromium<Output>(
       return (await tab.evaluate(() => (globalThis as Record<string, unknown>)['__runtimeOutcome'])) as Outcome;
     };
     const outcome = await Promise.race([run(), timeout]);
-    return settle(runtime, version, outcome, log.join('\n'));
+    return toResult(runtime, version, outcome, log.join('\n'));
   } catch (error) {
-    return settle(runtime, version, undefined, log.join('\n'), `chromium: ${(error as Error).message}`);
+    return toResult(runtime, version, undefined, log.join('\n'), `chromium: ${(error as Error).message}`);
   } finally {
     clearTimeout(timer);
     await launching.then((browser) => browser.close()).catch(() => undefined);
