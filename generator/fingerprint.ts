@@ -123,7 +123,7 @@ export function computeFingerprint(inputs: FingerprintInputs): string {
     `format ${FINGERPRINT_FORMAT}`,
     `tool ${TOOL_NAME} ${TOOL_VERSION}`,
     `code ${hashTree(CODE_DIR, (name) => /\.(js|ts)$/.test(name) && !name.endsWith('.d.ts'))}`,
-    `templates ${hashTree(TEMPLATES_DIR, (name) => name.endsWith('.hbs'))}`,
+    `templates ${hashTree(TEMPLATES_DIR, (name) => name.endsWith('.hbs') || name.endsWith('.ts'))}`,
     `source ${inputs.source}`,
     `output ${relative(inputs.cwd, inputs.outputDir).split(sep).join('/')}`,
     ...[...new Set(inputs.inputFiles)]

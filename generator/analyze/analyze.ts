@@ -1,3 +1,4 @@
+import { GRANT_PARAMS_SUFFIX, GRANT_REQUEST_SUFFIX } from '../exports.js';
 import type { LoadedDocument } from '../load/load.js';
 import { fieldsOf, mergeFields } from './fields.js';
 import { deriveGrants } from './grants.js';
@@ -16,8 +17,8 @@ export function analyze(loaded: LoadedDocument): GeneratorIR {
   const tokenEndpoints = tokenEndpointsOf(loaded);
   // Names the token client's models and parameter types take (they depend on the grants) are not free either.
   const grantTypeNames = (tokenEndpoints[0]?.grants ?? []).flatMap((grant) => [
-    `${grant.typeName}TokenRequest`,
-    `${grant.typeName}Params`,
+    `${grant.typeName}${GRANT_REQUEST_SUFFIX}`,
+    `${grant.typeName}${GRANT_PARAMS_SUFFIX}`,
   ]);
   return {
     document: {

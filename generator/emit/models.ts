@@ -9,6 +9,7 @@ import {
 } from 'ts-morph';
 import type { FieldIR, GeneratorIR, TokenEndpointIR } from '../analyze/ir.js';
 import { CLIENT_AUTH_FIELDS } from '../analyze/rfc-grants.js';
+import { GRANT_REQUEST_SUFFIX } from '../exports.js';
 import { jsdocText, propertyName, tsString } from './escape.js';
 import { typeText } from './field-types.js';
 
@@ -72,7 +73,7 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
     {
       name: 'TokenRequest',
       isExported: true,
-      type: endpoint.grants.map((grant) => `${grant.typeName}TokenRequest`).join(' | ') || 'never',
+      type: endpoint.grants.map((grant) => `${grant.typeName}${GRANT_REQUEST_SUFFIX}`).join(' | ') || 'never',
       docs: [
         doc([
           `The form body of ${endpoint.method} ${endpoint.path}, one member per grant.`,
@@ -83,7 +84,7 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
   ];
   const clientFields = endpoint.requestFields.filter((field) => CLIENT_AUTH_FIELDS.has(field.name));
   const interfaces: OptionalKind<InterfaceDeclarationStructure>[] = endpoint.grants.map((grant) => ({
-    name: `${grant.typeName}TokenRequest`,
+    name: `${grant.typeName}${GRANT_REQUEST_SUFFIX}`,
     isExported: true,
     docs: [
       doc(

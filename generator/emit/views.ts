@@ -39,18 +39,12 @@ function secretParameters(endpoint: TokenEndpointIR): string[] {
   ].sort();
 }
 
-export function clientView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
-  return {
-    defaultBaseUrl: ir.defaultBaseUrl ?? null,
-    endpoint: endpointView(endpoint),
-    secretParameters: secretParameters(endpoint),
-  };
-}
-
-export function grantsView(endpoint: TokenEndpointIR) {
+export function grantsView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
   const grants = endpoint.grants.map(grantView);
   const first = endpoint.grants[0];
   return {
+    defaultBaseUrl: ir.defaultBaseUrl ?? null,
+    secretParameters: secretParameters(endpoint),
     endpoint: endpointView(endpoint),
     grants,
     firstHelper: first?.helperName ?? null,
@@ -98,25 +92,11 @@ function exampleArguments(grant: GrantIR): string {
   return scope ? `{ ${scope.optionName}: ${tsString('…')} }` : '';
 }
 
-export function indexView(endpoint: TokenEndpointIR | undefined, hasOperations = false) {
-  return {
-    hasTokenClient: endpoint !== undefined,
-    hasOperations,
-    hasErrors: endpoint !== undefined || hasOperations,
-    grants: endpoint ? endpoint.grants.map(grantView) : [],
-  };
-}
-
-/** errors.ts: the OAuth error parts come with the token client, ApiError with the operations. */
-export function errorsView(ir: GeneratorIR) {
-  return { hasTokenClient: ir.tokenEndpoints.length > 0, hasOperations: ir.operations.length > 0 };
-}
-
 /**
  * The view of token-source.ts: the grants a source can repeat without the user — client_credentials (fetch again)
  * and refresh_token (renew) — with their helper and option names. Other grants seed a source via setTokens().
  */
-export function tokenSourceView(endpoint: TokenEndpointIR) {
+export function tokenSourceView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
   const find = (grantType: string) => endpoint.grants.find((grant) => grant.grantType === grantType);
   const option = (grant: GrantIR | undefined, wire: string) =>
     grant?.fields.find((field) => field.name === wire)?.optionName ?? null;
@@ -131,5 +111,9 @@ export function tokenSourceView(endpoint: TokenEndpointIR) {
     refreshToken,
     hasRenewableGrant: cc !== undefined || rt !== undefined,
     hasScope: Boolean(clientCredentials?.scopeOption ?? refreshToken?.scopeOption),
+    // JSDoc examples use the document's own scopes and servers, never another API's.
+    // String literals, printed through the template's `jsdoc` helper (a `*/` in them cannot end the comment).
+    exampleScope: ir.scopes[0] ? tsString(ir.scopes[0].name) : null,
+    exampleUrl: tsString(`${ir.defaultBaseUrl ?? 'https://api.example.com'}/…`),
   };
 }
