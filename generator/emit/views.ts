@@ -1,5 +1,4 @@
 import type { GeneratorIR, GrantIR, TokenEndpointIR } from '../analyze/ir.js';
-import { SECRET_FIELDS } from '../analyze/rfc-grants.js';
 import { objectKey, tsString } from './escape.js';
 import { optionTypeText } from './field-types.js';
 
@@ -18,33 +17,12 @@ export function endpointView(endpoint: TokenEndpointIR): EndpointView {
   return { method: endpoint.method, path: endpoint.path, clientAuthentication: endpoint.clientAuthentication };
 }
 
-/**
- * The secrets this client can send or receive, by name: the client secret and the tokens of a token response
- * (RFC 6749 §5.1, OpenID Connect's id_token), and every secret field (a registered credential or token name, or
- * `format: password`) of the document's request, its grants and its success response. Secret fields of grants the
- * document lacks (a device code, a token-exchange token) are left out: this client never holds them.
- */
-function secretParameters(endpoint: TokenEndpointIR): string[] {
-  const fields = [
-    ...endpoint.requestFields,
-    ...endpoint.grants.flatMap((grant) => grant.fields),
-    ...endpoint.responseFields,
-  ];
-  const always = ['client_secret', 'access_token', 'refresh_token', 'id_token'];
-  return [
-    ...new Set([
-      ...always,
-      ...fields.filter((field) => field.secret || SECRET_FIELDS.has(field.name)).map((field) => field.name),
-    ]),
-  ].sort();
-}
-
 export function grantsView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
   const grants = endpoint.grants.map(grantView);
   const first = endpoint.grants[0];
   return {
     defaultBaseUrl: ir.defaultBaseUrl ?? null,
-    secretParameters: secretParameters(endpoint),
+    secretParameters: endpoint.secretParameters,
     endpoint: endpointView(endpoint),
     grants,
     firstHelper: first?.helperName ?? null,
