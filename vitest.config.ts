@@ -45,6 +45,7 @@ export default defineConfig({
       exclude: ['templates/runtime/models.ts'],
       reporter: ['text', 'json-summary'],
       reportsDirectory: 'coverage',
+      reportOnFailure: true,
     },
   },
 });
