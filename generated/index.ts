@@ -3,6 +3,9 @@
 // SHA-256: ac1bef7a319b1b2da5c55c276416e4f0e1b27b865e0c567565e8beb1443e1ebd
 
 export {
+  DEFAULT_BASE_URL,
+  TOKEN_PATH,
+  SUPPORTED_CLIENT_AUTHENTICATION,
   createTokenClient,
   type TokenClient,
   type ScopeParameter,
@@ -12,29 +15,26 @@ export {
   type PasswordParams,
 } from './grants.js';
 export {
-  DEFAULT_BASE_URL,
+  AbortError,
+  ConfigurationError,
+  InvalidResponseError,
+  NetworkError,
+  ServerError,
+  TimeoutError,
+  TokenClientError,
+  UnexpectedResponseError,
+} from './errors.js';
+export { formEncode } from './http.js';
+export {
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT_MS,
-  SUPPORTED_CLIENT_AUTHENTICATION,
-  TOKEN_PATH,
-  formEncode,
+  OAuthError,
+  isOAuthError,
   type ClientAuthentication,
   type RequestOptions,
   type RetryOptions,
   type TokenClientOptions,
 } from './client.js';
-export {
-  AbortError,
-  ConfigurationError,
-  InvalidResponseError,
-  NetworkError,
-  OAuthError,
-  ServerError,
-  TimeoutError,
-  TokenClientError,
-  UnexpectedResponseError,
-  isOAuthError,
-} from './errors.js';
 export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
 export * from './token-source.js';
 export type * from './models.js';

@@ -1,13 +1,15 @@
+import { GRANT_PARAMS_SUFFIX } from '../exports.js';
 import type { LoadedDocument } from '../load/load.js';
 import { fieldsOf, mergeFields } from './fields.js';
 import { deriveGrants } from './grants.js';
 import { oauthCapabilitiesOf } from './oauth-capabilities.js';
 import { operationsOf } from './operations.js';
-import type { ClientAuthenticationMethod, FieldIR, GeneratorIR, ScopeIR, TokenEndpointIR } from './ir.js';
+import type { ClientAuthenticationMethod, FieldIR, GeneratorIR, GrantIR, ScopeIR, TokenEndpointIR } from './ir.js';
 import { isObject, own, type JsonObject } from '../shared/json.js';
 import { deref, pointer } from '../shared/json-pointer.js';
 import { flattenSchema } from './schema-utils.js';
 import { requirementsOf, securitySchemesOf } from './security.js';
+import { ALWAYS_SECRET, OAUTH_ERROR_CODES, SECRET_FIELDS } from './rfc-grants.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -20,7 +22,7 @@ export function analyze(loaded: LoadedDocument): GeneratorIR {
   // Names the token client's models and parameter types take (they depend on the grants) are not free either.
   const grantTypeNames = (tokenEndpoints[0]?.grants ?? []).flatMap((grant) => [
     grant.requestTypeName,
-    `${grant.typeName}Params`,
+    `${grant.typeName}${GRANT_PARAMS_SUFFIX}`,
   ]);
   const warnings: string[] = [];
   const operations = operationsOf(root, tokenEndpoints[0], grantTypeNames, warnings);
@@ -129,10 +131,38 @@ function tokenEndpoint(loaded: LoadedDocument, path: string, operation: JsonObje
     grants,
     grantSource: source,
     clientAuthentication: { supported, default: supported[0] ?? 'none' },
+    secretParameters: secretParametersOf([
+      ...requestFields,
+      ...grants.flatMap((grant) => grant.fields),
+      ...responseFields,
+    ]),
+    errorCodes: errorCodesOf(grants, errorFields),
     responseFields,
     errorFields,
     errorStatuses,
   };
+}
+
+/**
+ * The secrets a client of this endpoint can send or receive, by name: {@link ALWAYS_SECRET} and every secret field
+ * of the request, its grants and its success response. Secret fields of grants the document lacks (a device code,
+ * a token-exchange token) are left out: this client never holds them.
+ */
+function secretParametersOf(fields: readonly FieldIR[]): string[] {
+  const secret = fields.filter((field) => field.secret || SECRET_FIELDS.has(field.name)).map((field) => field.name);
+  return [...new Set([...ALWAYS_SECRET, ...secret])].sort();
+}
+
+/** RFC 6749 §5.2 codes, those of the document's grants' extensions, then the document's own `error` enum. */
+function errorCodesOf(grants: readonly GrantIR[], errorFields: readonly FieldIR[]): string[] {
+  const grantTypes = new Set(grants.map((grant) => grant.grantType));
+  const documented = errorFields.find((field) => field.name === 'error');
+  return [
+    ...OAUTH_ERROR_CODES.filter((entry) => entry.grant === undefined || grantTypes.has(entry.grant)).map(
+      (entry) => entry.code,
+    ),
+    ...(documented?.type.kind === 'string' ? (documented.type.enum ?? []) : []),
+  ];
 }
 
 /** All fields of the request schema, also across `oneOf`/`anyOf` variants. */

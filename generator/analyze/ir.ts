@@ -59,6 +59,14 @@ export interface TokenEndpointIR {
     /** The first of `supported`: what the generated client uses unless told otherwise. */
     default: ClientAuthenticationMethod;
   };
+  /**
+   * The secrets this client can send or receive, by name, sorted: {@link ALWAYS_SECRET} and every secret field (a
+   * registered credential or token name, or `format: password`) of the request, its grants and its success
+   * response. The generated client redacts their values from every error and inspection.
+   */
+  secretParameters: string[];
+  /** The error codes a token error response may carry: RFC 6749 §5.2, the grants' extensions, the document's enum. */
+  errorCodes: string[];
   /** Members of the success response (first 2xx application/json), in document order. */
   responseFields: FieldIR[];
   /** Members of the error responses (4xx application/json), merged, in document order. */

@@ -21,78 +21,12 @@ import type {
   ResponseIR,
   TokenEndpointIR,
 } from './ir.js';
+import { OPERATION_TYPE_SUFFIXES, reservedExportNames } from '../exports.js';
 import { camelCase, safeIdentifier, words } from './naming.js';
 import { requirementsOf, securitySchemesOf } from './security.js';
 import { HTTP_METHODS, type HttpMethod } from '../shared/http.js';
 import { isObject, type JsonObject } from '../shared/json.js';
 import { deref, escapeToken, pointer } from '../shared/json-pointer.js';
-
-/**
- * Names that operations.ts declares or imports, and that index.ts exports from the other generated files: an
- * operation's function or types never take one of them (index.ts re-exports operations.ts with `export *`, where
- * a duplicate name would be an error). test/emit/operations.test.ts checks this list against the generated index.
- */
-export const RESERVED_EXPORT_NAMES: readonly string[] = [
-  // operations.ts
-  'createApiConfig',
-  'ApiConfig',
-  'ApiConfigOptions',
-  'ApiCallOptions',
-  'AccessTokenProvider',
-  'MultipartBody',
-  'isApiError',
-  'API_DEFAULT_BASE_URL',
-  'API_DEFAULT_TIMEOUT_MS',
-  'ApiError',
-  'paths',
-  'components',
-  'operations',
-  'webhooks',
-  '$defs',
-  // errors.ts
-  'AbortError',
-  'ConfigurationError',
-  'InvalidResponseError',
-  'NetworkError',
-  'OAuthError',
-  'ServerError',
-  'TimeoutError',
-  'TokenClientError',
-  'UnexpectedResponseError',
-  'isOAuthError',
-  // client.ts, grants.ts, pkce.ts, token-source.ts, models.ts
-  'createTokenClient',
-  'TokenClient',
-  'ScopeParameter',
-  'DEFAULT_BASE_URL',
-  'DEFAULT_RETRY',
-  'DEFAULT_TIMEOUT_MS',
-  'SUPPORTED_CLIENT_AUTHENTICATION',
-  'SECRET_PARAMETERS',
-  'TOKEN_PATH',
-  'formEncode',
-  'ClientAuthentication',
-  'RequestOptions',
-  'RetryOptions',
-  'TokenClientOptions',
-  'computeCodeChallenge',
-  'createPkce',
-  'Pkce',
-  'StoredTokens',
-  'ReauthenticationRequiredError',
-  'UnsupportedTokenTypeError',
-  'TokenSourceGrant',
-  'TokenSourceOptions',
-  'TokenSource',
-  'tokensFromResponse',
-  'createTokenSource',
-  'authorizedFetch',
-  'Scope',
-  'OAuthErrorCode',
-  'TokenRequest',
-  'TokenResponse',
-  'TokenErrorResponse',
-];
 
 const LOCATIONS: readonly ParameterLocation[] = ['path', 'query', 'header', 'cookie'];
 const STYLES: Record<ParameterLocation, readonly ParameterStyle[]> = {
@@ -108,7 +42,7 @@ const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
 
 /**
  * All operations of the document except `exclude` (the token client's endpoint), with decided names.
- * @param taken Names the operations must not use, besides {@link RESERVED_EXPORT_NAMES}.
+ * @param taken Names the operations must not use, besides the fixed exports of the output ({@link reservedExportNames}).
  */
 export function operationsOf(
   root: JsonObject,
@@ -166,7 +100,7 @@ export function operationsOf(
       });
     }
   }
-  const names = assignNames(found, new Set([...RESERVED_EXPORT_NAMES, ...taken]));
+  const names = assignNames(found, new Set([...reservedExportNames(), ...taken]));
   return found.map(({ candidate: _candidate, exact: _exact, ...operation }, index) => ({
     ...operation,
     ...names[index]!,
@@ -185,7 +119,7 @@ function assignNames(
   const used = new Set(reserved);
   const result: Array<{ functionName: string; typeName: string }> = new Array(found.length);
   const order = [...found.keys()].sort((a, b) => Number(found[b]!.exact) - Number(found[a]!.exact) || a - b);
-  const typeNamesOf = (base: string) => [`${base}Request`, `${base}Response`, `${base}Error`];
+  const typeNamesOf = (base: string) => OPERATION_TYPE_SUFFIXES.map((suffix) => `${base}${suffix}`);
   for (const index of order) {
     const { candidate } = found[index]!;
     for (let n = 1; ; n += 1) {

@@ -139,6 +139,30 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
   'assertion',
 ]);
 
+/**
+ * Members whose values are always secrets for this client, whatever the document says: the client secret and the
+ * tokens of a token response (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3's id_token).
+ */
+export const ALWAYS_SECRET: readonly string[] = ['client_secret', 'access_token', 'refresh_token', 'id_token'];
+
+/**
+ * Error codes of a token response (RFC 6749 §5.2), plus those of the extensions a grant brings in (`grant`: only
+ * when the document has that grant): RFC 8628 §3.5 for the device flow, RFC 8707 §2 for token exchange's targets.
+ */
+export const OAUTH_ERROR_CODES: ReadonlyArray<{ code: string; grant?: string }> = [
+  { code: 'invalid_request' },
+  { code: 'invalid_client' },
+  { code: 'invalid_grant' },
+  { code: 'unauthorized_client' },
+  { code: 'unsupported_grant_type' },
+  { code: 'invalid_scope' },
+  { code: 'authorization_pending', grant: 'urn:ietf:params:oauth:grant-type:device_code' },
+  { code: 'slow_down', grant: 'urn:ietf:params:oauth:grant-type:device_code' },
+  { code: 'access_denied', grant: 'urn:ietf:params:oauth:grant-type:device_code' },
+  { code: 'expired_token', grant: 'urn:ietf:params:oauth:grant-type:device_code' },
+  { code: 'invalid_target', grant: 'urn:ietf:params:oauth:grant-type:token-exchange' },
+];
+
 /** Every parameter some registered grant sends; any other body field is shared by all grants. */
 export const GRANT_SPECIFIC_FIELDS: ReadonlySet<string> = new Set(
   REGISTERED_GRANTS.flatMap((grant) => [...grant.required, ...grant.optional]).filter((name) => name !== 'scope'),

@@ -1,10 +1,11 @@
 import type { GeneratorIR } from '../analyze/ir.js';
 import type { LoadedDocument } from '../load/load.js';
+import { indexSource, outputPlan, runtimeSource } from '../exports.js';
 import { fileHeader } from './header.js';
 import { startModels } from './models-job.js';
 import { emitSchemaTypes } from './schema-types.js';
 import { renderTemplate } from './templates.js';
-import { clientView, errorsView, grantsView, indexView, tokenSourceView } from './views.js';
+import { grantsView, tokenSourceView } from './views.js';
 import { operationsView } from './operations.js';
 
 /** Generated files by name (relative to the output folder), unformatted, each with its header. */
@@ -18,52 +19,45 @@ export interface EmitOptions {
    * errors and the `TokenSource` type from there.
    */
   tokenClientFrom?: string;
-  /** Other outputs' operations throw this output's errors: its `errors.ts` carries `ApiError` as well. */
+  /**
+   * Other outputs' operations throw this output's errors. Nothing to do since the runtime became modules:
+   * `ApiError` lives in each output's operations-runtime.ts and extends the shared `TokenClientError`.
+   */
   errorsForOperations?: boolean;
 }
 
 /**
- * Emits every generated file: `schema.ts` (openapi-typescript), `models.ts` (ts-morph) and the runtime files
- * (handlebars). A document without a token endpoint gets no token client; one with operations besides the token
- * endpoint gets `operations.ts` (and `errors.ts`); one with neither gets only `schema.ts` and `index.ts`.
+ * Emits every generated file of the {@link outputPlan}: `schema.ts` (openapi-typescript), `models.ts` (ts-morph),
+ * the runtime modules (templates/runtime/*.ts, copied verbatim below the header), the document-specific parts
+ * (handlebars: grants.ts, token-source.ts, operations.ts) and index.ts (exports.ts).
  */
 export async function emit(loaded: LoadedDocument, ir: GeneratorIR, options: EmitOptions = {}): Promise<EmittedFiles> {
   const header = fileHeader(ir.document.source, ir.document.sha256);
-  const files: EmittedFiles = new Map();
-  const add = (name: string, body: string): void => void files.set(name, `${header}\n${body.trimEnd()}\n`);
-  // One token client per generated folder: the first token endpoint of the document gets it.
+  // One token client per generated folder: the first token endpoint of the document gets it. An output that takes
+  // its token client from another job's output (config jobs) gets none, nor errors.ts: its modules import the
+  // errors of that output, so `instanceof` holds across both folders.
   const shared = options.tokenClientFrom;
+  const plan = outputPlan(shared === undefined ? ir : { ...ir, tokenEndpoints: [] }, {
+    sharedErrors: shared !== undefined,
+  });
+  const linkErrors = (text: string): string =>
+    shared === undefined ? text : text.replaceAll("from './errors.js'", `from '${specifierText(shared)}/errors.js'`);
+  const rendered = new Map<string, string>();
+  const add = (name: string, body: string): void => void rendered.set(name, `${header}\n${body.trimEnd()}\n`);
   const endpoint = shared === undefined ? ir.tokenEndpoints[0] : undefined;
-  const hasOperations = ir.operations.length > 0;
-  const apiErrors = hasOperations || options.errorsForOperations === true;
-  const modules = {
-    errorsModule: shared === undefined ? './errors.js' : `${specifierText(shared)}/errors.js`,
-    tokenSourceModule: shared === undefined ? null : `${specifierText(shared)}/token-source.js`,
-  };
   // Started first: it loads ts-morph on another thread while this one loads openapi-typescript (models-job.ts).
   const models = endpoint ? startModels({ ir, endpoint: 0 }) : undefined;
   add('schema.ts', await emitSchemaTypes(loaded));
   if (models) add('models.ts', await models);
-  // The operations throw the token client's errors too, so errors.ts comes with either of them.
-  if (shared === undefined && (endpoint || apiErrors))
-    add('errors.ts', renderTemplate('errors', { ...errorsView(ir), hasOperations: apiErrors }));
+  for (const module of plan.runtime) add(`${module}.ts`, linkErrors(runtimeSource(module)));
   if (endpoint) {
-    add('client.ts', renderTemplate('client', clientView(ir, endpoint)));
-    add('grants.ts', renderTemplate('grants', grantsView(endpoint)));
-    add('pkce.ts', renderTemplate('pkce', {}));
-    add('token-source.ts', renderTemplate('token-source', tokenSourceView(endpoint)));
+    add('grants.ts', renderTemplate('grants', grantsView(ir, endpoint)));
+    add('token-source.ts', renderTemplate('token-source', tokenSourceView(ir, endpoint)));
   }
-  if (hasOperations) add('operations.ts', renderTemplate('operations', { ...operationsView(ir), ...modules }));
-  add(
-    'index.ts',
-    renderTemplate('index', {
-      ...indexView(endpoint, hasOperations),
-      ...(apiErrors ? { hasErrors: true } : {}),
-      hasApiError: apiErrors,
-      errorsModule: modules.errorsModule,
-    }),
-  );
-  return files;
+  if (plan.operations) add('operations.ts', renderTemplate('operations', operationsView(ir)));
+  add('index.ts', indexSource(plan, endpoint ? endpoint.grants.map((grant) => grant.typeName) : []));
+  // In the plan's order, whatever order the parts finished in.
+  return new Map(plan.files.map((name) => [name, rendered.get(name)!]));
 }
 
 /** A module specifier as the text between single quotes (templates print it raw). */

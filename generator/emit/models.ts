@@ -12,21 +12,6 @@ import { CLIENT_AUTH_FIELDS } from '../analyze/rfc-grants.js';
 import { jsdocText, propertyName, tsString } from './escape.js';
 import { typeText } from './field-types.js';
 
-/** RFC 6749 §5.2 error codes, plus those of the extensions a document's grants bring in. */
-const ERROR_CODES: ReadonlyArray<{ code: string; when?: string }> = [
-  { code: 'invalid_request' },
-  { code: 'invalid_client' },
-  { code: 'invalid_grant' },
-  { code: 'unauthorized_client' },
-  { code: 'unsupported_grant_type' },
-  { code: 'invalid_scope' },
-  { code: 'authorization_pending', when: 'urn:ietf:params:oauth:grant-type:device_code' },
-  { code: 'slow_down', when: 'urn:ietf:params:oauth:grant-type:device_code' },
-  { code: 'access_denied', when: 'urn:ietf:params:oauth:grant-type:device_code' },
-  { code: 'expired_token', when: 'urn:ietf:params:oauth:grant-type:device_code' },
-  { code: 'invalid_target', when: 'urn:ietf:params:oauth:grant-type:token-exchange' },
-];
-
 /**
  * `models.ts`: the wire-format models of the token endpoint, built with ts-morph. One request interface per grant
  * (grant_type as a literal, RFC-required fields required), their union, the success and error responses, the
@@ -39,12 +24,7 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
     manipulationSettings: { indentationText: IndentationText.TwoSpaces },
   });
   const file = project.createSourceFile('models.ts');
-  const grantTypes = new Set(endpoint.grants.map((grant) => grant.grantType));
-  const specErrorCodes = endpoint.errorFields.find((field) => field.name === 'error');
-  const codes = [
-    ...ERROR_CODES.filter((entry) => entry.when === undefined || grantTypes.has(entry.when)).map((entry) => entry.code),
-    ...(specErrorCodes?.type.kind === 'string' ? (specErrorCodes.type.enum ?? []) : []),
-  ];
+  const codes = endpoint.errorCodes;
   const aliases: OptionalKind<TypeAliasDeclarationStructure>[] = [
     {
       name: 'Scope',

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { identifier, jsdocText, tsString } from './escape.js';
 
-/** Folder of the runtime templates, one `<file>.ts.hbs` per generated runtime file. */
+/** Folder of the templates, one `<file>.ts.hbs` per generated file that depends on the document. */
 export const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
 
-/** The runtime files rendered from templates, in the order they are written. */
-export const RUNTIME_TEMPLATES = ['errors', 'client', 'grants', 'pkce', 'token-source', 'operations', 'index'] as const;
+/** The files rendered from templates (the static runtime is copied from templates/runtime/, see exports.ts). */
+export const RUNTIME_TEMPLATES = ['grants', 'token-source', 'operations'] as const;
 export type RuntimeTemplate = (typeof RUNTIME_TEMPLATES)[number];
 
 /**

@@ -1,5 +1,4 @@
 import type { GeneratorIR, GrantIR, TokenEndpointIR } from '../analyze/ir.js';
-import { SECRET_FIELDS } from '../analyze/rfc-grants.js';
 import { objectKey, tsString } from './escape.js';
 import { optionTypeText } from './field-types.js';
 
@@ -18,39 +17,12 @@ export function endpointView(endpoint: TokenEndpointIR): EndpointView {
   return { method: endpoint.method, path: endpoint.path, clientAuthentication: endpoint.clientAuthentication };
 }
 
-/**
- * The secrets this client can send or receive, by name: the client secret and the tokens of a token response
- * (RFC 6749 §5.1, OpenID Connect's id_token), and every secret field (a registered credential or token name, or
- * `format: password`) of the document's request, its grants and its success response. Secret fields of grants the
- * document lacks (a device code, a token-exchange token) are left out: this client never holds them.
- */
-function secretParameters(endpoint: TokenEndpointIR): string[] {
-  const fields = [
-    ...endpoint.requestFields,
-    ...endpoint.grants.flatMap((grant) => grant.fields),
-    ...endpoint.responseFields,
-  ];
-  const always = ['client_secret', 'access_token', 'refresh_token', 'id_token'];
-  return [
-    ...new Set([
-      ...always,
-      ...fields.filter((field) => field.secret || SECRET_FIELDS.has(field.name)).map((field) => field.name),
-    ]),
-  ].sort();
-}
-
-export function clientView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
-  return {
-    defaultBaseUrl: ir.defaultBaseUrl ?? null,
-    endpoint: endpointView(endpoint),
-    secretParameters: secretParameters(endpoint),
-  };
-}
-
-export function grantsView(endpoint: TokenEndpointIR) {
+export function grantsView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
   const grants = endpoint.grants.map(grantView);
   const first = endpoint.grants[0];
   return {
+    defaultBaseUrl: ir.defaultBaseUrl ?? null,
+    secretParameters: endpoint.secretParameters,
     endpoint: endpointView(endpoint),
     grants,
     firstHelper: first?.helperName ?? null,
@@ -98,25 +70,11 @@ function exampleArguments(grant: GrantIR): string {
   return scope ? `{ ${scope.optionName}: ${tsString('…')} }` : '';
 }
 
-export function indexView(endpoint: TokenEndpointIR | undefined, hasOperations = false) {
-  return {
-    hasTokenClient: endpoint !== undefined,
-    hasOperations,
-    hasErrors: endpoint !== undefined || hasOperations,
-    grants: endpoint ? endpoint.grants.map(grantView) : [],
-  };
-}
-
-/** errors.ts: the OAuth error parts come with the token client, ApiError with the operations. */
-export function errorsView(ir: GeneratorIR) {
-  return { hasTokenClient: ir.tokenEndpoints.length > 0, hasOperations: ir.operations.length > 0 };
-}
-
 /**
  * The view of token-source.ts: the grants a source can repeat without the user — client_credentials (fetch again)
  * and refresh_token (renew) — with their helper and option names. Other grants seed a source via setTokens().
  */
-export function tokenSourceView(endpoint: TokenEndpointIR) {
+export function tokenSourceView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
   const find = (grantType: string) => endpoint.grants.find((grant) => grant.grantType === grantType);
   const option = (grant: GrantIR | undefined, wire: string) =>
     grant?.fields.find((field) => field.name === wire)?.optionName ?? null;
@@ -131,5 +89,9 @@ export function tokenSourceView(endpoint: TokenEndpointIR) {
     refreshToken,
     hasRenewableGrant: cc !== undefined || rt !== undefined,
     hasScope: Boolean(clientCredentials?.scopeOption ?? refreshToken?.scopeOption),
+    // JSDoc examples use the document's own scopes and servers, never another API's.
+    // String literals, printed through the template's `jsdoc` helper (a `*/` in them cannot end the comment).
+    exampleScope: ir.scopes[0] ? tsString(ir.scopes[0].name) : null,
+    exampleUrl: tsString(`${ir.defaultBaseUrl ?? 'https://api.example.com'}/…`),
   };
 }

@@ -3,14 +3,8 @@
  * then poll the token endpoint until the user approved, declined, or the code expired.
  */
 import type { ClientAuthentication } from './client-auth.js';
-import {
-  AbortError,
-  InvalidResponseError,
-  NetworkError,
-  OAuthError,
-  TimeoutError,
-  TokenClientError,
-} from './errors.js';
+import { AbortError, InvalidResponseError, NetworkError, TimeoutError, TokenClientError } from './errors.js';
+import { OAuthError } from './client.js';
 import { endpointUrl, hideSecrets, requestEndpoint, type EndpointRequestOptions } from './endpoint.js';
 
 /** The `grant_type` of the token request that redeems a device code (RFC 8628 §3.4). */
@@ -127,14 +121,14 @@ export async function pollDeviceAuthorization<T>(
   const deadline = now() + authorization.expires_in * 1000;
   let intervalSeconds = authorization.interval ?? 5;
   for (;;) {
-    if (signal?.aborted) throw new AbortError();
+    if (signal?.aborted) throw new AbortError('Device authorization polling was aborted by the caller', false);
     if (now() + intervalSeconds * 1000 > deadline) throw new DeviceAuthorizationExpiredError();
     try {
       await sleep(intervalSeconds * 1000, signal);
     } catch {
-      throw new AbortError();
+      throw new AbortError('Device authorization polling was aborted by the caller', false);
     }
-    if (signal?.aborted) throw new AbortError();
+    if (signal?.aborted) throw new AbortError('Device authorization polling was aborted by the caller', false);
     let reason: 'authorization_pending' | 'slow_down' | 'no_response';
     try {
       return await requestToken(signal);

@@ -9,12 +9,12 @@ import {
   ConfigurationError,
   InvalidResponseError,
   NetworkError,
-  OAuthError,
   ServerError,
   TimeoutError,
   UnexpectedResponseError,
   type TokenClientError,
 } from './errors.js';
+import { OAuthError } from './client.js';
 import type { ClientAuthentication } from './client-auth.js';
 
 /** Options every endpoint helper takes: how to send, nothing implied. */
@@ -118,9 +118,9 @@ export async function requestEndpoint(
   } catch (cause) {
     throw renamed(
       signal?.aborted
-        ? new AbortError()
+        ? new AbortError('The request was aborted by the caller', true)
         : controller.signal.aborted
-          ? new TimeoutError(timeoutMs)
+          ? new TimeoutError(`The request timed out after ${timeoutMs} ms`, timeoutMs)
           : network(cause, redact),
       who,
     );

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, SPEC, removeDir, tempDir } from '../support/generate-to-temp.js';
+import { strictConsumerTsconfig } from '../support/strict-options.js';
 
 /**
  * The consumer workflow end to end, as a user meets it: pack the tool, install the tarball into a fresh project,
@@ -41,18 +42,7 @@ beforeAll(async () => {
 afterAll(async () => removeDir(work));
 
 const tsconfig = (module: string, moduleResolution: string) => ({
-  compilerOptions: {
-    target: 'ES2022',
-    module,
-    moduleResolution,
-    lib: ['ES2022', 'DOM'],
-    types: [],
-    strict: true,
-    exactOptionalPropertyTypes: true,
-    noUncheckedIndexedAccess: true,
-    verbatimModuleSyntax: true,
-    noEmit: true,
-  },
+  compilerOptions: strictConsumerTsconfig(module, moduleResolution),
   include: ['src'],
 });
 const APP = `import { createTokenClient, createTokenSource, isOAuthError } from './wealthcare/index.js';

@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import fc from 'fast-check';
 import ts from 'typescript';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RESERVED_EXPORT_NAMES } from '../../generator/analyze/operations.js';
+import { reservedExportNames } from '../../generator/exports.js';
 import {
   FIXTURES,
   STRICT,
@@ -34,14 +34,18 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('operations.ts for the operations fixtures', () => {
-  it('is emitted with errors.ts and index.ts, and no token client when the document has no token endpoint', () => {
+  it('is emitted with its runtime and index.ts, and no token client when the document has no token endpoint', () => {
     expect([...petstore.files.keys()].filter((name) => name.endsWith('.ts'))).toEqual([
       'errors.ts',
+      'http.ts',
       'index.ts',
+      'operations-runtime.ts',
       'operations.ts',
       'schema.ts',
     ]);
-    expect(petstore.files.get('errors.ts')).toContain('export class ApiError<Body = unknown> extends TokenClientError');
+    expect(petstore.files.get('operations-runtime.ts')).toContain(
+      'export class ApiError<Body = unknown> extends TokenClientError',
+    );
     expect(petstore.files.get('errors.ts')).not.toContain('OAuthError');
     expect(petstore.files.get('index.ts')).toMatch(/export \* from ["']\.\/operations\.js["'];/);
     expect(withToken.files.has('client.ts')).toBe(true);
@@ -143,7 +147,7 @@ export async function use(): Promise<void> {
     const others = exportsOf('index.ts').filter((name) => !operations.has(name) || ['ApiError'].includes(name));
     // Grant-dependent names (`ClientCredentialsParams`, `ClientCredentialsTokenRequest`) are reserved per document.
     const missing = others.filter(
-      (name) => !RESERVED_EXPORT_NAMES.includes(name) && !/^ClientCredentials(Params|TokenRequest)$/.test(name),
+      (name) => !reservedExportNames().includes(name) && !/^ClientCredentials(Params|TokenRequest)$/.test(name),
     );
     expect(missing).toEqual([]);
     for (const name of [

@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { BUNDLER, STRICT_CONSUMER } from '../support/strict-options.js';
 import { runCli } from '../../generator/cli.js';
 
 export { ROOT, removeDir, tempDir } from '../support/generate-to-temp.js';
@@ -45,21 +46,8 @@ export function oneLineFailure(run: CliRun): string {
 }
 
 /** The strict consumer settings of test/typecheck/generated-types.test.ts: DOM lib only, no Node types. */
-export const STRICT: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-  types: [],
-  strict: true,
-  exactOptionalPropertyTypes: true,
-  noUncheckedIndexedAccess: true,
-  verbatimModuleSyntax: true,
-  noImplicitOverride: true,
-  noEmit: true,
-  skipLibCheck: false,
-  // Bundler resolution: the folder needs no package.json (NodeNext is covered by test/typecheck).
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-};
+// Bundler resolution: the folder needs no package.json (NodeNext is covered by test/typecheck).
+export const STRICT: ts.CompilerOptions = { ...STRICT_CONSUMER, ...BUNDLER };
 
 /** Library files parsed once per worker: lib.dom.d.ts dominates the cost of every program. */
 const libFiles = new Map<string, ts.SourceFile | undefined>();

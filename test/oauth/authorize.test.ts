@@ -8,7 +8,8 @@ import {
   type AuthorizationRequest,
 } from '../../templates/runtime/authorize.js';
 import { clientSecretPost } from '../../templates/runtime/client-auth.js';
-import { ConfigurationError, OAuthError, TokenClientError } from '../../templates/runtime/errors.js';
+import { ConfigurationError, TokenClientError } from '../../templates/runtime/errors.js';
+import { OAuthError } from '../../templates/runtime/client.js';
 import {
   CLIENTS,
   REDIRECT_URI,

@@ -7,7 +7,7 @@ import {
   publicClient,
   type ClientAuthentication,
 } from '../../templates/runtime/client-auth.js';
-import { OAuthError } from '../../templates/runtime/errors.js';
+import { OAuthError } from '../../templates/runtime/client.js';
 import {
   CLIENTS,
   jwtClientKeys,

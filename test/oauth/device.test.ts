@@ -7,7 +7,8 @@ import {
   pollDeviceAuthorization,
   requestDeviceAuthorization,
 } from '../../templates/runtime/device.js';
-import { AbortError, NetworkError, OAuthError } from '../../templates/runtime/errors.js';
+import { AbortError, NetworkError } from '../../templates/runtime/errors.js';
+import { OAuthError } from '../../templates/runtime/client.js';
 import { CLIENTS, startOAuthFeaturesServer, type OAuthFeaturesServer } from '../support/oauth-features-server.js';
 import { thrown, tokenRequest } from './support.js';
 

@@ -9,7 +9,7 @@ import {
   isDPoPNonceChallenge,
   type DPoP,
 } from '../../templates/runtime/dpop.js';
-import { OAuthError } from '../../templates/runtime/errors.js';
+import { OAuthError } from '../../templates/runtime/client.js';
 import { introspectToken } from '../../templates/runtime/introspection.js';
 import {
   CLIENTS,

@@ -4,13 +4,8 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthorizationRequest, parseAuthorizationResponse } from '../../templates/runtime/authorize.js';
 import { clientSecretPost } from '../../templates/runtime/client-auth.js';
-import {
-  ConfigurationError,
-  InvalidResponseError,
-  OAuthError,
-  ServerError,
-  TimeoutError,
-} from '../../templates/runtime/errors.js';
+import { ConfigurationError, InvalidResponseError, ServerError, TimeoutError } from '../../templates/runtime/errors.js';
+import { OAuthError } from '../../templates/runtime/client.js';
 import { introspectToken } from '../../templates/runtime/introspection.js';
 import { revokeToken, revokeTokens } from '../../templates/runtime/revocation.js';
 import { closeServer, listen } from '../support/oidc-provider-server.js';

@@ -1,6 +1,7 @@
 import type { ClientAuthentication } from '../../templates/runtime/client-auth.js';
 import { fetchWithDPoP, type DPoP } from '../../templates/runtime/dpop.js';
-import { InvalidResponseError, OAuthError } from '../../templates/runtime/errors.js';
+import { InvalidResponseError } from '../../templates/runtime/errors.js';
+import { OAuthError } from '../../templates/runtime/client.js';
 
 /** What the token endpoint answers on success (RFC 6749 §5.1). */
 export interface Tokens {

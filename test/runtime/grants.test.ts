@@ -145,9 +145,13 @@ describe('client authentication', () => {
     [
       'an unknown method (from JavaScript)',
       { clientAuthentication: 'private_key_jwt' },
-      /clientAuthentication must be client_secret_post or client_secret_basic with a clientSecret, or none/,
+      /clientAuthentication must be client_secret_basic, client_secret_post or none/,
     ],
-    ['a confidential method without a secret', { clientSecret: '' }, /with a clientSecret, or none/],
+    [
+      'a confidential method without a secret',
+      { clientSecret: '' },
+      /: clientSecret is missing: client_secret_post needs it/,
+    ],
     ['a relative baseUrl', { baseUrl: '/auth' }, /baseUrl must be an absolute http\(s\) URL/],
     [
       'a baseUrl that is not http(s)',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeCodeChallenge, createPkce } from '../../generated/index.js';
+import { computeCodeChallenge, createPkce } from '../../templates/runtime/pkce.js';
 
 describe('PKCE (RFC 7636)', () => {
   it('matches the test vector of Appendix B', async () => {

@@ -258,7 +258,10 @@ describe('refused connections, as Node reports them', () => {
     const { error } = await outcome(client({ fetch: refusing }).authorizationCode({ code: 'code-value' }));
     expect(attempts).toBe(3);
     expect(error).toBeInstanceOf(NetworkError);
-    expect(error).toMatchObject({ mayHaveReachedServer: false, message: 'The token endpoint refused the connection' });
+    expect(error).toMatchObject({
+      mayHaveReachedServer: false,
+      message: 'POST /connect/token: the server refused the connection',
+    });
     expect((error as Error).cause).toMatchObject({ name: 'AggregateError', code: 'ECONNREFUSED' });
   });
 

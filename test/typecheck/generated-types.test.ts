@@ -2,26 +2,16 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/generate-to-temp.js';
+import { BUNDLER, NODE_NEXT, STRICT_CONSUMER } from '../support/strict-options.js';
 
 /**
  * The generated client must compile for consumers with the strictest common settings, with the DOM lib alone (no
  * Node types: it runs in browsers, Deno and Bun too), under both module resolutions consumers use.
  */
-const STRICT: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-  types: [],
-  strict: true,
-  exactOptionalPropertyTypes: true,
-  noUncheckedIndexedAccess: true,
-  verbatimModuleSyntax: true,
-  noImplicitOverride: true,
-  noEmit: true,
-  skipLibCheck: false,
-};
+const STRICT = STRICT_CONSUMER;
 const MODES: Array<[string, ts.CompilerOptions]> = [
-  ['NodeNext', { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext }],
-  ['Bundler', { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }],
+  ['NodeNext', NODE_NEXT],
+  ['Bundler', BUNDLER],
 ];
 const GENERATED_INDEX = join(ROOT, 'generated/index.ts');
 

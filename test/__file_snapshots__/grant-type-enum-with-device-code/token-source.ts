@@ -2,8 +2,8 @@
 // Source: test/fixtures/variants/grant-type-enum-with-device-code.yaml
 // SHA-256: 5bdfa613b63f459b01d0eae1cfb378e0c744acc307a5f33628c48695c7ee8ed8
 
-import { AbortError, TokenClientError, isOAuthError } from './errors.js';
-import type { RequestOptions } from './client.js';
+import { AbortError, TokenClientError } from './errors.js';
+import { isOAuthError, type RequestOptions } from './client.js';
 import type { ScopeParameter, TokenClient } from './grants.js';
 import type { TokenResponse } from './models.js';
 
@@ -121,7 +121,7 @@ export function tokensFromResponse(response: TokenResponse, now: number = Date.n
  * keeps the refresh token chain when the server rotates refresh tokens. Tokens live only inside the source:
  * inspecting it shows whether it holds tokens, never the tokens.
  * @example
- * const source = createTokenSource(client, { grant: 'client_credentials', scope: 'bensoft_api' });
+ * const source = createTokenSource(client, { grant: 'client_credentials', scope: "bensoft_api" });
  * const token = await source.getAccessToken(); // cached until 30 s before it expires
  * const user = createTokenSource(client, {
  *   grant: 'refresh_token',
@@ -202,7 +202,7 @@ export function createTokenSource(client: TokenClient, options: TokenSourceOptio
     getAccessToken(callOptions) {
       if (cached !== undefined && callOptions?.forceRefresh !== true && clock() < freshUntil) return cached;
       if (reauthentication !== undefined) return Promise.reject(reauthentication);
-      if (callOptions?.signal?.aborted) return Promise.reject(new AbortError());
+      if (callOptions?.signal?.aborted) return Promise.reject(new AbortError('The request was aborted by the caller', false));
       let shared = inFlight;
       if (shared === undefined) {
         const started: Promise<string> = fetchTokens().finally(() => {
@@ -243,9 +243,10 @@ export function createTokenSource(client: TokenClient, options: TokenSourceOptio
 
 /** Waits for `shared` unless `signal` fires first; the shared request goes on for the other callers. */
 function abortable<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new AbortError());
+  // The shared request is under way: it may have reached the server.
+  if (signal.aborted) return Promise.reject(new AbortError('The request was aborted by the caller', true));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AbortError());
+    const onAbort = (): void => reject(new AbortError('The request was aborted by the caller', true));
     signal.addEventListener('abort', onAbort, { once: true });
     shared.then(
       (value) => {
@@ -271,7 +272,7 @@ function abortable<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
  * @throws {TokenClientError} subclasses from {@link TokenSource.getAccessToken}, and whatever `fetchImpl` throws.
  * @example
  * const api = authorizedFetch(source);
- * const response = await api('https://api.wealthcare.com/v1/members');
+ * const response = await api("https://beta.auth.wealthcare.com/…");
  */
 export function authorizedFetch(source: TokenSource, fetchImpl: typeof fetch = globalThis.fetch): typeof fetch {
   return async (input, init) => {

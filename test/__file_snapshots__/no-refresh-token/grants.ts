@@ -2,8 +2,23 @@
 // Source: test/fixtures/variants/no-refresh-token.yaml
 // SHA-256: 7f1941511f46103ef1116f51099b1889c3741761310031b50b71f9501fb7bedb
 
-import { tokenEndpoint, type RequestOptions, type TokenClientOptions } from './client.js';
+import { tokenEndpoint, type ClientAuthentication, type RequestOptions, type TokenClientOptions } from './client.js';
 import type { Scope, TokenResponse } from './models.js';
+
+/** The first server of the document. */
+export const DEFAULT_BASE_URL: string = "https://beta.auth.wealthcare.com";
+
+/** Path of the token endpoint (POST /connect/token), appended to the base URL. */
+export const TOKEN_PATH = "/connect/token";
+
+/**
+ * Client authentication methods the document shows the token endpoint accepts, in its order of preference.
+ * The first is the default; pass `clientAuthentication` to choose another.
+ */
+export const SUPPORTED_CLIENT_AUTHENTICATION: readonly ClientAuthentication[] = ["client_secret_post", "client_secret_basic", "none"];
+
+/** Names of the parameters and token response members whose values are credentials or tokens: redacted from every error and inspection. */
+export const SECRET_PARAMETERS: ReadonlySet<string> = new Set(["access_token", "client_secret", "code", "code_verifier", "id_token", "password", "refresh_token"]);
 
 /** Scopes as a space-delimited string or a list (joined with spaces on the wire, RFC 6749 §3.3). */
 export type ScopeParameter = string | readonly Scope[];
@@ -96,14 +111,15 @@ export interface TokenClient {
 }
 
 /**
- * Creates a token client for POST /connect/token.
+ * Creates a token client for POST /connect/token. Default client authentication:
+ * client_secret_post.
  * @throws {ConfigurationError} on a missing secret or an unsafe URL.
  * @example
  * const client = createTokenClient({ clientId, clientSecret });
  * const tokens = await client.clientCredentials({ scope: "…" });
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  const send = tokenEndpoint(options);
+  const send = tokenEndpoint(options, TOKEN_PATH, DEFAULT_BASE_URL, "client_secret_post", SECRET_PARAMETERS);
   return Object.freeze({
     clientCredentials: (params: ClientCredentialsParams = {}, requestOptions?: RequestOptions) =>
       send("client_credentials", { "scope": params.scope }, 0 /* replayable */, requestOptions),

@@ -2,31 +2,10 @@
 // Source: test/fixtures/variants/no-refresh-token.yaml
 // SHA-256: 7f1941511f46103ef1116f51099b1889c3741761310031b50b71f9501fb7bedb
 
-export { createTokenClient, type TokenClient, type ScopeParameter, type ClientCredentialsParams, type AuthorizationCodeParams, type PasswordParams } from './grants.js';
-export {
-  DEFAULT_BASE_URL,
-  DEFAULT_RETRY,
-  DEFAULT_TIMEOUT_MS,
-  SUPPORTED_CLIENT_AUTHENTICATION,
-  TOKEN_PATH,
-  formEncode,
-  type ClientAuthentication,
-  type RequestOptions,
-  type RetryOptions,
-  type TokenClientOptions,
-} from './client.js';
-export {
-  AbortError,
-  ConfigurationError,
-  InvalidResponseError,
-  NetworkError,
-  OAuthError,
-  ServerError,
-  TimeoutError,
-  TokenClientError,
-  UnexpectedResponseError,
-  isOAuthError,
-} from './errors.js';
+export { DEFAULT_BASE_URL, TOKEN_PATH, SUPPORTED_CLIENT_AUTHENTICATION, createTokenClient, type TokenClient, type ScopeParameter, type ClientCredentialsParams, type AuthorizationCodeParams, type PasswordParams } from './grants.js';
+export { AbortError, ConfigurationError, InvalidResponseError, NetworkError, ServerError, TimeoutError, TokenClientError, UnexpectedResponseError } from './errors.js';
+export { formEncode } from './http.js';
+export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, OAuthError, isOAuthError, type ClientAuthentication, type RequestOptions, type RetryOptions, type TokenClientOptions } from './client.js';
 export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
 export * from './token-source.js';
 export type * from './models.js';

@@ -3,7 +3,7 @@
 // SHA-256: 7f1941511f46103ef1116f51099b1889c3741761310031b50b71f9501fb7bedb
 
 import { AbortError, TokenClientError } from './errors.js';
-import type { RequestOptions } from './client.js';
+import { type RequestOptions } from './client.js';
 import type { ScopeParameter, TokenClient } from './grants.js';
 import type { TokenResponse } from './models.js';
 
@@ -115,7 +115,7 @@ export function tokensFromResponse(response: TokenResponse, now: number = Date.n
  * keeps the refresh token chain when the server rotates refresh tokens. Tokens live only inside the source:
  * inspecting it shows whether it holds tokens, never the tokens.
  * @example
- * const source = createTokenSource(client, { grant: 'client_credentials', scope: 'bensoft_api' });
+ * const source = createTokenSource(client, { grant: 'client_credentials', scope: "bensoft_api" });
  * const token = await source.getAccessToken(); // cached until 30 s before it expires
  */
 export function createTokenSource(client: TokenClient, options: TokenSourceOptions): TokenSource {
@@ -174,7 +174,7 @@ export function createTokenSource(client: TokenClient, options: TokenSourceOptio
     getAccessToken(callOptions) {
       if (cached !== undefined && callOptions?.forceRefresh !== true && clock() < freshUntil) return cached;
       if (reauthentication !== undefined) return Promise.reject(reauthentication);
-      if (callOptions?.signal?.aborted) return Promise.reject(new AbortError());
+      if (callOptions?.signal?.aborted) return Promise.reject(new AbortError('The request was aborted by the caller', false));
       let shared = inFlight;
       if (shared === undefined) {
         const started: Promise<string> = fetchTokens().finally(() => {
@@ -215,9 +215,10 @@ export function createTokenSource(client: TokenClient, options: TokenSourceOptio
 
 /** Waits for `shared` unless `signal` fires first; the shared request goes on for the other callers. */
 function abortable<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new AbortError());
+  // The shared request is under way: it may have reached the server.
+  if (signal.aborted) return Promise.reject(new AbortError('The request was aborted by the caller', true));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AbortError());
+    const onAbort = (): void => reject(new AbortError('The request was aborted by the caller', true));
     signal.addEventListener('abort', onAbort, { once: true });
     shared.then(
       (value) => {
@@ -243,7 +244,7 @@ function abortable<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
  * @throws {TokenClientError} subclasses from {@link TokenSource.getAccessToken}, and whatever `fetchImpl` throws.
  * @example
  * const api = authorizedFetch(source);
- * const response = await api('https://api.wealthcare.com/v1/members');
+ * const response = await api("https://beta.auth.wealthcare.com/…");
  */
 export function authorizedFetch(source: TokenSource, fetchImpl: typeof fetch = globalThis.fetch): typeof fetch {
   return async (input, init) => {

@@ -2,12 +2,10 @@
 // Source: test/fixtures/variants/oneof-discriminator.yaml
 // SHA-256: 822e3a5fd804d091d6a2dc04750198b7b4319ada985ec10012337f86743ea461
 
-import type { OAuthErrorCode } from './models.js';
-
 /**
- * Every error the token client throws extends this class, so `catch (e) { if (e instanceof TokenClientError) … }`
- * separates token failures from bugs. No instance ever holds a credential or token: bodies are excerpted
- * and redacted, causes are reduced to their name, message and code.
+ * Every error the token client and the operation functions throw extends this class, so
+ * `catch (e) { if (e instanceof TokenClientError) … }` separates request failures from bugs. No instance ever holds
+ * a credential or token: bodies are excerpted and redacted, causes are reduced to their name, message and code.
  */
 export class TokenClientError extends Error {
   // `declare`: assigned by the constructor only (no class-field initialisers to emit, run or ship).
@@ -16,7 +14,10 @@ export class TokenClientError extends Error {
   /** The first characters of the response body, with secrets redacted, when there was a body. */
   declare readonly bodyExcerpt: string | undefined;
 
-  constructor(message: string, details: { status?: number | undefined; bodyExcerpt?: string | undefined; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    details: { status?: number | undefined; bodyExcerpt?: string | undefined; cause?: unknown } = {},
+  ) {
     // Error reads only `cause` from its options (and only when the key is present): `details` serves as them.
     super(message, details);
     this.name = new.target.name;
@@ -25,37 +26,14 @@ export class TokenClientError extends Error {
   }
 }
 
-/**
- * The authorization server answered with an OAuth 2.0 error object (RFC 6749 §5.2). Decided by the body, not
- * the status: servers use 400, 401 and others for the same errors.
- */
-export class OAuthError extends TokenClientError {
-  /** The error code, e.g. `invalid_grant`. */
-  declare readonly error: OAuthErrorCode;
-  /** The server's human-readable explanation, if it sent one (known secrets redacted). */
-  declare readonly errorDescription: string | undefined;
-  /** A page about the error, if the server named one. */
-  declare readonly errorUri: string | undefined;
-  /** The `WWW-Authenticate` header of the response, if any (sent with 401 for failed client authentication). */
-  declare readonly wwwAuthenticate: string | undefined;
-
-  constructor(
-    body: { error: string; error_description?: string | undefined; error_uri?: string | undefined },
-    details: { status: number; bodyExcerpt?: string | undefined; wwwAuthenticate?: string | undefined },
-  ) {
-    super(`The token endpoint answered ${body.error}${body.error_description ? `: ${body.error_description}` : ''} (HTTP ${details.status})`, details);
-    this.error = body.error;
-    this.errorDescription = body.error_description;
-    this.errorUri = body.error_uri;
-    this.wwwAuthenticate = details.wwwAuthenticate;
-  }
-}
-
 /** A non-success response that is not an OAuth error object: an HTML page, plain text, unexpected JSON, a redirect. */
 export class UnexpectedResponseError extends TokenClientError {
   /** The response's `Content-Type`, if any. */
   declare readonly contentType: string | undefined;
-  constructor(message: string, details: { status: number; bodyExcerpt?: string | undefined; contentType?: string | undefined }) {
+  constructor(
+    message: string,
+    details: { status: number; bodyExcerpt?: string | undefined; contentType?: string | undefined },
+  ) {
     super(message, details);
     this.contentType = details.contentType;
   }
@@ -64,10 +42,13 @@ export class UnexpectedResponseError extends TokenClientError {
 /** A 5xx response that is not an OAuth error object: the server failed, the request may or may not have been acted on. */
 export class ServerError extends UnexpectedResponseError {}
 
-/** A success status whose body is not a valid token response (RFC 6749 §5.1): missing `access_token`, not JSON, … */
+/** A success status whose body is not what was expected: not a valid token response (RFC 6749 §5.1), invalid JSON, … */
 export class InvalidResponseError extends TokenClientError {}
 
-/** The request did not complete: the connection was refused, reset or failed before a full response arrived. */
+/**
+ * The request did not complete: the connection was refused, reset or failed before a full response arrived. In a
+ * browser a request the page's origin may not make (CORS) fails the same way, without any detail.
+ */
 export class NetworkError extends TokenClientError {
   /**
    * Whether the request may have reached the server. `false` only when the connection was refused, so the
@@ -84,27 +65,21 @@ export class NetworkError extends TokenClientError {
 export class TimeoutError extends TokenClientError {
   /** The timeout that elapsed, in milliseconds. */
   declare readonly timeoutMs: number;
-  constructor(timeoutMs: number) {
-    super(`The token endpoint sent no complete response within ${timeoutMs} ms`);
+  constructor(message: string, timeoutMs: number) {
+    super(message);
     this.timeoutMs = timeoutMs;
   }
 }
 
 /** The caller's `AbortSignal` aborted the request. */
 export class AbortError extends TokenClientError {
-  constructor() {
-    super('The token request was aborted by the caller');
+  /** `false` when the signal had fired before any request was sent: the server saw nothing. */
+  declare readonly mayHaveReachedServer: boolean;
+  constructor(message: string, mayHaveReachedServer: boolean) {
+    super(message);
+    this.mayHaveReachedServer = mayHaveReachedServer;
   }
 }
 
 /** The client was configured in a way that cannot work or is unsafe (e.g. an `http:` URL to a remote host). */
 export class ConfigurationError extends TokenClientError {}
-
-/**
- * Narrows an unknown error to an {@link OAuthError}, optionally with a given code.
- * @example
- * if (isOAuthError(e, 'invalid_grant')) startLoginAgain();
- */
-export function isOAuthError<Code extends OAuthErrorCode>(error: unknown, code?: Code): error is OAuthError & { readonly error: Code } {
-  return error instanceof OAuthError && (code === undefined || error.error === code);
-}

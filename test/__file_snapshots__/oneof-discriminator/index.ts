@@ -2,31 +2,10 @@
 // Source: test/fixtures/variants/oneof-discriminator.yaml
 // SHA-256: 822e3a5fd804d091d6a2dc04750198b7b4319ada985ec10012337f86743ea461
 
-export { createTokenClient, type TokenClient, type ScopeParameter, type ClientCredentialsParams, type AuthorizationCodeParams, type RefreshTokenParams } from './grants.js';
-export {
-  DEFAULT_BASE_URL,
-  DEFAULT_RETRY,
-  DEFAULT_TIMEOUT_MS,
-  SUPPORTED_CLIENT_AUTHENTICATION,
-  TOKEN_PATH,
-  formEncode,
-  type ClientAuthentication,
-  type RequestOptions,
-  type RetryOptions,
-  type TokenClientOptions,
-} from './client.js';
-export {
-  AbortError,
-  ConfigurationError,
-  InvalidResponseError,
-  NetworkError,
-  OAuthError,
-  ServerError,
-  TimeoutError,
-  TokenClientError,
-  UnexpectedResponseError,
-  isOAuthError,
-} from './errors.js';
+export { DEFAULT_BASE_URL, TOKEN_PATH, SUPPORTED_CLIENT_AUTHENTICATION, createTokenClient, type TokenClient, type ScopeParameter, type ClientCredentialsParams, type AuthorizationCodeParams, type RefreshTokenParams } from './grants.js';
+export { AbortError, ConfigurationError, InvalidResponseError, NetworkError, ServerError, TimeoutError, TokenClientError, UnexpectedResponseError } from './errors.js';
+export { formEncode } from './http.js';
+export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, OAuthError, isOAuthError, type ClientAuthentication, type RequestOptions, type RetryOptions, type TokenClientOptions } from './client.js';
 export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
 export * from './token-source.js';
 export type * from './models.js';

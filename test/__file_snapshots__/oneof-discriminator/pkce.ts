@@ -20,7 +20,8 @@ const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
  * @param length 43 to 128 characters; default 64.
  */
 export async function createPkce(length = 64): Promise<Pkce> {
-  if (!Number.isInteger(length) || length < 43 || length > 128) throw new RangeError('PKCE verifier length must be 43..128');
+  if (!Number.isInteger(length) || length < 43 || length > 128)
+    throw new RangeError('PKCE verifier length must be 43..128');
   let codeVerifier = '';
   // Rejection sampling keeps the 66-character alphabet uniform: bytes ≥ 198 (3 × 66) are drawn again.
   while (codeVerifier.length < length) {

@@ -2,42 +2,45 @@
 // Source: spec/wealthcare-access.openapi.yaml
 // SHA-256: ac1bef7a319b1b2da5c55c276416e4f0e1b27b865e0c567565e8beb1443e1ebd
 
+/*
+ * The token client: one function that sends token requests to the document's token endpoint, which the generated
+ * grants.ts wraps into one helper per grant. Everything document-specific (the endpoint's path, default base URL,
+ * client authentication methods, secret names) arrives in a {@link TokenEndpoint} from grants.ts, so this module
+ * imports only types from the document's models.ts (a typed stub beside this file stands in for it in this folder).
+ */
 import {
-  AbortError,
-  ConfigurationError,
   InvalidResponseError,
   NetworkError,
-  OAuthError,
   ServerError,
-  TimeoutError,
+  TokenClientError,
   UnexpectedResponseError,
-  type TokenClientError,
+  ConfigurationError,
 } from './errors.js';
-import type { TokenResponse } from './models.js';
+import {
+  excerpt,
+  exchange,
+  fetchOf,
+  formEncode,
+  redactMembers,
+  redactValues,
+  secureUrl,
+  type Redactor,
+} from './http.js';
+import type { OAuthErrorCode, TokenResponse } from './models.js';
 
 /** How the client authenticates to the token endpoint (RFC 6749 §2.3.1; names from RFC 7591 §2). */
 export type ClientAuthentication = 'client_secret_post' | 'client_secret_basic' | 'none';
-
-/** The first server of the document. */
-export const DEFAULT_BASE_URL: string | undefined = "https://beta.auth.wealthcare.com";
-
-/** Path of the token endpoint (POST /connect/token), appended to the base URL. */
-export const TOKEN_PATH = "/connect/token";
-
-/**
- * Client authentication methods the document shows the token endpoint accepts, in its order of preference.
- * The first is the default; pass `clientAuthentication` to choose another.
- */
-export const SUPPORTED_CLIENT_AUTHENTICATION: readonly ClientAuthentication[] = ["client_secret_post", "client_secret_basic", "none"];
-
-/** Names of the parameters and token response members whose values are credentials or tokens: redacted from every error and inspection. */
-export const SECRET_PARAMETERS: ReadonlySet<string> = new Set(["access_token", "client_secret", "code", "code_verifier", "id_token", "password", "refresh_token"]);
 
 /** Default timeout of one token request, in milliseconds (the whole exchange, body included). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Default retry policy: at most 2 retries, exponential backoff with full jitter, capped. */
-export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = { retries: 2, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = {
+  retries: 2,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+};
 
 /** How failed token requests are retried. Retries happen only when the server cannot have used the grant. */
 export interface RetryOptions {
@@ -51,20 +54,24 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
 }
 
-/** Options of {@link createTokenClient}. Nothing is implied: every default is named here. */
+/** Options of `createTokenClient`. Nothing is implied: every default is named here. */
 export interface TokenClientOptions {
   /** The OAuth client identifier (client_id). */
   clientId: string;
   /** The client secret; required unless `clientAuthentication` is `'none'`. Never exposed by the client. */
   clientSecret?: string;
   /**
-   * How to authenticate the client. Default: "client_secret_post", the document's first method.
+   * How to authenticate the client. Default: the first of `SUPPORTED_CLIENT_AUTHENTICATION`, the document's
+   * preferred method.
    * - `client_secret_basic`: HTTP Basic with the form-encoded id and secret (RFC 6749 §2.3.1).
    * - `client_secret_post`: `client_id` and `client_secret` in the form body.
    * - `none`: a public client; sends `client_id` only.
    */
   clientAuthentication?: ClientAuthentication;
-  /** Base URL the token path is appended to. Default: https://beta.auth.wealthcare.com. */
+  /**
+   * Base URL the token path is appended to. Default: `DEFAULT_BASE_URL`, the document's first server; required
+   * when the document names no absolute server URL.
+   */
   baseUrl?: string;
   /** `http:` is refused for hosts other than loopback unless this is `true` (tokens would travel in clear text). */
   allowInsecureHttp?: boolean;
@@ -97,114 +104,172 @@ export interface RequestOptions {
 export type RetrySafety = 0 | 1 | 2;
 
 /** The values a helper passes for one request: wire name → value; `undefined` is not sent. */
-export type TokenParameters = Record<string, string | number | boolean | readonly (string | number | boolean)[] | undefined>;
+export type TokenParameters = Record<
+  string,
+  string | number | boolean | readonly (string | number | boolean)[] | undefined
+>;
 
 /**
  * Sends one token request with `grant_type` = `grantType` (with retries as `safety` allows) and returns the validated
  * response. Made by {@link tokenEndpoint}; the grant helpers of `createTokenClient` call it.
  */
-export type SendTokenRequest = (grantType: string, parameters: TokenParameters, safety: RetrySafety, options?: RequestOptions) => Promise<TokenResponse>;
+export type SendTokenRequest = (
+  grantType: string,
+  parameters: TokenParameters,
+  safety: RetrySafety,
+  options?: RequestOptions,
+) => Promise<TokenResponse>;
 
-const LOOPBACK_HOST = /^(localhost|127(\.\d+){3}|\[::1\])$/i;
-const settleRetry = (retry: RetryOptions | false | undefined): Readonly<Required<RetryOptions>> | false => retry !== false && { ...DEFAULT_RETRY, ...retry };
+/**
+ * The authorization server answered with an OAuth 2.0 error object (RFC 6749 §5.2). Decided by the body, not
+ * the status: servers use 400, 401 and others for the same errors.
+ */
+export class OAuthError extends TokenClientError {
+  /** The error code, e.g. `invalid_grant`. */
+  declare readonly error: OAuthErrorCode;
+  /** The server's human-readable explanation, if it sent one (known secrets redacted). */
+  declare readonly errorDescription: string | undefined;
+  /** A page about the error, if the server named one. */
+  declare readonly errorUri: string | undefined;
+  /** The `WWW-Authenticate` header of the response, if any (sent with 401 for failed client authentication). */
+  declare readonly wwwAuthenticate: string | undefined;
+
+  constructor(
+    body: { error: string; error_description?: string | undefined; error_uri?: string | undefined },
+    details: { status: number; bodyExcerpt?: string | undefined; wwwAuthenticate?: string | undefined },
+  ) {
+    super(
+      `The token endpoint answered ${body.error}${body.error_description ? `: ${body.error_description}` : ''} (HTTP ${details.status})`,
+      details,
+    );
+    this.error = body.error;
+    this.errorDescription = body.error_description;
+    this.errorUri = body.error_uri;
+    this.wwwAuthenticate = details.wwwAuthenticate;
+  }
+}
+
+/**
+ * Narrows an unknown error to an {@link OAuthError}, optionally with a given code.
+ * @example
+ * if (isOAuthError(e, 'invalid_grant')) startLoginAgain();
+ */
+export function isOAuthError<Code extends OAuthErrorCode>(
+  error: unknown,
+  code?: Code,
+): error is OAuthError & { readonly error: Code } {
+  return error instanceof OAuthError && (code === undefined || error.error === code);
+}
+
+/**
+ * Adds the client's credentials to one attempt's headers and form (RFC 6749 §2.3). Applied to every attempt, so
+ * that methods whose proof is made per request (a client assertion, a DPoP proof) fit in the same place.
+ */
+type Authenticate = (headers: Record<string, string>, form: URLSearchParams) => void;
 
 /**
  * Checks a client's options once and returns the function that sends its token requests. The client secret lives
- * only in that function's scope: no object the client returns or throws holds it.
+ * only in that function's scope: no object the client returns or throws holds it. The generated grants.ts passes
+ * what the document says about its token endpoint (positional: property names would survive minification).
+ * @param path Path of the token endpoint, appended to the base URL.
+ * @param defaultBaseUrl The document's first absolute server URL, if it has one.
+ * @param defaultAuthentication The method used unless `clientAuthentication` says otherwise: the document's first.
+ * @param secretNames Names of parameters and response members whose values are credentials or tokens.
  * @throws {ConfigurationError} on a missing id or secret, a base URL that is not absolute http(s), or `http:` to a
  * remote host without `allowInsecureHttp`.
  */
-export function tokenEndpoint(options: TokenClientOptions): SendTokenRequest {
+export function tokenEndpoint(
+  options: TokenClientOptions,
+  path: string,
+  defaultBaseUrl: string | undefined,
+  defaultAuthentication: ClientAuthentication,
+  secretNames: ReadonlySet<string>,
+): SendTokenRequest {
+  const prefix = 'createTokenClient: ';
   const fail = (problem: string): never => {
-    throw new ConfigurationError(`createTokenClient: ${problem}`);
+    throw new ConfigurationError(prefix + problem);
   };
-  const { clientId, clientSecret: secret, clientAuthentication: auth = "client_secret_post" } = options;
+  const { clientId, clientSecret: secret, clientAuthentication: auth = defaultAuthentication } = options;
   if (!clientId) fail('clientId is required');
-  // One check for two mistakes: an unknown method, and a confidential method without its secret.
-  if (auth !== 'none' && !(secret && /^client_secret_(post|basic)$/.test(auth))) {
-    fail('clientAuthentication must be client_secret_post or client_secret_basic with a clientSecret, or none');
-  }
-  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-  let url: URL | undefined;
-  try {
-    url = new URL(`${baseUrl!.replace(/\/+$/, '')}${TOKEN_PATH}`);
-  } catch {
-    // reported below
-  }
-  if (!/^https?:$/.test(url?.protocol!)) return fail('baseUrl must be an absolute http(s) URL');
-  if (url!.protocol === 'http:' && !LOOPBACK_HOST.test(url!.hostname) && options.allowInsecureHttp !== true) {
-    fail('http: to a non-loopback host sends secrets in clear text; use https: or allowInsecureHttp: true');
-  }
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== 'function') fail('no fetch: pass options.fetch');
-  const href = url!.href;
-  const headers: Record<string, string> = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
-  // RFC 6749 §2.3.1: Basic credentials are the form-encoded id and secret.
-  if (auth === 'client_secret_basic') headers['authorization'] = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret!)}`)}`;
+  if (!/^(client_secret_(post|basic)|none)$/.test(auth))
+    fail('clientAuthentication must be client_secret_basic, client_secret_post or none');
+  if (auth !== 'none' && !secret) fail(`clientSecret is missing: ${auth} needs it`);
+  // Without a base URL (the document names no absolute server) the URL is not absolute: secureUrl says so.
+  const baseUrl = options.baseUrl ?? defaultBaseUrl ?? '';
+  const href = secureUrl(`${baseUrl.replace(/\/+$/, '')}${path}`, options.allowInsecureHttp, prefix).href;
+  const fetchImpl = fetchOf(options.fetch, prefix);
+  const label = `POST ${path}`;
+  const authenticate: Authenticate = (headers, form) => {
+    // RFC 6749 §2.3.1: Basic credentials are the form-encoded id and secret.
+    if (auth === 'client_secret_basic')
+      headers['authorization'] = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret!)}`)}`;
+    else form.append('client_id', clientId);
+    if (auth === 'client_secret_post') form.append('client_secret', secret!);
+  };
   const clientTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const clientRetry = settleRetry(options.retry);
+  // Inspection of a token response (Node's util.inspect, Deno's console) shows its JSON with secret members redacted.
+  const inspect = function (this: unknown): string {
+    return redactMembers(JSON.stringify(this), secretNames);
+  };
 
   return async (grantType, parameters, safety, { signal, timeoutMs = clientTimeoutMs, retry: callRetry } = {}) => {
     const retry = callRetry === undefined ? clientRetry : settleRetry(callRetry);
-    const form = new URLSearchParams({ grant_type: grantType });
+    const grant = new URLSearchParams({ grant_type: grantType });
     for (const [name, value] of Object.entries(parameters)) {
       // Scopes are one space-delimited parameter (RFC 6749 §3.3); other lists repeat the parameter (form style).
       if (value === undefined) continue;
       const values = Array.isArray(value) ? value : [value];
-      for (const item of name === 'scope' ? [values.join(' ')] : values) form.append(name, String(item));
+      for (const item of name === 'scope' ? [values.join(' ')] : values) grant.append(name, String(item));
     }
-    if (auth !== 'client_secret_basic') form.append('client_id', clientId);
-    if (auth === 'client_secret_post') form.append('client_secret', secret!);
-    const body = form.toString();
     // Only failures redact: the known secret values of this request, looked up when an error is built.
-    const redact = (text: string): string => redactValues(text, secret, form);
+    const redact: Redactor = (text) =>
+      redactValues(text, [secret, ...[...secretNames].flatMap((name) => grant.getAll(name))]);
     for (let attempt = 0, delay: number | undefined = 0; ; attempt += 1) {
-      // One controller per attempt: the caller's signal, the timeout and (before a retry) the backoff share it.
-      const controller = new AbortController();
-      const abort = (): void => controller.abort();
-      signal?.addEventListener('abort', abort);
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      const headers: Record<string, string> = {
+        ...options.headers,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      };
+      const form = new URLSearchParams(grant);
+      authenticate(headers, form);
       let response: Response | undefined;
-      let text: string | undefined;
-      let outcome: TokenResponse | TokenClientError | undefined;
-      try {
-        if (delay) {
-          await new Promise((resolve) => {
-            timer = setTimeout(resolve, delay);
-            controller.signal.addEventListener('abort', resolve);
-          });
-        }
-        if (signal?.aborted) throw signal.reason; // becomes an AbortError below; nothing is sent
-        timer = setTimeout(abort, timeoutMs);
-        response = await fetchImpl(href, { method: 'POST', headers: { ...headers }, body, redirect: 'manual', signal: controller.signal });
-        text = await response.text();
-      } catch (cause) {
-        // fetch refused to build the request: nothing was sent, and every retry would be refused the same way.
-        const unsent = signal?.aborted || controller.signal.aborted ? undefined : notSent(href, headers, redact);
-        if (unsent) throw unsent;
-        outcome = signal?.aborted ? new AbortError() : controller.signal.aborted ? new TimeoutError(timeoutMs) : networkError(cause, redact);
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', abort);
-      }
-      outcome ??= interpret(response!, text!, redact);
+      const outcome: TokenResponse | TokenClientError = await exchange(
+        fetchImpl,
+        href,
+        { method: 'POST', headers, body: form.toString(), redirect: 'manual' },
+        label,
+        timeoutMs,
+        signal,
+        redact,
+        async (answer) => interpret((response = answer), await answer.text(), redact, secretNames, inspect),
+        delay,
+        attempt > 0,
+      ).catch((error: TokenClientError) => error);
       if (!(outcome instanceof Error)) return outcome;
-      delay = retry && attempt < retry.retries ? retryDelay(outcome, response?.headers.get('retry-after'), safety, retry, attempt) : undefined;
+      delay =
+        retry && attempt < retry.retries
+          ? retryDelay(outcome, response?.headers.get('retry-after'), safety, retry, attempt)
+          : undefined;
       if (delay === undefined) throw outcome;
     }
   };
 }
 
-/** Encodes one value as application/x-www-form-urlencoded (space → `+`), as RFC 6749 §2.3.1 asks for Basic credentials. */
-export function formEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
-}
+const settleRetry = (retry: RetryOptions | false | undefined): Readonly<Required<RetryOptions>> | false =>
+  retry !== false && { ...DEFAULT_RETRY, ...retry };
 
 /**
  * Decides by the body, not the status: an OAuth error object is an {@link OAuthError} whatever the status, a
  * success status needs a valid token response (RFC 6749 §5.1). The excerpt and the rest are built on failure only.
  */
-function interpret(response: Response, text: string, redact: Redactor): TokenResponse | TokenClientError {
+function interpret(
+  response: Response,
+  text: string,
+  redactRequest: Redactor,
+  secretNames: ReadonlySet<string>,
+  inspect: () => string,
+): TokenResponse | TokenClientError {
   const { status, ok } = response;
   let json: unknown;
   try {
@@ -213,14 +278,24 @@ function interpret(response: Response, text: string, redact: Redactor): TokenRes
     // not JSON: json stays undefined
   }
   const record = json instanceof Object && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
-  const problem = record ? validateTokenResponse(record) : `the body is not ${json === undefined ? 'JSON' : 'a JSON object'}`;
+  const problem = record
+    ? validateTokenResponse(record, inspect)
+    : `the body is not ${json === undefined ? 'JSON' : 'a JSON object'}`;
   if (ok && typeof problem !== 'string') return problem;
   const contentType = response.headers.get('content-type') ?? undefined;
-  const details = { status, contentType, bodyExcerpt: excerpt(text, redact) };
+  const details = {
+    status,
+    contentType,
+    bodyExcerpt: excerpt(text, (body) => redactRequest(redactMembers(body, secretNames))),
+  };
   if (typeof record?.['error'] === 'string' && !(ok && typeof record['access_token'] === 'string')) {
-    const member = (name: string): string | undefined => (typeof record[name] === 'string' ? redact(record[name]) : undefined);
+    const member = (name: string): string | undefined =>
+      typeof record[name] === 'string' ? redactRequest(record[name]) : undefined;
     const wwwAuthenticate = response.headers.get('www-authenticate') ?? undefined;
-    return new OAuthError({ error: member('error')!, error_description: member('error_description'), error_uri: member('error_uri') }, { ...details, wwwAuthenticate });
+    return new OAuthError(
+      { error: member('error')!, error_description: member('error_description'), error_uri: member('error_uri') },
+      { ...details, wwwAuthenticate },
+    );
   }
   // Not ok below 400 is a redirect (an opaque one has status 0 in browsers) that `redirect: 'manual'` left unfollowed.
   const kind = ok
@@ -232,32 +307,34 @@ function interpret(response: Response, text: string, redact: Redactor): TokenRes
         : /^\s*</.test(text)
           ? 'an HTML page'
           : 'a non-JSON body';
-  return new (ok ? InvalidResponseError : status < 500 ? UnexpectedResponseError : ServerError)(`The token endpoint answered HTTP ${status} with ${kind}`, details);
+  return new (ok ? InvalidResponseError : status < 500 ? UnexpectedResponseError : ServerError)(
+    `The token endpoint answered HTTP ${status} with ${kind}`,
+    details,
+  );
 }
 
 /**
  * Checks a JSON object against RFC 6749 §5.1 and returns it as the token response (with `expires_in` as a number
  * and inspection redacted), or what is wrong with it. Unknown members are kept.
  */
-function validateTokenResponse(json: Record<string, unknown>): TokenResponse | string {
+function validateTokenResponse(json: Record<string, unknown>, inspect: () => string): TokenResponse | string {
   const expiresIn = json['expires_in'];
-  const seconds = typeof expiresIn === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(expiresIn) ? Number(expiresIn) : expiresIn;
-  for (const name of ['access_token', 'token_type']) if (!json[name] || typeof json[name] !== 'string') return `${name} is missing or not a non-empty string`;
-  for (const name of ['refresh_token', 'scope', 'id_token']) if (json[name] !== undefined && typeof json[name] !== 'string') return `${name} is not a string`;
-  if (seconds != null && !(typeof seconds === 'number' && seconds >= 0 && seconds < Infinity)) return 'expires_in is not a non-negative number';
+  const seconds =
+    typeof expiresIn === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(expiresIn) ? Number(expiresIn) : expiresIn;
+  for (const name of ['access_token', 'token_type'])
+    if (!json[name] || typeof json[name] !== 'string') return `${name} is missing or not a non-empty string`;
+  for (const name of ['refresh_token', 'scope', 'id_token'])
+    if (json[name] !== undefined && typeof json[name] !== 'string') return `${name} is not a string`;
+  if (seconds != null && !(typeof seconds === 'number' && seconds >= 0 && seconds < Infinity))
+    return 'expires_in is not a non-negative number';
   // The object is this client's own parse of the body: it is normalised in place rather than copied.
   if (seconds == null) delete json['expires_in'];
   else json['expires_in'] = seconds;
-  for (const key of INSPECT_KEYS) Object.defineProperty(json, Symbol.for(key), { value: inspectRedacted });
+  // Symbol.for() is called here, not at the top level: an app that imports only other parts stays free of this.
+  for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect'])
+    Object.defineProperty(json, Symbol.for(key), { value: inspect });
   return json as TokenResponse;
 }
-
-/** Inspection of a token response (Node's util.inspect, Deno's console) shows its JSON with secret members redacted. */
-function inspectRedacted(this: unknown): string {
-  return redactMembers(JSON.stringify(this));
-}
-// Symbol.for() is called where used, not at the top level: an app that imports only other parts stays free of this.
-const INSPECT_KEYS = ['nodejs.util.inspect.custom', 'Deno.customInspect'];
 
 /**
  * The delay before the next attempt, or undefined to give up. Only when the server cannot have used the grant:
@@ -265,69 +342,24 @@ const INSPECT_KEYS = ['nodejs.util.inspect.custom', 'Deno.customInspect'];
  * and connection resets (replayable grants). `Retry-After` (seconds or an HTTP date, RFC 9110 §10.2.3) wins over
  * the exponential backoff with full jitter, unless it is longer than `maxRetryAfterMs`.
  */
-function retryDelay(error: TokenClientError, retryAfter: string | null | undefined, safety: RetrySafety, retry: Readonly<Required<RetryOptions>>, attempt: number): number | undefined {
+function retryDelay(
+  error: TokenClientError,
+  retryAfter: string | null | undefined,
+  safety: RetrySafety,
+  retry: Readonly<Required<RetryOptions>>,
+  attempt: number,
+): number | undefined {
   const network = error instanceof NetworkError;
   const throttled = error.status === 429 || error.status === 503;
   const transient = network || error instanceof ServerError;
-  if (!((network && !error.mayHaveReachedServer) || (safety < 2 && (throttled || (!safety && transient))))) return undefined;
+  if (!((network && !error.mayHaveReachedServer) || (safety < 2 && (throttled || (!safety && transient)))))
+    return undefined;
   // Retry-After: delay-seconds, or an HTTP date (the past means now).
-  const ms = !retryAfter ? NaN : isNaN(+retryAfter) ? Math.max(0, Date.parse(retryAfter) - Date.now()) : +retryAfter * 1000;
+  const ms = !retryAfter
+    ? NaN
+    : isNaN(+retryAfter)
+      ? Math.max(0, Date.parse(retryAfter) - Date.now())
+      : +retryAfter * 1000;
   if (isNaN(ms)) return Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
   return ms <= retry.maxRetryAfterMs ? ms : undefined;
-}
-
-type Cause = { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | null | undefined;
-
-/**
- * No complete response. Refused (nothing was sent) when a link of the cause chain says ECONNREFUSED (Node's error
- * for several addresses carries the first one's code; any failed connect sent nothing). The cause kept is the
- * innermost one reduced to its name, redacted message and code.
- */
-function networkError(error: unknown, redact: Redactor): NetworkError {
-  let inner = error as Cause;
-  let refused = inner?.code === 'ECONNREFUSED';
-  for (let depth = 0; depth < 5 && inner?.cause; depth += 1) refused ||= (inner = inner.cause as Cause)?.code === 'ECONNREFUSED';
-  const cause = Object.assign(new Error(redact(String(inner?.message ?? inner))), { name: String(inner?.name ?? 'Error') });
-  if (typeof inner?.code === 'string') Object.assign(cause, { code: inner.code });
-  return new NetworkError(`The token endpoint ${refused ? 'refused the connection' : 'sent no complete response'}`, { cause, mayHaveReachedServer: !refused });
-}
-
-type Redactor = (text: string) => string;
-
-/**
- * fetch's refusal to build the request (the Request constructor runs the same checks: a bad header name or value),
- * as a NetworkError that says nothing was sent. Quoted values (header values) are left out of the message.
- */
-function notSent(href: string, headers: Record<string, string>, redact: Redactor): NetworkError | undefined {
-  try {
-    new Request(href, { method: 'POST', headers, body: '' });
-    return undefined;
-  } catch (error) {
-    const reason = redact(String(error instanceof Error ? error.message : error)).replace(/"[^"]*"/g, '"…"');
-    return new NetworkError(`The token request was not sent: ${reason}`, { mayHaveReachedServer: false });
-  }
-}
-
-const REDACTED = '[REDACTED]';
-
-/** Replaces the secret values of a request (raw, form-encoded, URI-encoded, JSON-escaped) in a text. */
-function redactValues(text: string, secret: string | undefined, form: URLSearchParams): string {
-  return [secret ?? '', ...[...SECRET_PARAMETERS].flatMap((name) => form.getAll(name))]
-    .filter((value) => value.length >= 4) // shorter is never a real secret, and would shred the text
-    .flatMap((value) => [value, formEncode(value), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)])
-    .sort((a, b) => b.length - a.length)
-    .reduce((result, needle) => result.split(needle).join(REDACTED), text);
-}
-
-/** Redacts the values of secret members: as JSON members (also in truncated JSON or HTML echoing a request) and as form fields. */
-function redactMembers(text: string): string {
-  const names = [...SECRET_PARAMETERS].map((name) => name.replace(/\W/g, '\\$&')).join('|');
-  const members = new RegExp(`("(?:${names})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*|\\b((?:${names})=)[^&\\s"'<]*`, 'g');
-  return text.replace(members, (_, json?: string, form?: string) => `${json ?? form}${REDACTED}`);
-}
-
-/** The start of a body for error reports, whitespace folded, with secret members and known secret values redacted. */
-function excerpt(text: string, redact: Redactor): string | undefined {
-  const folded = redact(redactMembers(text)).replace(/\s+/g, ' ').trim();
-  return folded.length > 200 ? `${folded.slice(0, 200)}…` : folded || undefined;
 }

@@ -1,0 +1,361 @@
+/*
+ * The token client: one function that sends token requests to the document's token endpoint, which the generated
+ * grants.ts wraps into one helper per grant. Everything document-specific (the endpoint's path, default base URL,
+ * client authentication methods, secret names) arrives in a {@link TokenEndpoint} from grants.ts, so this module
+ * imports only types from the document's models.ts (a typed stub beside this file stands in for it in this folder).
+ */
+import {
+  InvalidResponseError,
+  NetworkError,
+  ServerError,
+  TokenClientError,
+  UnexpectedResponseError,
+  ConfigurationError,
+} from './errors.js';
+import {
+  excerpt,
+  exchange,
+  fetchOf,
+  formEncode,
+  redactMembers,
+  redactValues,
+  secureUrl,
+  type Redactor,
+} from './http.js';
+import type { OAuthErrorCode, TokenResponse } from './models.js';
+
+/** How the client authenticates to the token endpoint (RFC 6749 §2.3.1; names from RFC 7591 §2). */
+export type ClientAuthentication = 'client_secret_post' | 'client_secret_basic' | 'none';
+
+/** Default timeout of one token request, in milliseconds (the whole exchange, body included). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Default retry policy: at most 2 retries, exponential backoff with full jitter, capped. */
+export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = {
+  retries: 2,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+};
+
+/** How failed token requests are retried. Retries happen only when the server cannot have used the grant. */
+export interface RetryOptions {
+  /** Retries after the first attempt. `0` disables retrying. */
+  retries?: number;
+  /** First backoff delay; each retry doubles it, and a random fraction of it is waited (full jitter). */
+  baseDelayMs?: number;
+  /** Upper bound of one backoff delay. */
+  maxDelayMs?: number;
+  /** A `Retry-After` longer than this is not waited for: the error is thrown instead. */
+  maxRetryAfterMs?: number;
+}
+
+/** Options of `createTokenClient`. Nothing is implied: every default is named here. */
+export interface TokenClientOptions {
+  /** The OAuth client identifier (client_id). */
+  clientId: string;
+  /** The client secret; required unless `clientAuthentication` is `'none'`. Never exposed by the client. */
+  clientSecret?: string;
+  /**
+   * How to authenticate the client. Default: the first of `SUPPORTED_CLIENT_AUTHENTICATION`, the document's
+   * preferred method.
+   * - `client_secret_basic`: HTTP Basic with the form-encoded id and secret (RFC 6749 §2.3.1).
+   * - `client_secret_post`: `client_id` and `client_secret` in the form body.
+   * - `none`: a public client; sends `client_id` only.
+   */
+  clientAuthentication?: ClientAuthentication;
+  /**
+   * Base URL the token path is appended to. Default: `DEFAULT_BASE_URL`, the document's first server; required
+   * when the document names no absolute server URL.
+   */
+  baseUrl?: string;
+  /** `http:` is refused for hosts other than loopback unless this is `true` (tokens would travel in clear text). */
+  allowInsecureHttp?: boolean;
+  /** The fetch implementation. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Timeout of one request attempt in milliseconds. Default: {@link DEFAULT_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Retry policy, or `false` for none. Default: {@link DEFAULT_RETRY}. */
+  retry?: RetryOptions | false;
+  /** Extra headers sent with every token request (e.g. a `User-Agent`). */
+  headers?: Record<string, string>;
+}
+
+/** Per-call options of every grant helper. */
+export interface RequestOptions {
+  /** Aborts the request (and any backoff wait) when it fires. */
+  signal?: AbortSignal;
+  /** Overrides the client's timeout for this call. */
+  timeoutMs?: number;
+  /** Overrides the client's retry policy for this call. */
+  retry?: RetryOptions | false;
+}
+
+/**
+ * When a grant may be sent again after a failure:
+ * - `0`, replayable: after any failure the server reports as transient (429, 5xx) and after connection resets;
+ * - `1`, not after send: only when the server cannot have acted on it (refused connection, 429, 503);
+ * - `2`, single use: only when the connection was refused, since a replayed code revokes tokens (RFC 6749 §4.1.2).
+ */
+export type RetrySafety = 0 | 1 | 2;
+
+/** The values a helper passes for one request: wire name → value; `undefined` is not sent. */
+export type TokenParameters = Record<
+  string,
+  string | number | boolean | readonly (string | number | boolean)[] | undefined
+>;
+
+/**
+ * Sends one token request with `grant_type` = `grantType` (with retries as `safety` allows) and returns the validated
+ * response. Made by {@link tokenEndpoint}; the grant helpers of `createTokenClient` call it.
+ */
+export type SendTokenRequest = (
+  grantType: string,
+  parameters: TokenParameters,
+  safety: RetrySafety,
+  options?: RequestOptions,
+) => Promise<TokenResponse>;
+
+/**
+ * The authorization server answered with an OAuth 2.0 error object (RFC 6749 §5.2). Decided by the body, not
+ * the status: servers use 400, 401 and others for the same errors.
+ */
+export class OAuthError extends TokenClientError {
+  /** The error code, e.g. `invalid_grant`. */
+  declare readonly error: OAuthErrorCode;
+  /** The server's human-readable explanation, if it sent one (known secrets redacted). */
+  declare readonly errorDescription: string | undefined;
+  /** A page about the error, if the server named one. */
+  declare readonly errorUri: string | undefined;
+  /** The `WWW-Authenticate` header of the response, if any (sent with 401 for failed client authentication). */
+  declare readonly wwwAuthenticate: string | undefined;
+
+  constructor(
+    body: { error: string; error_description?: string | undefined; error_uri?: string | undefined },
+    details: { status: number; bodyExcerpt?: string | undefined; wwwAuthenticate?: string | undefined },
+  ) {
+    super(
+      `The token endpoint answered ${body.error}${body.error_description ? `: ${body.error_description}` : ''} (HTTP ${details.status})`,
+      details,
+    );
+    this.error = body.error;
+    this.errorDescription = body.error_description;
+    this.errorUri = body.error_uri;
+    this.wwwAuthenticate = details.wwwAuthenticate;
+  }
+}
+
+/**
+ * Narrows an unknown error to an {@link OAuthError}, optionally with a given code.
+ * @example
+ * if (isOAuthError(e, 'invalid_grant')) startLoginAgain();
+ */
+export function isOAuthError<Code extends OAuthErrorCode>(
+  error: unknown,
+  code?: Code,
+): error is OAuthError & { readonly error: Code } {
+  return error instanceof OAuthError && (code === undefined || error.error === code);
+}
+
+/**
+ * Adds the client's credentials to one attempt's headers and form (RFC 6749 §2.3). Applied to every attempt, so
+ * that methods whose proof is made per request (a client assertion, a DPoP proof) fit in the same place.
+ */
+type Authenticate = (headers: Record<string, string>, form: URLSearchParams) => void;
+
+/**
+ * Checks a client's options once and returns the function that sends its token requests. The client secret lives
+ * only in that function's scope: no object the client returns or throws holds it. The generated grants.ts passes
+ * what the document says about its token endpoint (positional: property names would survive minification).
+ * @param path Path of the token endpoint, appended to the base URL.
+ * @param defaultBaseUrl The document's first absolute server URL, if it has one.
+ * @param defaultAuthentication The method used unless `clientAuthentication` says otherwise: the document's first.
+ * @param secretNames Names of parameters and response members whose values are credentials or tokens.
+ * @throws {ConfigurationError} on a missing id or secret, a base URL that is not absolute http(s), or `http:` to a
+ * remote host without `allowInsecureHttp`.
+ */
+export function tokenEndpoint(
+  options: TokenClientOptions,
+  path: string,
+  defaultBaseUrl: string | undefined,
+  defaultAuthentication: ClientAuthentication,
+  secretNames: ReadonlySet<string>,
+): SendTokenRequest {
+  const prefix = 'createTokenClient: ';
+  const fail = (problem: string): never => {
+    throw new ConfigurationError(prefix + problem);
+  };
+  const { clientId, clientSecret: secret, clientAuthentication: auth = defaultAuthentication } = options;
+  if (!clientId) fail('clientId is required');
+  if (!/^(client_secret_(post|basic)|none)$/.test(auth))
+    fail('clientAuthentication must be client_secret_basic, client_secret_post or none');
+  if (auth !== 'none' && !secret) fail(`clientSecret is missing: ${auth} needs it`);
+  // Without a base URL (the document names no absolute server) the URL is not absolute: secureUrl says so.
+  const baseUrl = options.baseUrl ?? defaultBaseUrl ?? '';
+  const href = secureUrl(`${baseUrl.replace(/\/+$/, '')}${path}`, options.allowInsecureHttp, prefix).href;
+  const fetchImpl = fetchOf(options.fetch, prefix);
+  const label = `POST ${path}`;
+  const authenticate: Authenticate = (headers, form) => {
+    // RFC 6749 §2.3.1: Basic credentials are the form-encoded id and secret.
+    if (auth === 'client_secret_basic')
+      headers['authorization'] = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret!)}`)}`;
+    else form.append('client_id', clientId);
+    if (auth === 'client_secret_post') form.append('client_secret', secret!);
+  };
+  const clientTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const clientRetry = settleRetry(options.retry);
+  // Inspection of a token response (Node's util.inspect, Deno's console) shows its JSON with secret members redacted.
+  const inspect = function (this: unknown): string {
+    return redactMembers(JSON.stringify(this), secretNames);
+  };
+
+  return async (grantType, parameters, safety, { signal, timeoutMs = clientTimeoutMs, retry: callRetry } = {}) => {
+    const retry = callRetry === undefined ? clientRetry : settleRetry(callRetry);
+    const grant = new URLSearchParams({ grant_type: grantType });
+    for (const [name, value] of Object.entries(parameters)) {
+      // Scopes are one space-delimited parameter (RFC 6749 §3.3); other lists repeat the parameter (form style).
+      if (value === undefined) continue;
+      const values = Array.isArray(value) ? value : [value];
+      for (const item of name === 'scope' ? [values.join(' ')] : values) grant.append(name, String(item));
+    }
+    // Only failures redact: the known secret values of this request, looked up when an error is built.
+    const redact: Redactor = (text) =>
+      redactValues(text, [secret, ...[...secretNames].flatMap((name) => grant.getAll(name))]);
+    for (let attempt = 0, delay: number | undefined = 0; ; attempt += 1) {
+      const headers: Record<string, string> = {
+        ...options.headers,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      };
+      const form = new URLSearchParams(grant);
+      authenticate(headers, form);
+      let response: Response | undefined;
+      const outcome: TokenResponse | TokenClientError = await exchange(
+        fetchImpl,
+        href,
+        { method: 'POST', headers, body: form.toString(), redirect: 'manual' },
+        label,
+        timeoutMs,
+        signal,
+        redact,
+        async (answer) => interpret((response = answer), await answer.text(), redact, secretNames, inspect),
+        delay,
+        attempt > 0,
+      ).catch((error: TokenClientError) => error);
+      if (!(outcome instanceof Error)) return outcome;
+      delay =
+        retry && attempt < retry.retries
+          ? retryDelay(outcome, response?.headers.get('retry-after'), safety, retry, attempt)
+          : undefined;
+      if (delay === undefined) throw outcome;
+    }
+  };
+}
+
+const settleRetry = (retry: RetryOptions | false | undefined): Readonly<Required<RetryOptions>> | false =>
+  retry !== false && { ...DEFAULT_RETRY, ...retry };
+
+/**
+ * Decides by the body, not the status: an OAuth error object is an {@link OAuthError} whatever the status, a
+ * success status needs a valid token response (RFC 6749 §5.1). The excerpt and the rest are built on failure only.
+ */
+function interpret(
+  response: Response,
+  text: string,
+  redactRequest: Redactor,
+  secretNames: ReadonlySet<string>,
+  inspect: () => string,
+): TokenResponse | TokenClientError {
+  const { status, ok } = response;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON: json stays undefined
+  }
+  const record = json instanceof Object && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  const problem = record
+    ? validateTokenResponse(record, inspect)
+    : `the body is not ${json === undefined ? 'JSON' : 'a JSON object'}`;
+  if (ok && typeof problem !== 'string') return problem;
+  const contentType = response.headers.get('content-type') ?? undefined;
+  const details = {
+    status,
+    contentType,
+    bodyExcerpt: excerpt(text, (body) => redactRequest(redactMembers(body, secretNames))),
+  };
+  if (typeof record?.['error'] === 'string' && !(ok && typeof record['access_token'] === 'string')) {
+    const member = (name: string): string | undefined =>
+      typeof record[name] === 'string' ? redactRequest(record[name]) : undefined;
+    const wwwAuthenticate = response.headers.get('www-authenticate') ?? undefined;
+    return new OAuthError(
+      { error: member('error')!, error_description: member('error_description'), error_uri: member('error_uri') },
+      { ...details, wwwAuthenticate },
+    );
+  }
+  // Not ok below 400 is a redirect (an opaque one has status 0 in browsers) that `redirect: 'manual'` left unfollowed.
+  const kind = ok
+    ? `an invalid token response: ${problem as string}`
+    : status < 400
+      ? 'a redirect, which is not followed'
+      : json !== undefined
+        ? 'JSON that is not an OAuth error'
+        : /^\s*</.test(text)
+          ? 'an HTML page'
+          : 'a non-JSON body';
+  return new (ok ? InvalidResponseError : status < 500 ? UnexpectedResponseError : ServerError)(
+    `The token endpoint answered HTTP ${status} with ${kind}`,
+    details,
+  );
+}
+
+/**
+ * Checks a JSON object against RFC 6749 §5.1 and returns it as the token response (with `expires_in` as a number
+ * and inspection redacted), or what is wrong with it. Unknown members are kept.
+ */
+function validateTokenResponse(json: Record<string, unknown>, inspect: () => string): TokenResponse | string {
+  const expiresIn = json['expires_in'];
+  const seconds =
+    typeof expiresIn === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(expiresIn) ? Number(expiresIn) : expiresIn;
+  for (const name of ['access_token', 'token_type'])
+    if (!json[name] || typeof json[name] !== 'string') return `${name} is missing or not a non-empty string`;
+  for (const name of ['refresh_token', 'scope', 'id_token'])
+    if (json[name] !== undefined && typeof json[name] !== 'string') return `${name} is not a string`;
+  if (seconds != null && !(typeof seconds === 'number' && seconds >= 0 && seconds < Infinity))
+    return 'expires_in is not a non-negative number';
+  // The object is this client's own parse of the body: it is normalised in place rather than copied.
+  if (seconds == null) delete json['expires_in'];
+  else json['expires_in'] = seconds;
+  // Symbol.for() is called here, not at the top level: an app that imports only other parts stays free of this.
+  for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect'])
+    Object.defineProperty(json, Symbol.for(key), { value: inspect });
+  return json as TokenResponse;
+}
+
+/**
+ * The delay before the next attempt, or undefined to give up. Only when the server cannot have used the grant:
+ * a refused connection (any grant), 429 and 503 (all but single-use grants; OAuth error bodies only then), other 5xx
+ * and connection resets (replayable grants). `Retry-After` (seconds or an HTTP date, RFC 9110 §10.2.3) wins over
+ * the exponential backoff with full jitter, unless it is longer than `maxRetryAfterMs`.
+ */
+function retryDelay(
+  error: TokenClientError,
+  retryAfter: string | null | undefined,
+  safety: RetrySafety,
+  retry: Readonly<Required<RetryOptions>>,
+  attempt: number,
+): number | undefined {
+  const network = error instanceof NetworkError;
+  const throttled = error.status === 429 || error.status === 503;
+  const transient = network || error instanceof ServerError;
+  if (!((network && !error.mayHaveReachedServer) || (safety < 2 && (throttled || (!safety && transient)))))
+    return undefined;
+  // Retry-After: delay-seconds, or an HTTP date (the past means now).
+  const ms = !retryAfter
+    ? NaN
+    : isNaN(+retryAfter)
+      ? Math.max(0, Date.parse(retryAfter) - Date.now())
+      : +retryAfter * 1000;
+  if (isNaN(ms)) return Math.random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
+  return ms <= retry.maxRetryAfterMs ? ms : undefined;
+}

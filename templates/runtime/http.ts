@@ -1,0 +1,165 @@
+/*
+ * The HTTP core shared by the token client (client.ts) and the operation functions (operations-runtime.ts): which
+ * URLs may carry credentials, one request attempt with its timeout and the caller's signal, the classification of
+ * failures into the error classes, and redacted body excerpts. One implementation and one set of messages.
+ */
+import { AbortError, ConfigurationError, NetworkError, TimeoutError, TokenClientError } from './errors.js';
+
+/** Hosts `http:` may reach without `allowInsecureHttp`: the loopback interface (RFC 8252 §8.3), 127.0.0.0/8 and ::1. */
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Parses an absolute http(s) URL that credentials or tokens will be sent to.
+ * @param prefix Starts every message, e.g. `createTokenClient: `.
+ * @throws {ConfigurationError} when it is not absolute http(s), or is `http:` to a non-loopback host without
+ * `allowInsecureHttp`.
+ */
+export function secureUrl(href: string, allowInsecureHttp: boolean | undefined, prefix = ''): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(href);
+  } catch {
+    // reported below
+  }
+  if (!/^https?:$/.test(url?.protocol!))
+    throw new ConfigurationError(`${prefix}baseUrl must be an absolute http(s) URL`);
+  if (url!.protocol === 'http:' && !LOOPBACK_HOST.test(url!.hostname) && allowInsecureHttp !== true) {
+    throw new ConfigurationError(
+      `${prefix}Refusing http: to a non-loopback host (clear text); use https: or allowInsecureHttp: true`,
+    );
+  }
+  return url!;
+}
+
+/**
+ * The fetch to use: the option, else the global one.
+ * @throws {ConfigurationError} when there is none.
+ */
+export function fetchOf(fetchOption: typeof fetch | undefined, prefix = ''): typeof fetch {
+  const fetchImpl = fetchOption ?? globalThis.fetch;
+  if (typeof fetchImpl !== 'function') throw new ConfigurationError(`${prefix}no fetch: pass options.fetch`);
+  return fetchImpl;
+}
+
+/** Replaces secret values in a text: redacts known values before any text leaves the client in an error. */
+export type Redactor = (text: string) => string;
+
+/**
+ * Sends one request and reads its answer with `read`, both within `timeoutMs`; the caller's `signal` aborts either.
+ * `read` may call `keepSignal()` when what it returns (a stream) must stay cancellable after the call. Errors `read`
+ * throws that are {@link TokenClientError}s pass through; every other failure is classified. Positional parameters
+ * rather than an options object: property names survive minification, and the token client's bundle has a budget.
+ * @param label Names the request in messages, e.g. `POST /connect/token`.
+ * @param redact Redacts this request's secret values in the messages of network failures.
+ * @param delayMs Backoff before sending; the caller's signal ends it early (and nothing is sent).
+ * @param sentBefore An earlier attempt of the same call was sent: an abort now may follow a request the server saw.
+ * @throws {AbortError} when the caller's signal fired (`mayHaveReachedServer: false` when nothing was sent).
+ * @throws {TimeoutError} when the timeout elapsed first.
+ * @throws {NetworkError} when no complete response arrived.
+ */
+export async function exchange<T>(
+  fetchImpl: typeof fetch,
+  url: string,
+  init: RequestInit,
+  label: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  redact: Redactor | undefined,
+  read: (response: Response, keepSignal: () => void) => Promise<T>,
+  delayMs?: number,
+  sentBefore = false,
+): Promise<T> {
+  // One controller per attempt: the caller's signal, the timeout and the backoff before it share it.
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  signal?.addEventListener('abort', abort);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let keep = false;
+  try {
+    if (delayMs) {
+      await new Promise((resolve) => {
+        timer = setTimeout(resolve, delayMs);
+        controller.signal.addEventListener('abort', resolve);
+      });
+    }
+    if (signal?.aborted) throw signal.reason;
+    timer = setTimeout(abort, timeoutMs);
+    sentBefore = true; // from here on the request may reach the server
+    return await read(await fetchImpl(url, { ...init, signal: controller.signal }), () => (keep = true));
+  } catch (cause) {
+    throw cause instanceof TokenClientError
+      ? cause
+      : signal?.aborted
+        ? new AbortError(`${label} was aborted by the caller`, sentBefore)
+        : controller.signal.aborted
+          ? new TimeoutError(`${label} timed out after ${timeoutMs} ms`, timeoutMs)
+          : networkError(label, cause, redact);
+  } finally {
+    clearTimeout(timer);
+    if (!keep) signal?.removeEventListener('abort', abort);
+  }
+}
+
+type Cause =
+  { name?: unknown; message?: unknown; code?: unknown; cause?: unknown; errors?: unknown } | null | undefined;
+const isRefused = (error: Cause): boolean => error?.code === 'ECONNREFUSED';
+
+/**
+ * No complete response. Refused (nothing was sent) when a link of the cause chain says ECONNREFUSED, or all the
+ * errors of an AggregateError do (Node tries several addresses). The cause kept is the innermost one reduced to its
+ * name, redacted message and code: no request, no headers.
+ */
+export function networkError(label: string, error: unknown, redact: Redactor = String): NetworkError {
+  let inner = error as Cause;
+  let refused = false;
+  for (let depth = 0; ; inner = inner.cause as Cause) {
+    const errors = inner?.errors;
+    refused ||= isRefused(inner) || (Array.isArray(errors) && errors[0] && errors.every(isRefused));
+    if (++depth > 5 || !inner?.cause) break;
+  }
+  const cause = Object.assign(new Error(redact(String(inner?.message ?? inner))), {
+    name: String(inner?.name ?? 'Error'),
+  });
+  if (typeof inner?.code === 'string') Object.assign(cause, { code: inner.code });
+  return new NetworkError(
+    refused
+      ? `${label}: the server refused the connection`
+      : `${label}: no complete response (in a browser, often CORS: does the server allow this origin?)`,
+    { cause, mayHaveReachedServer: !refused },
+  );
+}
+
+/** Encodes one value as application/x-www-form-urlencoded (space → `+`), as RFC 6749 §2.3.1 asks for Basic credentials. */
+export function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+const REDACTED = '[REDACTED]';
+
+/** Replaces secret values (raw, form-encoded, URI-encoded, JSON-escaped) in a text. */
+export function redactValues(text: string, values: ReadonlyArray<string | undefined>): string {
+  return values
+    .filter((value): value is string => value !== undefined && value.length >= 4) // shorter is never a real secret, and would shred the text
+    .flatMap((value) => [value, formEncode(value), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)])
+    .sort((a, b) => b.length - a.length)
+    .reduce((result, needle) => result.split(needle).join(REDACTED), text);
+}
+
+/**
+ * Redacts the values of members with these names: as JSON members (also in truncated JSON or HTML echoing a
+ * request) and as form fields.
+ */
+export function redactMembers(text: string, names: Iterable<string>): string {
+  const alternatives = [...names].map((name) => name.replace(/\W/g, '\\$&')).join('|');
+  const members = new RegExp(
+    `("(?:${alternatives})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*|\\b((?:${alternatives})=)[^&\\s"'<]*`,
+    'g',
+  );
+  return text.replace(members, (_, json?: string, form?: string) => `${json ?? form}${REDACTED}`);
+}
+
+/** The start of a body for error reports, redacted, whitespace folded; undefined for an empty body. */
+export function excerpt(text: string, redact: Redactor): string | undefined {
+  const folded = redact(text).replace(/\s+/g, ' ').trim();
+  return folded.length > 200 ? `${folded.slice(0, 200)}…` : folded || undefined;
+}
