@@ -3,8 +3,10 @@ import type { LoadedDocument } from '../load/load.js';
 import { fileHeader } from './header.js';
 import { startModels } from './models-job.js';
 import { emitSchemaTypes } from './schema-types.js';
-import { renderTemplate } from './templates.js';
-import { clientView, errorsView, grantsView, indexView, tokenSourceView } from './views.js';
+import { readFileSync } from 'node:fs';
+import { renderTemplate, TEMPLATES_DIR } from './templates.js';
+import { testingView } from './testing.js';
+import { clientView, errorsView, grantsView, indexView, secretParameters, tokenSourceView } from './views.js';
 import { operationsView } from './operations.js';
 
 /** Generated files by name (relative to the output folder), unformatted, each with its header. */
@@ -35,5 +37,10 @@ export async function emit(loaded: LoadedDocument, ir: GeneratorIR): Promise<Emi
   }
   if (ir.operations.length > 0) add('operations.ts', renderTemplate('operations', operationsView(ir)));
   add('index.ts', renderTemplate('index', indexView(endpoint, ir.operations.length > 0)));
+  // The test kit: a separate entry point that index.ts never imports, so it never reaches an application bundle.
+  if (endpoint || ir.operations.length > 0) {
+    add('test-kit.ts', readFileSync(new URL('runtime/test-kit.ts', TEMPLATES_DIR), 'utf8'));
+    add('testing.ts', renderTemplate('testing', testingView(ir, endpoint, endpoint ? secretParameters(endpoint) : [])));
+  }
   return files;
 }

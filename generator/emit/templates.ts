@@ -6,7 +6,16 @@ import { identifier, jsdocText, tsString } from './escape.js';
 export const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
 
 /** The runtime files rendered from templates, in the order they are written. */
-export const RUNTIME_TEMPLATES = ['errors', 'client', 'grants', 'pkce', 'token-source', 'operations', 'index'] as const;
+export const RUNTIME_TEMPLATES = [
+  'errors',
+  'client',
+  'grants',
+  'pkce',
+  'token-source',
+  'operations',
+  'testing',
+  'index',
+] as const;
 export type RuntimeTemplate = (typeof RUNTIME_TEMPLATES)[number];
 
 /**

@@ -1,3 +1,6 @@
+import type { Json } from '../analyze/schema-utils.js';
+import type { BodyKind } from '../analyze/ir.js';
+import { objectKey, tsString } from './escape.js';
 import type { GeneratorIR, TokenEndpointIR } from '../analyze/ir.js';
 
 /**
@@ -36,5 +39,70 @@ export function fakeEndpointSpec(
     })),
     scopes: ir.scopes.map((scope) => scope.name),
     secretParameters,
+  };
+}
+
+/** A TypeScript expression for a JSON value: like JSON, with `__proto__` keys written as computed keys. */
+export function jsonLiteral(value: Json | undefined): string {
+  if (value === undefined) return 'undefined';
+  if (value === null || typeof value !== 'object')
+    return typeof value === 'string' ? tsString(value) : JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((item) => jsonLiteral(item)).join(', ')}]`;
+  const members = Object.entries(value).map(([key, member]) => `${objectKey(key)}: ${jsonLiteral(member)}`);
+  return members.length === 0 ? '{}' : `{ ${members.join(', ')} }`;
+}
+
+const DECODED_BODY: Record<BodyKind, string> = {
+  json: '',
+  form: 'DecodedForm',
+  multipart: 'DecodedMultipart',
+  text: 'string',
+  binary: 'Uint8Array',
+};
+
+/** The view of templates/testing.ts.hbs: the fake server's spec and one mock factory per operation. */
+export function testingView(
+  ir: GeneratorIR,
+  endpoint: TokenEndpointIR | undefined,
+  secretParameters: readonly string[],
+) {
+  const kinds = new Set(ir.operations.map((operation) => operation.requestBody?.kind));
+  return {
+    usesForm: kinds.has('form'),
+    usesMultipart: kinds.has('multipart'),
+    usesJson: kinds.has('json'),
+    endpoint: endpoint ? { method: endpoint.method, path: endpoint.path } : null,
+    spec: endpoint ? jsonLiteral(fakeEndpointSpec(ir, endpoint, secretParameters) as unknown as Json) : null,
+    operations: ir.operations.map((operation) => {
+      const kind = operation.requestBody?.kind;
+      return {
+        method: operation.method.toUpperCase(),
+        path: operation.path,
+        functionName: operation.functionName,
+        typeName: operation.typeName,
+        importsRequest: kind === 'json',
+        mockName: `mock${operation.functionName[0]!.toUpperCase()}${operation.functionName.slice(1)}`,
+        status: operation.mockAnswer.status,
+        contentType: operation.mockAnswer.contentType ?? null,
+        requestBodyType:
+          kind === undefined
+            ? 'undefined'
+            : kind === 'json'
+              ? `RequestBodyOf<${operation.typeName}Request>`
+              : `${DECODED_BODY[kind]}${operation.requestBody!.required ? '' : ' | undefined'}`,
+        route: jsonLiteral({
+          method: operation.method.toUpperCase(),
+          path: operation.path,
+          bearer: operation.bearer,
+          response: {
+            status: operation.mockAnswer.status,
+            ...(operation.mockAnswer.contentType !== undefined
+              ? { contentType: operation.mockAnswer.contentType }
+              : {}),
+            ...(operation.mockAnswer.body !== undefined ? { body: operation.mockAnswer.body } : {}),
+          },
+        }),
+      };
+    }),
   };
 }

@@ -24,7 +24,7 @@ export function endpointView(endpoint: TokenEndpointIR): EndpointView {
  * `format: password`) of the document's request, its grants and its success response. Secret fields of grants the
  * document lacks (a device code, a token-exchange token) are left out: this client never holds them.
  */
-function secretParameters(endpoint: TokenEndpointIR): string[] {
+export function secretParameters(endpoint: TokenEndpointIR): string[] {
   const fields = [
     ...endpoint.requestFields,
     ...endpoint.grants.flatMap((grant) => grant.fields),

@@ -15,10 +15,10 @@ import {
   type TokenClientOptions,
 } from '../../generated/index.js';
 import {
-  createFakeAuthorizationServer,
+  createFakeAuthorizationServerFor as createFakeAuthorizationServer,
   type FakeAuthorizationServerOptions,
   type FakeEndpointSpec,
-} from '../../templates/runtime/testing.js';
+} from '../../templates/runtime/test-kit.js';
 import { ROOT, SPEC } from '../support/generate-to-temp.js';
 
 /**

@@ -278,7 +278,7 @@ class OAuthFailure {
  * @param options Clients, users and behaviour of this fake.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5 token responses and errors
  */
-export function createFakeAuthorizationServer(
+export function createFakeAuthorizationServerFor(
   spec: FakeEndpointSpec,
   options: FakeAuthorizationServerOptions,
 ): FakeAuthorizationServer {
@@ -595,41 +595,13 @@ export function createFakeAuthorizationServer(
     });
   };
 
-  const listener = (incoming: NodeLikeRequest, outgoing: NodeLikeResponse): void => {
-    const chunks: Uint8Array[] = [];
-    incoming.on('data', (chunk) => chunks.push(chunk));
-    incoming.on('error', () => incoming.socket.destroy());
-    incoming.on('end', () => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(incoming.headers)) {
-        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-      }
-      const body = new Uint8Array(chunks.reduce((length, chunk) => length + chunk.length, 0));
-      chunks.reduce((offset, chunk) => (body.set(chunk, offset), offset + chunk.length), 0);
-      const method = incoming.method ?? 'GET';
-      const request = new Request(new URL(incoming.url ?? '/', baseUrl), {
-        method,
-        headers,
-        ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
-      });
-      const path = new URL(request.url).pathname;
-      const answered: Promise<Response | 'drop'> =
-        path === new URL(tokenUrl()).pathname
-          ? answer(request)
-          : Promise.resolve(json(404, { error: 'not_found', error_description: `no handler for ${path}` }));
-      answered
-        .then(async (response) => {
-          if (response === 'drop') return incoming.socket.destroy();
-          outgoing.statusCode = response.status;
-          response.headers.forEach((value, name) => outgoing.setHeader(name, value));
-          outgoing.end(new Uint8Array(await response.arrayBuffer()));
-        })
-        .catch(() => {
-          outgoing.statusCode = 500;
-          outgoing.end();
-        });
-    });
-  };
+  const listener = nodeListener(
+    () => baseUrl,
+    (request) =>
+      new URL(request.url).pathname === new URL(tokenUrl()).pathname
+        ? answer(request)
+        : Promise.resolve(notFound(request)),
+  );
 
   const fake: FakeAuthorizationServer = {
     fetch: fakeFetch as typeof fetch,
@@ -701,29 +673,9 @@ export function createFakeAuthorizationServer(
     },
     listener,
     async listen() {
-      // Loaded only here, so the module has no static Node dependency (browsers never call listen()).
-      const http = (await import('node:' + 'http')) as {
-        createServer(listener: FakeAuthorizationServer['listener']): {
-          listen(port: number, host: string, callback: () => void): void;
-          address(): { port: number } | string | null;
-          close(callback: () => void): void;
-          closeAllConnections?(): void;
-        };
-      };
-      const server = http.createServer(listener);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
-      baseUrl = `http://127.0.0.1:${port}${basePath}`;
-      return {
-        baseUrl,
-        close: () =>
-          new Promise<void>((resolve) => {
-            server.closeAllConnections?.();
-            server.close(() => resolve());
-          }),
-      };
+      const started = await listenOnLoopback(listener, baseUrl);
+      baseUrl = started.baseUrl;
+      return started;
     },
     mswHandlers(msw) {
       return [
@@ -745,3 +697,365 @@ export function createFakeAuthorizationServer(
 
   return fake;
 }
+
+/** A 404 for paths a fake does not serve, naming the path. */
+const notFound = (request: Request): Response =>
+  new Response(
+    JSON.stringify({ error: 'not_found', error_description: `no handler for ${new URL(request.url).pathname}` }),
+    {
+      status: 404,
+      headers: { 'content-type': 'application/json' },
+    },
+  );
+
+/**
+ * Adapts `answer` to a `node:http` request listener: the body is collected into a `Request` against the current base
+ * URL, `'drop'` destroys the socket, anything the answer throws is a bare 500.
+ */
+function nodeListener(
+  base: () => string,
+  answer: (request: Request) => Promise<Response | 'drop'>,
+): (incoming: NodeLikeRequest, outgoing: NodeLikeResponse) => void {
+  return (incoming, outgoing) => {
+    const chunks: Uint8Array[] = [];
+    incoming.on('data', (chunk) => chunks.push(chunk));
+    incoming.on('error', () => incoming.socket.destroy());
+    incoming.on('end', () => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(incoming.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const body = new Uint8Array(chunks.reduce((length, chunk) => length + chunk.length, 0));
+      chunks.reduce((offset, chunk) => (body.set(chunk, offset), offset + chunk.length), 0);
+      const method = incoming.method ?? 'GET';
+      const origin = new URL(base()).origin;
+      const request = new Request(new URL(incoming.url ?? '/', origin), {
+        method,
+        headers,
+        ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
+      });
+      answer(request)
+        .then(async (response) => {
+          if (response === 'drop') return incoming.socket.destroy();
+          outgoing.statusCode = response.status;
+          response.headers.forEach((value, name) => outgoing.setHeader(name, value));
+          outgoing.end(new Uint8Array(await response.arrayBuffer()));
+        })
+        .catch(() => {
+          outgoing.statusCode = 500;
+          outgoing.end();
+        });
+    });
+  };
+}
+
+/** Serves `listener` with `node:http` on 127.0.0.1 (port 0); the base URL keeps the path of `base`. */
+async function listenOnLoopback(
+  listener: (incoming: NodeLikeRequest, outgoing: NodeLikeResponse) => void,
+  base: string,
+): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  // Loaded only here, so the module has no static Node dependency (browsers never call listen()).
+  const http = (await import('node:' + 'http')) as {
+    createServer(listener: (incoming: NodeLikeRequest, outgoing: NodeLikeResponse) => void): {
+      listen(port: number, host: string, callback: () => void): void;
+      address(): { port: number } | string | null;
+      close(callback: () => void): void;
+      closeAllConnections?(): void;
+    };
+  };
+  const server = http.createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const basePath = new URL(base).pathname.replace(/\/+$/, '');
+  return {
+    baseUrl: `http://127.0.0.1:${port}${basePath}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Operation mocks: one route per operation of the document, answered by a handler or by the document's example.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What the generated mock factory of one operation knows of it. */
+export interface MockRouteSpec {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** The path template exactly as in the document, e.g. `/pets/{id}`. */
+  path: string;
+  /** Whether the operation requires `Authorization: Bearer` (checked when the mock API has an authorization server). */
+  bearer: 'required' | 'optional' | 'none';
+  /** The default answer: the first success response, its first media type, and the document's example or a sample. */
+  response: { status: number; contentType?: string; body?: unknown };
+}
+
+/** One call a mocked operation received. */
+export interface MockCall<RequestBody = unknown> {
+  method: string;
+  /** The URL path as received. */
+  path: string;
+  /** Path parameters by name, percent-decoded. */
+  params: Readonly<Record<string, string>>;
+  /** Query parameters by name: a string, or a list when the name repeats. */
+  query: Readonly<Record<string, string | string[]>>;
+  /** Request headers, lower-case names. */
+  headers: Readonly<Record<string, string>>;
+  /** The body decoded by its content type: JSON, a form as an object, multipart as an object of strings and Files, text, or bytes. */
+  body: RequestBody;
+}
+
+/** What a handler answers: a status (default: the route's), headers, and a body (encoded as JSON unless a string or bytes). */
+export interface MockAnswer<ResponseBody, ErrorBody> {
+  status?: number;
+  headers?: Readonly<Record<string, string>>;
+  body?: ResponseBody | ErrorBody;
+}
+
+/** A handler for one operation; it may also return a `Response` for full control. */
+export type MockHandler<RequestBody, ResponseBody, ErrorBody> = (
+  call: MockCall<RequestBody> & { request: Request },
+) => MockAnswer<ResponseBody, ErrorBody> | Response | Promise<MockAnswer<ResponseBody, ErrorBody> | Response>;
+
+/** One mocked operation: made by the generated `mock<Operation>()` factories, passed to {@link createMockApi}. */
+export interface OperationMock {
+  readonly route: MockRouteSpec;
+  /** Every call this operation received, oldest first. */
+  readonly calls: readonly MockCall[];
+  /** Replaces the handler (e.g. per test). `undefined` restores the default answer. */
+  use(handler: MockHandler<never, unknown, unknown> | undefined): void;
+}
+
+/**
+ * A mocked operation. Generated code calls this with the operation's route and typed handler.
+ * @param route What the document says of the operation.
+ * @param handler Answers calls; default: the route's default answer.
+ */
+export function mockOperation<RequestBody, ResponseBody, ErrorBody>(
+  route: MockRouteSpec,
+  handler?: MockHandler<RequestBody, ResponseBody, ErrorBody>,
+): OperationMock {
+  const calls: MockCall[] = [];
+  let current = handler as MockHandler<unknown, unknown, unknown> | undefined;
+  return {
+    route,
+    calls,
+    use(next) {
+      current = next as MockHandler<unknown, unknown, unknown> | undefined;
+    },
+    // Read by createMockApi only.
+    [HANDLE]: async (call: MockCall & { request: Request }): Promise<Response> => {
+      const { request: _request, ...recorded } = call;
+      calls.push(recorded);
+      const answer = current ? await current(call) : undefined;
+      if (answer instanceof Response) return answer;
+      const status = answer?.status ?? route.response.status;
+      const body =
+        answer && 'body' in answer ? answer.body : answer?.status === undefined ? route.response.body : undefined;
+      return encodeAnswer(status, body, route.response.contentType, answer?.headers);
+    },
+  } as OperationMock;
+}
+
+const HANDLE = Symbol('handle');
+
+/** Options of {@link createMockApi}. */
+export interface MockApiOptions {
+  mocks: readonly OperationMock[];
+  /** Base URL the operations are served on. Default: `http://127.0.0.1`. */
+  baseUrl?: string;
+  /**
+   * The fake authorization server whose tokens the API accepts: operations that require a bearer token answer 401
+   * `invalid_token` (RFC 6750 §3.1) for a missing, expired or revoked one. Its token endpoint is served by the same
+   * `fetch`, so one injected `fetch` serves both.
+   */
+  authorization?: Pick<FakeAuthorizationServer, 'checkBearer' | 'handle' | 'tokenUrl'>;
+}
+
+/** The mocked API. */
+export interface MockApi {
+  /** Answers the mocked operations (and the authorization server's token endpoint); rejects other URLs. */
+  readonly fetch: typeof fetch;
+  handle(request: Request): Promise<Response>;
+  /** Every call to any mocked operation, oldest first. */
+  readonly calls: readonly (MockCall & { operation: string })[];
+  readonly baseUrl: string;
+  readonly listener: (request: NodeLikeRequest, response: NodeLikeResponse) => void;
+  listen(): Promise<{ baseUrl: string; close(): Promise<void> }>;
+  /** MSW request handlers for every mocked operation, from the caller's MSW (`import { http, HttpResponse } from 'msw'`). */
+  mswHandlers<Handler>(msw: MswAllLike<Handler>): Handler[];
+}
+
+/** The part of MSW 2's API the operation adapter uses. */
+export interface MswAllLike<Handler> {
+  http: { all(url: string, resolver: (info: { request: Request }) => Promise<Response | undefined>): Handler };
+}
+
+/** Serves `mocks` as one API. */
+export function createMockApi(options: MockApiOptions): MockApi {
+  let baseUrl = (options.baseUrl ?? 'http://127.0.0.1').replace(/\/+$/, '');
+  const calls: (MockCall & { operation: string })[] = [];
+  const routes = options.mocks.map((mock) => ({ mock, pattern: templatePattern(mock.route.path) }));
+
+  const route = async (request: Request): Promise<Response | undefined> => {
+    const url = new URL(request.url);
+    const authorization = options.authorization;
+    if (authorization && `${url.origin}${url.pathname}` === authorization.tokenUrl)
+      return authorization.handle(request);
+    const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
+    if (!url.pathname.startsWith(basePath)) return undefined;
+    const path = url.pathname.slice(basePath.length) || '/';
+    for (const { mock, pattern } of routes) {
+      if (mock.route.method !== request.method) continue;
+      const match = pattern.regex.exec(path);
+      if (!match) continue;
+      if (authorization && mock.route.bearer === 'required') {
+        const refused = authorization.checkBearer(request.headers.get('authorization'));
+        if (refused) return refused;
+      }
+      const params: Record<string, string> = {};
+      pattern.names.forEach((name, index) => (params[name] = safeDecode(match[index + 1]!)));
+      const query: Record<string, string | string[]> = {};
+      url.searchParams.forEach((value, name) => {
+        const previous = query[name];
+        query[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+      });
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, name) => (headers[name] = value));
+      const call = {
+        method: request.method,
+        path: url.pathname,
+        params,
+        query,
+        headers,
+        body: await decodeBody(request.clone()),
+      };
+      calls.push({ ...call, operation: `${mock.route.method} ${mock.route.path}` });
+      return (mock as unknown as { [HANDLE]: (call: MockCall & { request: Request }) => Promise<Response> })[HANDLE]({
+        ...call,
+        request,
+      });
+    }
+    return undefined;
+  };
+
+  const handle = async (request: Request): Promise<Response> => (await route(request)) ?? notFound(request);
+  const listener = nodeListener(() => baseUrl, handle);
+  return {
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      const answered = await route(request);
+      if (!answered) throw new TypeError(`mock API: no operation matches ${request.method} ${request.url}`);
+      return answered;
+    }) as typeof fetch,
+    handle,
+    calls,
+    get baseUrl() {
+      return baseUrl;
+    },
+    listener,
+    async listen() {
+      const started = await listenOnLoopback(listener, baseUrl);
+      baseUrl = started.baseUrl;
+      return started;
+    },
+    mswHandlers(msw) {
+      // One catch-all handler: the route table decides, and unmatched requests fall through to other handlers.
+      return [msw.http.all(`${new URL(baseUrl).origin}/*`, ({ request }) => route(request))];
+    },
+  };
+}
+
+/** `/pets/{id}` → a regex with one group per parameter (a path parameter never spans a `/`). */
+function templatePattern(template: string): { regex: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      if (/^\{[^}]+\}$/.test(part)) {
+        names.push(part.slice(1, -1));
+        return '([^/]+)';
+      }
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+  return { regex: new RegExp(`^${source}$`), names };
+}
+
+const safeDecode = (value: string): string => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
+/** Decodes a request body by its content type (see {@link MockCall.body}). */
+async function decodeBody(request: Request): Promise<unknown> {
+  const type = (request.headers.get('content-type') ?? '').toLowerCase();
+  if (request.body === null) return undefined;
+  if (/\bjson\b/.test(type)) {
+    const text = await request.text();
+    try {
+      return text === '' ? undefined : JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  if (type.startsWith('application/x-www-form-urlencoded')) {
+    const form: Record<string, string | string[]> = {};
+    new URLSearchParams(await request.text()).forEach((value, name) => {
+      const previous = form[name];
+      form[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+    });
+    return form;
+  }
+  if (type.startsWith('multipart/form-data')) {
+    const parts: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {};
+    (await request.formData()).forEach((value, name) => {
+      const previous = parts[name];
+      parts[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+    });
+    return parts;
+  }
+  if (type.startsWith('text/')) return request.text();
+  return new Uint8Array(await request.arrayBuffer());
+}
+
+/** Encodes a handler's answer: strings and bytes as they are, anything else as JSON. */
+function encodeAnswer(
+  status: number,
+  body: unknown,
+  contentType: string | undefined,
+  headers: Readonly<Record<string, string>> | undefined,
+): Response {
+  const merged = new Headers(headers);
+  // 204, 205 and 304 carry no body (RFC 9110 §15.3.5, §15.3.6, §15.4.5).
+  if (body === undefined || status === 204 || status === 205 || status === 304) {
+    return new Response(null, { status, headers: merged });
+  }
+  if (typeof body === 'string' || body instanceof Uint8Array || body instanceof Blob || body instanceof ArrayBuffer) {
+    if (!merged.has('content-type') && contentType) merged.set('content-type', contentType);
+    return new Response(body as BodyInit, { status, headers: merged });
+  }
+  if (!merged.has('content-type'))
+    merged.set('content-type', contentType && /\bjson\b/i.test(contentType) ? contentType : 'application/json');
+  return new Response(JSON.stringify(body), { status, headers: merged });
+}
+
+/** The body type of a generated `<Operation>Request`, as a mock handler receives it (JSON bodies). */
+export type RequestBodyOf<R> = R extends { body: infer B }
+  ? B
+  : R extends { body?: infer B }
+    ? B | undefined
+    : undefined;
+
+/** A form body as a mock receives it: each field a string, or a list when the name repeats. */
+export type DecodedForm = Readonly<Record<string, string | string[]>>;
+
+/** A multipart body as a mock receives it: each part a string or a File, or a list when the name repeats. */
+export type DecodedMultipart = Readonly<Record<string, FormDataEntryValue | FormDataEntryValue[]>>;
