@@ -12,7 +12,7 @@ import type { GeneratorIR } from './analyze/ir.js';
 export const RUNTIME_DIR = new URL('../templates/runtime/', import.meta.url);
 
 /** The runtime modules, in the order they are written. `models.ts` in that folder is a typed stub and never copied. */
-export const RUNTIME_MODULES = ['errors', 'http', 'client', 'pkce', 'operations-runtime'] as const;
+export const RUNTIME_MODULES = ['errors', 'http', 'client', 'pkce', 'operations-runtime', 'test-kit'] as const;
 export type RuntimeModule = (typeof RUNTIME_MODULES)[number];
 
 /** Suffixes of the types derived from an operation's type name: `GetUserRequest`, `GetUserResponse`, `GetUserError`. */
@@ -86,7 +86,10 @@ const TEMPLATE_EXPORTS = {
 export function reservedExportNames(): string[] {
   return [
     ...new Set([
-      ...RUNTIME_MODULES.flatMap((module) => runtimeExports(runtimeSource(module)).map(({ name }) => name)),
+      // The test kit is its own entry point (testing.ts), never re-exported by index.ts or imported by operations.ts.
+      ...RUNTIME_MODULES.filter((module) => module !== 'test-kit').flatMap((module) =>
+        runtimeExports(runtimeSource(module)).map(({ name }) => name),
+      ),
       ...Object.values(TEMPLATE_EXPORTS).flat(),
     ]),
   ];
@@ -116,6 +119,8 @@ const PUBLIC_RUNTIME_EXPORTS: Record<RuntimeModule, readonly string[]> = {
     'TokenClientOptions',
   ],
   pkce: ['computeCodeChallenge', 'createPkce', 'Pkce'],
+  // testing.ts re-exports it; index.ts never does, so the kit never reaches an application bundle.
+  'test-kit': [],
   'operations-runtime': [
     'API_DEFAULT_TIMEOUT_MS',
     'ApiError',
@@ -144,6 +149,8 @@ export interface OutputPlan {
   tokenClient: boolean;
   /** Whether it has operations besides the token endpoint: operations.ts and its runtime. */
   operations: boolean;
+  /** Whether it gets the test kit (testing.ts): with a token client or operations. */
+  testing: boolean;
   /** Runtime modules copied, in write order. */
   runtime: RuntimeModule[];
   /** Every file of the output folder, in write order. */
@@ -161,6 +168,8 @@ export function outputPlan(
 ): OutputPlan {
   const tokenClient = ir.tokenEndpoints.length > 0;
   const operations = ir.operations.length > 0;
+  // The test kit (testing.ts and its runtime, test-kit.ts): a fake of the token endpoint and mocks of the operations.
+  const testing = tokenClient || operations;
   const runtime = RUNTIME_MODULES.filter((module) => {
     switch (module) {
       case 'errors':
@@ -173,6 +182,8 @@ export function outputPlan(
         return tokenClient;
       case 'operations-runtime':
         return operations;
+      case 'test-kit':
+        return tokenClient || operations;
     }
   });
   const files = [
@@ -181,9 +192,10 @@ export function outputPlan(
     ...runtime.map((module) => `${module}.ts`),
     ...(tokenClient ? ['grants.ts', 'token-source.ts'] : []),
     ...(operations ? ['operations.ts'] : []),
+    ...(testing ? ['testing.ts'] : []),
     'index.ts',
   ];
-  return { tokenClient, operations, runtime, files };
+  return { tokenClient, operations, testing, runtime, files };
 }
 
 /** index.ts: the public API, built from the plan, the runtime modules' public exports and the document's names. */

@@ -170,6 +170,8 @@ export interface OperationIR {
   requestBody?: RequestBodyIR;
   /** Responses in the document's order. */
   responses: ResponseIR[];
+  /** The test kit's default answer: the first success response, its first media type, an example or a sample. */
+  mockAnswer: MockAnswerIR;
   /**
    * Whether the operation sends `Authorization: Bearer <token>`: `required` when every security requirement
    * names a bearer scheme (oauth2, openIdConnect, http bearer), `optional` when some alternative needs none of
@@ -295,4 +297,18 @@ export interface DiscoveryIR {
   openIdConnectUrl: string;
   /** The issuer: the URL without `/.well-known/openid-configuration`, when it ends so; else undefined. */
   issuer?: string;
+}
+
+/** A JSON value (examples and samples). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** What a mocked operation answers unless a test says otherwise (see analyze/samples.ts). */
+export interface MockAnswerIR {
+  /** The first success status (`2XX` and `default` become 200). */
+  status: number;
+  contentType?: string;
+  /** The document's example or a sample built from the schema; JSON media types only. */
+  body?: Json;
+  /** `example` when the body is (or contains) a value the document wrote, which may not fit its schema. */
+  bodyFrom?: 'example' | 'schema';
 }

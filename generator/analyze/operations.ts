@@ -10,6 +10,7 @@
  * POST /connect/token, gets no operations.ts at all. Other token endpoints of a document (only the first gets
  * the token client) are ordinary operations.
  */
+import { mockAnswerOf } from './samples.js';
 import type {
   BodyKind,
   EncodingIR,
@@ -93,6 +94,7 @@ export function operationsOf(
         parameters,
         ...(requestBody ? { requestBody } : {}),
         responses: responsesOf(root, operation.responses, at),
+        mockAnswer: mockAnswerOf(root, operation.responses, at),
         bearer,
         bearerSchemes,
         candidate,

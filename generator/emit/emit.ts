@@ -6,6 +6,7 @@ import { startModels } from './models-job.js';
 import { emitSchemaTypes } from './schema-types.js';
 import { renderTemplate } from './templates.js';
 import { grantsView, tokenSourceView } from './views.js';
+import { testingView } from './testing.js';
 import { operationsView } from './operations.js';
 
 /** Generated files by name (relative to the output folder), unformatted, each with its header. */
@@ -56,6 +57,8 @@ export async function emit(loaded: LoadedDocument, ir: GeneratorIR, options: Emi
   }
   if (plan.operations) add('operations.ts', renderTemplate('operations', operationsView(ir)));
   add('index.ts', indexSource(plan, endpoint ? endpoint.grants.map((grant) => grant.typeName) : []));
+  // The test kit: a separate entry point that index.ts never imports, so it never reaches an application bundle.
+  if (plan.testing) add('testing.ts', renderTemplate('testing', testingView(ir, endpoint)));
   // In the plan's order, whatever order the parts finished in.
   return new Map(plan.files.map((name) => [name, rendered.get(name)!]));
 }
