@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
@@ -42,7 +42,11 @@ const OUTPUTS: Record<string, string> = {
   wealthcare: SPEC,
   pets: join(ROOT, 'test/fixtures/operations/petstore.yaml'),
   clerk: join(ROOT, '../shared/corpus/clerk.yaml'),
+  // A second document whose operations take their token client from ./wealthcare/ (docs/config.md, tokenClientFrom).
+  bensoft: join(ROOT, 'test/fixtures/jobs/bensoft-api.yaml'),
 };
+/** Outputs linked to another output as a config job's `tokenClientFrom` would link them. */
+const LINKS: Record<string, { tokenClientFrom: string }> = { bensoft: { tokenClientFrom: '../wealthcare' } };
 
 interface Fence {
   file: string;
@@ -207,10 +211,13 @@ const results = new Map<string, string[]>();
 beforeAll(async () => {
   scratch = await tempDir('wcg-docs-');
   const needed = new Set(blocks.flatMap((block) => block.outputs));
+  // A linked output needs the output it links to.
+  for (const [name, link] of Object.entries(LINKS))
+    if (needed.has(name)) needed.add(link.tokenClientFrom.replace('../', ''));
   const generatedFrom = new Map<string, string>();
   for (const name of Object.keys(OUTPUTS).filter((output) => needed.has(output))) {
     const target = join(scratch, name);
-    const done = generatedFrom.get(OUTPUTS[name]!);
+    const done = LINKS[name] ? undefined : generatedFrom.get(OUTPUTS[name]!);
     if (done) await cp(done, target, { recursive: true });
     else {
       await generate({
@@ -219,11 +226,16 @@ beforeAll(async () => {
         cwd: ROOT,
         check: false,
         prettier: DEFAULT_PRETTIER_MODE,
+        ...(LINKS[name] ? { link: LINKS[name] } : {}),
       });
-      generatedFrom.set(OUTPUTS[name]!, target);
+      if (!LINKS[name]) generatedFrom.set(OUTPUTS[name]!, target);
     }
   }
   await writeFile(join(scratch, 'package.json'), '{ "type": "module" }\n');
+  // Blocks about the programmatic API import the package by name (docs/config.md): resolve it to this repository,
+  // as an install would (its package.json exports point at dist/, which the global setup builds).
+  await mkdir(join(scratch, 'node_modules'));
+  await symlink(ROOT, join(scratch, 'node_modules', 'wealthcare-codegen'), 'dir');
   // CommonJS blocks live in a package of their own, with copies of the outputs they import.
   const cjs = join(scratch, 'cjs');
   await mkdir(cjs);
