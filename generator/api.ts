@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import {
+  EXAMPLES_MODES,
   isImportStyle,
   isPrettierMode,
   readConfig,
   resolveJobs,
   validateConfig,
   type CodegenConfig,
+  type ExamplesMode,
   type ImportStyle,
   type PrettierMode,
   type ResolvedJob,
@@ -39,6 +41,8 @@ export interface RunOptions {
   prettier?: PrettierMode;
   /** Overrides every job's import style. */
   importStyle?: ImportStyle;
+  /** Overrides every job's example validation (config.ts ExamplesMode). */
+  examples?: ExamplesMode;
   /**
    * `false` runs the whole pipeline even when the manifest shows nothing changed (to see the validation warnings,
    * which only the pipeline finds). Default: `true`.
@@ -184,6 +188,8 @@ export async function resolveRun(
     throw new InputError(`prettier must be one of auto, always, never (got ${JSON.stringify(options.prettier)})`);
   if (options.importStyle !== undefined && !isImportStyle(options.importStyle))
     throw new InputError(`importStyle must be one of js, ts, none (got ${JSON.stringify(options.importStyle)})`);
+  if (options.examples !== undefined && !EXAMPLES_MODES.includes(options.examples))
+    throw new InputError(`examples must be one of off, warn, error (got ${JSON.stringify(options.examples)})`);
   let config: CodegenConfig = {};
   let configPath: string | undefined;
   if (typeof options.config === 'object') config = validateConfig(options.config, 'config');
@@ -196,6 +202,7 @@ export async function resolveRun(
       output: options.output,
       prettier: options.prettier,
       importStyle: options.importStyle,
+      examples: options.examples,
     },
   });
   return { cwd, jobs, ...(configPath !== undefined ? { configPath } : {}) };

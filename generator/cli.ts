@@ -9,6 +9,7 @@ import {
   PRETTIER_MODES,
   isImportStyle,
   isPrettierMode,
+  type ExamplesMode,
   type ImportStyle,
   type PrettierMode,
 } from './config.js';
@@ -39,6 +40,16 @@ const GENERATE_OPTIONS = {
     type: 'string',
     choices: IMPORT_STYLES,
     describe: `Relative import specifiers of the output: js (NodeNext), ts (Deno, rewriteRelativeImportExtensions), none (Bundler) [default: ${DEFAULT_IMPORT_STYLE}]`,
+  },
+  'check-examples': {
+    type: 'boolean',
+    default: false,
+    describe: "Validate the document's examples against their schemas; each invalid one is a warning line",
+  },
+  'strict-examples': {
+    type: 'boolean',
+    default: false,
+    describe: 'Like --check-examples, but an invalid example fails the run (exit 2) and nothing is written',
   },
   verbose: {
     type: 'boolean',
@@ -110,6 +121,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
             importStyle: args['import-style'],
             watch: args.watch,
             verbose: args.verbose,
+            examples: examplesMode(args['check-examples'], args['strict-examples']),
           },
           io,
         );
@@ -230,7 +242,13 @@ type GenerateArgs = {
   importStyle: ImportStyle | undefined;
   watch: boolean;
   verbose: boolean;
+  examples: ExamplesMode | undefined;
 };
+
+/** `--strict-examples` wins over `--check-examples`; neither leaves the config's choice. */
+function examplesMode(check: unknown, strict: unknown): ExamplesMode | undefined {
+  return strict === true ? 'error' : check === true ? 'warn' : undefined;
+}
 
 /** The API's options from the command line's. */
 function runOptions(args: GenerateArgs, cwd: string): RunOptions {
@@ -241,6 +259,7 @@ function runOptions(args: GenerateArgs, cwd: string): RunOptions {
     ...(args.output !== undefined ? { output: args.output } : {}),
     ...(args.prettier !== undefined ? { prettier: args.prettier } : {}),
     ...(args.importStyle !== undefined ? { importStyle: args.importStyle } : {}),
+    ...(args.examples !== undefined ? { examples: args.examples } : {}),
     // --verbose asks for the validation problems, which only the pipeline finds: no fast path.
     ...(args.verbose ? { fastPath: false } : {}),
   };
@@ -265,6 +284,8 @@ async function tryPlainGenerate(argv: string[], io: CliIo): Promise<number | und
     importStyle,
     watch,
     verbose,
+    checkExamples,
+    strictExamples,
     ...unknown
   } = parsed.argv as Record<string, unknown> & { _: unknown[] };
   const plain =
@@ -290,6 +311,7 @@ async function tryPlainGenerate(argv: string[], io: CliIo): Promise<number | und
     importStyle: importStyle as ImportStyle | undefined,
     watch: watch === true,
     verbose: verbose === true,
+    examples: examplesMode(checkExamples, strictExamples),
   };
   return runGenerate(args, io);
 }

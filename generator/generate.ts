@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { analyze } from './analyze/analyze.js';
 import type { GeneratorIR } from './analyze/ir.js';
-import type { ImportStyle, PrettierMode } from './config.js';
+import type { ExamplesMode, ImportStyle, PrettierMode } from './config.js';
 import { emit, type EmitOptions } from './emit/emit.js';
 import { applyImportStyle } from './emit/import-style.js';
 import { outputVariant } from './jobs.js';
@@ -32,6 +32,8 @@ export interface GenerateOptions {
   prettier: PrettierMode;
   /** Relative import specifiers of the output (config.ts). Default: `js`. */
   importStyle?: ImportStyle;
+  /** Validate the document's examples (config.ts). Default: `off`. */
+  examples?: ExamplesMode;
   /** Links to other outputs of the same run (config jobs). */
   link?: EmitOptions;
   /** `false`: compute and compare but leave writing to the caller (jobs.ts writes all jobs or none). */
@@ -70,7 +72,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // Headers name the source relative to the working directory, with forward slashes, so output is identical on
   // every machine and OS.
   const source = sourceLabel(options.input, options.cwd);
-  const loaded = { ...(await loadDocument(options.input, { cwd: options.cwd })), source };
+  const loaded = {
+    ...(await loadDocument(options.input, { cwd: options.cwd, examples: options.examples ?? 'off' })),
+    source,
+  };
   const ir = analyze(loaded);
   const emitted = await emit(loaded, ir, options.link);
   applyImportStyle(emitted, options.importStyle ?? 'js');

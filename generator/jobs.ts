@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import type { ImportStyle, ResolvedJob } from './config.js';
+import type { ExamplesMode, ImportStyle, ResolvedJob } from './config.js';
 import type { EmitOptions } from './emit/emit.js';
 import { InputError } from './errors.js';
 import type { GenerateResult as PipelineResult } from './generate.js';
@@ -23,8 +23,11 @@ import type { FileStatus } from './write/write.js';
 export function outputVariant(options: {
   importStyle?: ImportStyle | undefined;
   link?: EmitOptions | undefined;
+  examples?: ExamplesMode | undefined;
 }): string {
   const parts = [
+    // Not output-shaping, but a run that checks examples must not be answered by one that did not.
+    options.examples && options.examples !== 'off' ? `examples ${options.examples}` : '',
     options.importStyle && options.importStyle !== 'js' ? `imports ${options.importStyle}` : '',
     options.link?.tokenClientFrom !== undefined ? `token-client-from ${options.link.tokenClientFrom}` : '',
     options.link?.errorsForOperations ? 'errors-for-operations' : '',
@@ -77,7 +80,7 @@ export async function runJobs(
         job,
         (async (): Promise<JobRun> => {
           const link = linkOf(job);
-          const variant = outputVariant({ importStyle: job.importStyle, link });
+          const variant = outputVariant({ importStyle: job.importStyle, link, examples: job.examples });
           const fresh =
             options.fastPath === false
               ? undefined
@@ -97,6 +100,7 @@ export async function runJobs(
             check: options.check,
             prettier: job.prettier,
             importStyle: job.importStyle,
+            examples: job.examples,
             link,
             write: false,
           });

@@ -1,3 +1,4 @@
+import type { ExamplesMode } from '../config.js';
 import {
   bundleDocument,
   createConfig,
@@ -51,13 +52,26 @@ export type OpenApiDocument = JsonObject & { openapi: string };
  * with @redocly/openapi-core, and bundles its `$ref`s.
  * @throws {InputError} naming the file and JSON pointer of the first problem.
  */
-export async function loadDocument(input: string, options: { cwd: string }): Promise<LoadedDocument> {
+export async function loadDocument(
+  input: string,
+  options: { cwd: string; examples?: ExamplesMode },
+): Promise<LoadedDocument> {
   const source = await readSource(input, options);
-  return loadDocumentFromText(source);
+  return loadDocumentFromText(source, options.examples);
 }
 
+/** redocly's rules that validate examples against their schemas (media types, schemas, parameters). */
+const EXAMPLE_RULES: ReadonlySet<string> = new Set([
+  'no-invalid-media-type-examples',
+  'no-invalid-schema-examples',
+  'no-invalid-parameter-examples',
+]);
+
 /** Like {@link loadDocument}, for text already read (a config's inline document, a `git:` revision, a test). */
-export async function loadDocumentFromText(source: SourceText): Promise<LoadedDocument> {
+export async function loadDocumentFromText(
+  source: SourceText,
+  examples: ExamplesMode = 'off',
+): Promise<LoadedDocument> {
   const sha256 = sha256Of(source.text);
   const document = parse(source);
   const nodes = assertReasonableSize(document.parsed, source.displayName);
@@ -69,19 +83,40 @@ export async function loadDocumentFromText(source: SourceText): Promise<LoadedDo
   // operation-operationId-unique: openapi-typescript keys its `operations` interface by operationId (and its own
   // lint, which emit/schema-types.ts does not run again, makes duplicates an error too).
   const config = await createConfig({
-    rules: { struct: 'error', 'no-unresolved-refs': 'error', 'operation-operationId-unique': 'error' },
+    rules: {
+      struct: 'error',
+      'no-unresolved-refs': 'error',
+      'operation-operationId-unique': 'error',
+      // Examples are checked only when asked (config.ts ExamplesMode: the check costs several times the rest).
+      ...(examples === 'off' ? {} : Object.fromEntries([...EXAMPLE_RULES].map((rule) => [rule, 'warn']))),
+    },
   });
   // Referenced files are read and sized within the budgets the document itself has left.
   const resolver = new BoundedResolver(config.resolve, { bytes: Buffer.byteLength(source.text), nodes });
   const problems = await lintDocument({ document, config: config.styleguide, externalRefResolver: resolver }).catch(
     (error: unknown) => validatorFailed(error, source),
   );
+  // Examples that do not fit their schemas: warnings, or with `examples: 'error'` the end of the run.
+  const invalidExamples = problems.filter((problem) => EXAMPLE_RULES.has(problem.ruleId));
+  if (examples === 'error' && invalidExamples[0]) {
+    const more =
+      invalidExamples.length > 1 ? ` (and ${invalidExamples.length - 1} more; --check-examples lists them)` : '';
+    throw new InputError(
+      `${describe(invalidExamples[0], source).replace(/\.+$/, '')}${more}. Fix the example or its schema, or run without --strict-examples`,
+    );
+  }
   // Fatal: a $ref that resolves nowhere, or a broken skeleton (the root, info, paths). Anything deeper is a warning.
-  const fatal = problems.filter((problem) => problem.ruleId !== 'struct' || skeletal(problem.location[0]?.pointer));
+  const fatal = problems.filter(
+    (problem) =>
+      !EXAMPLE_RULES.has(problem.ruleId) && (problem.ruleId !== 'struct' || skeletal(problem.location[0]?.pointer)),
+  );
   throwFirstError(fatal, source);
-  const warnings = problems
-    .filter((problem) => !fatal.includes(problem) && problem.severity === 'error')
-    .map((problem) => describe(problem, source));
+  const warnings = [
+    ...problems
+      .filter((problem) => !fatal.includes(problem) && problem.severity === 'error')
+      .map((problem) => describe(problem, source)),
+    ...invalidExamples.map((problem) => `invalid example: ${describe(problem, source)}`),
+  ];
 
   const bundled = await bundleDocument({
     document,

@@ -79,7 +79,7 @@ export default defineConfig({ input: 'spec/wealthcare.yaml', output: 'out', impo
     [
       'an unknown key inside a job',
       { jobs: [{ input: 'a.yaml', output: 'a', inptu: 'x' }] },
-      /^wealthcare-codegen: wealthcare-codegen\.config\.json#\/jobs\/0\/inptu: unknown key "inptu"\. Known keys: name, input, output, prettier, importStyle, tokenClientFrom\.\n$/,
+      /^wealthcare-codegen: wealthcare-codegen\.config\.json#\/jobs\/0\/inptu: unknown key "inptu"\. Known keys: name, input, output, prettier, importStyle, examples, tokenClientFrom\.\n$/,
     ],
     [
       'a wrong type',
@@ -162,6 +162,7 @@ export default defineConfig({ input: 'spec/wealthcare.yaml', output: 'out', impo
       'output',
       'prettier',
       'importStyle',
+      'examples',
       'jobs',
     ]);
     expect(committed.properties.jobs.items.properties.importStyle.enum).toEqual(['js', 'ts', 'none']);
@@ -175,7 +176,15 @@ export default defineConfig({ input: 'spec/wealthcare.yaml', output: 'out', impo
     expectTypeOf<Required<Omit<CodegenConfig, 'jobs'>>>().toEqualTypeOf<Required<FromTable<typeof TOP_OPTIONS>>>();
     expectTypeOf<NonNullable<JobConfig['importStyle']>>().toEqualTypeOf<ImportStyle>();
     expectTypeOf<NonNullable<JobConfig['prettier']>>().toEqualTypeOf<PrettierMode>();
-    expect(Object.keys(JOB_OPTIONS)).toEqual(['name', 'input', 'output', 'prettier', 'importStyle', 'tokenClientFrom']);
+    expect(Object.keys(JOB_OPTIONS)).toEqual([
+      'name',
+      'input',
+      'output',
+      'prettier',
+      'importStyle',
+      'examples',
+      'tokenClientFrom',
+    ]);
   });
 });
 
@@ -189,21 +198,23 @@ describe('several jobs in one config', () => {
       expect.stringMatching(/^src\/bensoft: created .* \(0 unchanged\) from spec\/bensoft\.yaml\.$/),
     ]);
     const bensoft = await files('src/bensoft');
-    // No second token client, no errors.ts of its own: the errors and the token source type come from the other output.
+    // No second token client, no errors.ts of its own: its runtime modules import the other output's errors, so one
+    // `instanceof TokenClientError` covers both; its ApiError extends that class.
     expect(Object.keys(bensoft)).toEqual([
       '.wealthcare-codegen.json',
       '.wealthcare-codegen.openapi.json',
+      'http.ts',
       'index.ts',
+      'operations-runtime.ts',
       'operations.ts',
       'schema.ts',
+      'test-kit.ts',
+      'testing.ts',
     ]);
-    expect(bensoft['operations.ts']).toContain("} from '../wealthcare/errors.js';");
-    expect(bensoft['operations.ts']).toContain("import type { TokenSource } from '../wealthcare/token-source.js';");
-    expect(bensoft['index.ts']).toContain("} from '../wealthcare/errors.js';");
-    // The token client's output carries ApiError for the operations that throw it.
-    const wealthcare = await files('src/wealthcare');
-    expect(wealthcare['errors.ts']).toContain('export class ApiError');
-    expect(wealthcare['index.ts']).toMatch(/\n {2}ApiError,\n/);
+    expect(bensoft['operations-runtime.ts']).toContain("} from '../wealthcare/errors.js';");
+    expect(bensoft['http.ts']).toContain("} from '../wealthcare/errors.js';");
+    expect(bensoft['operations-runtime.ts']).toMatch(/export class ApiError\b.* extends TokenClientError/);
+    expect(Object.values(bensoft).join('\n')).not.toMatch(/from '\.\/errors\.js'/);
     expect(JSON.parse(bensoft['.wealthcare-codegen.json']!).inputs).toEqual([
       'spec/bensoft.yaml',
       'spec/bensoft-schemas.yaml',
@@ -215,7 +226,7 @@ describe('several jobs in one config', () => {
       ['bensoft', true, []],
     ]);
     expect((await run('generate', '--check')).stdout).toBe(
-      'src/wealthcare: up to date with spec/wealthcare.yaml (10 files).\nsrc/bensoft: up to date with spec/bensoft.yaml (5 files).\n',
+      'src/wealthcare: up to date with spec/wealthcare.yaml (13 files).\nsrc/bensoft: up to date with spec/bensoft.yaml (9 files).\n',
     );
   });
 
