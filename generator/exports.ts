@@ -25,6 +25,20 @@ export const GRANT_PARAMS_SUFFIX = 'Params';
 /** Suffix of a grant's request model (models.ts): `ClientCredentialsTokenRequest`. */
 export const GRANT_REQUEST_SUFFIX = 'TokenRequest';
 
+/** The name of an operation's mock in testing.ts: `getUser` → `mockGetUser`. */
+export function mockName(functionName: string): string {
+  return `mock${functionName.charAt(0).toUpperCase()}${functionName.slice(1)}`;
+}
+
+/**
+ * Names an operation's mock must not take: the test kit's exports. testing.ts re-exports the kit with `export *`,
+ * where its own declaration would silently win, so an operation named `operation` would hand the consumers of
+ * testing.ts its mock as the kit's `mockOperation`.
+ */
+export function testKitExportNames(): string[] {
+  return runtimeExports(runtimeSource('test-kit')).map(({ name }) => name);
+}
+
 /** One exported name of a module, and whether it is a type (exported with `type` from index.ts). */
 export interface ExportedName {
   name: string;

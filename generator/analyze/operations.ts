@@ -22,7 +22,7 @@ import type {
   ResponseIR,
   TokenEndpointIR,
 } from './ir.js';
-import { OPERATION_TYPE_SUFFIXES, isReservedName } from '../exports.js';
+import { OPERATION_TYPE_SUFFIXES, isReservedName, mockName, testKitExportNames } from '../exports.js';
 import { camelCase, safeIdentifier, words } from './naming.js';
 import { requirementsOf, securitySchemesOf } from './security.js';
 import { HTTP_METHODS, type HttpMethod } from '../shared/http.js';
@@ -114,13 +114,15 @@ export function operationsOf(
  * Unique function and type names. Operations whose operationId already is the identifier (`getUser`) claim it
  * first; the others follow in document order, each taking the first free of `name`, `name2`, `name3`, … The
  * types use the function name with a capital: `GetUserRequest`, `GetUserResponse`, `GetUserError`. A name is not
- * free when the output exports it or its code refers to a global of that name (`fetch` becomes `fetch2`).
+ * free when the output exports it or its code refers to a global of that name (`fetch` becomes `fetch2`), or when
+ * its mock would be named like an export of the test kit (`operation`, whose mock would be `mockOperation`).
  */
 function assignNames(
   found: ReadonlyArray<{ candidate: string; exact: boolean }>,
   reserved: ReadonlySet<string>,
 ): Array<{ functionName: string; typeName: string }> {
   const used = new Set(reserved);
+  const kit = new Set(testKitExportNames());
   const result: Array<{ functionName: string; typeName: string }> = new Array(found.length);
   const order = [...found.keys()].sort((a, b) => Number(found[b]!.exact) - Number(found[a]!.exact) || a - b);
   const typeNamesOf = (base: string) => OPERATION_TYPE_SUFFIXES.map((suffix) => `${base}${suffix}`);
@@ -131,7 +133,7 @@ function assignNames(
       const typeName = functionName.charAt(0).toUpperCase() + functionName.slice(1);
       const types = typeNamesOf(typeName);
       const taken = (name: string): boolean => used.has(name) || isReservedName(name);
-      if (taken(functionName) || types.some(taken)) continue;
+      if (taken(functionName) || types.some(taken) || kit.has(mockName(functionName))) continue;
       used.add(functionName);
       for (const name of types) used.add(name);
       result[index] = { functionName, typeName };

@@ -169,6 +169,8 @@ const SHADOWS = [
   'ApiError',
   'createApiConfig',
   'paths',
+  // Its mock would be `mockOperation`, the test kit's export.
+  'operation',
 ];
 const OPTION_NAMES = ['signal', 'fetch', 'baseUrl', 'headers', 'timeoutMs', 'accessToken'];
 
@@ -237,7 +239,14 @@ describe('documents named like the globals and exports of the generated code', (
     const functions = declaredNames(operations.files.get('operations.ts')!);
     // The operations named like a global function, an export of the output or a module import are renamed.
     expect(functions).toEqual(
-      expect.arrayContaining(['fetch2', 'setTimeout2', 'createTokenClient2', 'createApiConfig2', 'paths2']),
+      expect.arrayContaining([
+        'fetch2',
+        'setTimeout2',
+        'createTokenClient2',
+        'createApiConfig2',
+        'paths2',
+        'operation2',
+      ]),
     );
     expect(functions).toEqual(
       expect.arrayContaining(['promise', 'PromiseRequest', 'PromiseResponse', 'url', 'UrlSearchParamsResponse']),
@@ -253,11 +262,12 @@ describe('documents named like the globals and exports of the generated code', (
   it('compiles strictly, testing.ts included', () => {
     const consumer = [
       "import { createApiConfig, fetch2, promise, type PromiseResponse, type components } from './index.js';",
-      "import { mockFetch2, createMockApi } from './testing.js';",
+      "import { mockFetch2, mockOperation, mockOperation2, createMockApi } from './testing.js';",
       'const api = createApiConfig();',
       "export const p: Promise<PromiseResponse> = promise(api, { body: { id: '1' } });",
       "export const f: Promise<components['schemas']['fetch']> = fetch2(api, { query: { signal: 's', fetch: 'f' }, body: { id: '2' } });",
-      'export const mocks = createMockApi({ mocks: [mockFetch2()] });',
+      "const kitMock = mockOperation({ method: 'GET', path: '/x', bearer: 'none', response: { status: 204 } });",
+      'export const mocks = createMockApi({ mocks: [mockFetch2(), mockOperation2(), kitMock] });',
     ].join('\n');
     expect(strictDiagnostics(operations.dir, consumer)).toEqual([]);
     const tokenConsumer = [
