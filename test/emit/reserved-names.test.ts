@@ -259,6 +259,17 @@ describe('documents named like the globals and exports of the generated code', (
     expect(grantTypes).not.toContain('EcdsaParams');
   });
 
+  it('the generated files use no global the derived list lacks (emit code prints some type names itself)', () => {
+    const files = (generated: typeof operations) =>
+      [...generated.files.keys()]
+        .filter((name) => name.endsWith('.ts') && !name.endsWith('schema.ts'))
+        .map((name) => ({ path: join(generated.dir, name), text: generated.files.get(name)! }));
+    const used = libGlobalsUsed([...files(operations), ...files(token)]);
+    expect(used).toContain('NonNullable');
+    const derived = new Set(referencedGlobals());
+    expect([...used].filter((name) => !derived.has(name))).toEqual([]);
+  }, 120_000);
+
   it('compiles strictly, testing.ts included', () => {
     const consumer = [
       "import { createApiConfig, fetch2, promise, type PromiseResponse, type components } from './index.js';",
