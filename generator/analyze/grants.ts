@@ -1,4 +1,5 @@
 import { InputError, locate } from '../errors.js';
+import { GRANT_PARAMS_SUFFIX, isReservedName } from '../exports.js';
 import { fieldsOf } from './fields.js';
 import type { FieldIR, GrantFieldIR, GrantIR, GrantSource } from './ir.js';
 import { camelCase, dedupe, lastSegment, pascalCase, safeIdentifier, words } from './naming.js';
@@ -135,11 +136,15 @@ function toGrants(candidates: GrantCandidate[]): GrantIR[] {
   const helperNames = dedupe(
     unique.map((candidate) => safeIdentifier(camelCase(lastSegment(candidate.grantType)), 'grant')),
   );
+  // The declarations named after a grant (`…Params` in grants.ts, `…TokenRequest` in models.ts) shadow neither a
+  // global the generated code refers to nor an export of the output.
   const typeNames = dedupe(
     unique.map((candidate) => safeIdentifier(pascalCase(lastSegment(candidate.grantType)), 'Grant')),
+    [],
+    (name) => isReservedName(`${name}${GRANT_PARAMS_SUFFIX}`),
   );
   // `TokenRequest` itself is the union of them all (emit/models.ts).
-  const requestTypeNames = dedupe(typeNames.map(requestTypeName), ['TokenRequest']);
+  const requestTypeNames = dedupe(typeNames.map(requestTypeName), ['TokenRequest'], isReservedName);
   return unique.map((candidate, index) =>
     toGrant(candidate, helperNames[index]!, { typeName: typeNames[index]!, requestTypeName: requestTypeNames[index]! }),
   );

@@ -52,13 +52,17 @@ export function lastSegment(grantType: string): string {
 
 /**
  * Gives each name a unique spelling: the first keeps it, later ones get `2`, `3`, … in input order, skipping any
- * spelling already taken (including `taken`, names reserved by the surrounding code).
+ * spelling already taken (including `taken`, names reserved by the surrounding code, and those `reserved` refuses).
  */
-export function dedupe(names: readonly string[], taken: Iterable<string> = []): string[] {
+export function dedupe(
+  names: readonly string[],
+  taken: Iterable<string> = [],
+  reserved: (name: string) => boolean = () => false,
+): string[] {
   const used = new Set(taken);
   return names.map((name) => {
     let candidate = name;
-    for (let n = 2; used.has(candidate); n += 1) candidate = `${name}${n}`;
+    for (let n = 2; used.has(candidate) || reserved(candidate); n += 1) candidate = `${name}${n}`;
     used.add(candidate);
     return candidate;
   });

@@ -22,7 +22,7 @@ import type {
   ResponseIR,
   TokenEndpointIR,
 } from './ir.js';
-import { OPERATION_TYPE_SUFFIXES, reservedExportNames } from '../exports.js';
+import { OPERATION_TYPE_SUFFIXES, isReservedName, mockName, testKitExportNames } from '../exports.js';
 import { camelCase, safeIdentifier, words } from './naming.js';
 import { requirementsOf, securitySchemesOf } from './security.js';
 import { HTTP_METHODS, type HttpMethod } from '../shared/http.js';
@@ -43,7 +43,8 @@ const IDENTIFIER = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200C\u200D]*$/u;
 
 /**
  * All operations of the document except `exclude` (the token client's endpoint), with decided names.
- * @param taken Names the operations must not use, besides the fixed exports of the output ({@link reservedExportNames}).
+ * @param taken Names the operations must not use, besides the output's exports and the globals its code refers to
+ *   ({@link isReservedName}).
  */
 export function operationsOf(
   root: JsonObject,
@@ -102,7 +103,7 @@ export function operationsOf(
       });
     }
   }
-  const names = assignNames(found, new Set([...reservedExportNames(), ...taken]));
+  const names = assignNames(found, new Set(taken));
   return found.map(({ candidate: _candidate, exact: _exact, ...operation }, index) => ({
     ...operation,
     ...names[index]!,
@@ -112,13 +113,16 @@ export function operationsOf(
 /**
  * Unique function and type names. Operations whose operationId already is the identifier (`getUser`) claim it
  * first; the others follow in document order, each taking the first free of `name`, `name2`, `name3`, … The
- * types use the function name with a capital: `GetUserRequest`, `GetUserResponse`, `GetUserError`.
+ * types use the function name with a capital: `GetUserRequest`, `GetUserResponse`, `GetUserError`. A name is not
+ * free when the output exports it or its code refers to a global of that name (`fetch` becomes `fetch2`), or when
+ * its mock would be named like an export of the test kit (`operation`, whose mock would be `mockOperation`).
  */
 function assignNames(
   found: ReadonlyArray<{ candidate: string; exact: boolean }>,
   reserved: ReadonlySet<string>,
 ): Array<{ functionName: string; typeName: string }> {
   const used = new Set(reserved);
+  const kit = new Set(testKitExportNames());
   const result: Array<{ functionName: string; typeName: string }> = new Array(found.length);
   const order = [...found.keys()].sort((a, b) => Number(found[b]!.exact) - Number(found[a]!.exact) || a - b);
   const typeNamesOf = (base: string) => OPERATION_TYPE_SUFFIXES.map((suffix) => `${base}${suffix}`);
@@ -128,7 +132,8 @@ function assignNames(
       const functionName = n === 1 ? candidate : `${candidate}${n}`;
       const typeName = functionName.charAt(0).toUpperCase() + functionName.slice(1);
       const types = typeNamesOf(typeName);
-      if (used.has(functionName) || types.some((name) => used.has(name))) continue;
+      const taken = (name: string): boolean => used.has(name) || isReservedName(name);
+      if (taken(functionName) || types.some(taken) || kit.has(mockName(functionName))) continue;
       used.add(functionName);
       for (const name of types) used.add(name);
       result[index] = { functionName, typeName };

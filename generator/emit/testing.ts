@@ -1,6 +1,7 @@
 import type { BodyKind, Json } from '../analyze/ir.js';
 import { objectKey, tsString } from './escape.js';
 import type { GeneratorIR, TokenEndpointIR } from '../analyze/ir.js';
+import { mockName } from '../exports.js';
 
 /**
  * What the generated `testing.ts` passes to the fake authorization server of the test kit: the token endpoint as
@@ -72,7 +73,7 @@ export function testingView(ir: GeneratorIR, endpoint: TokenEndpointIR | undefin
         functionName: operation.functionName,
         typeName: operation.typeName,
         importsRequest: kind === 'json',
-        mockName: `mock${operation.functionName[0]!.toUpperCase()}${operation.functionName.slice(1)}`,
+        mockName: mockName(operation.functionName),
         status: operation.mockAnswer.status,
         contentType: operation.mockAnswer.contentType ?? null,
         requestBodyType:
