@@ -5,6 +5,7 @@
  * types never shadow an export of another file); emit reads it to know which files to write and to generate
  * index.ts. The names the copied runtime modules export are read from their sources, not kept by hand.
  */
+import { RUNTIME_GLOBALS } from './runtime-globals.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -258,35 +259,29 @@ function generatedSources(): SourceText[] {
   return sourcesCache;
 }
 
-let globalsCache: string[] | undefined;
-
 /**
- * The globals the generated code refers to: {@link globalReferences} of every runtime module and of the static text
- * of every template. A name the document gives to a declaration of the output must not be one of them, or it would
- * shadow the global for the code beside it (`interface Response` in a module that reads a fetch `Response`). Read
- * from the sources, so a global a runtime module starts to use is kept clear without anyone listing it.
+ * The globals the generated code refers to, derived now: {@link globalReferences} of every runtime module and of
+ * the static text of every template. Generation reads the committed {@link RUNTIME_GLOBALS} instead (this costs the
+ * checker's pass); the test checks the two agree.
  */
-export function referencedGlobals(): string[] {
-  globalsCache ??= globalReferences(generatedSources());
-  return globalsCache;
+export function scanReferencedGlobals(): string[] {
+  return globalReferences(generatedSources()).sort();
 }
 
-let wordsCache: Set<string> | undefined;
-let exportsCache: Set<string> | undefined;
+/** The globals the generated code refers to (the committed list, see generator/runtime-globals.ts). */
+export function referencedGlobals(): readonly string[] {
+  return RUNTIME_GLOBALS;
+}
+
+let reservedCache: Set<string> | undefined;
 
 /**
  * Whether a declaration the document names may not take `name`: a global the generated code refers to
  * ({@link referencedGlobals}) or an export of the output ({@link reservedExportNames}).
- *
- * The checker's pass over the sources costs about a second (measured 2.6-2.9 s on a loaded 2-core machine), more than
- * the rest of a small document's run, so it runs only for a name that occurs in the sources' text at all: a global
- * the generated code refers to is spelled there, and most documents name nothing that is.
  */
 export function isReservedName(name: string): boolean {
-  exportsCache ??= new Set(reservedExportNames());
-  if (exportsCache.has(name)) return true;
-  wordsCache ??= new Set(generatedSources().flatMap(({ text }) => text.match(/[\p{L}\p{N}_$]+/gu) ?? []));
-  return wordsCache.has(name) && referencedGlobals().includes(name);
+  reservedCache ??= new Set([...reservedExportNames(), ...RUNTIME_GLOBALS]);
+  return reservedCache.has(name);
 }
 
 /** The public API of each runtime module: what index.ts re-exports from it. The rest is internal to the output. */

@@ -4,6 +4,7 @@
  * (generator/exports.ts); the first block checks that derivation against the TypeScript checker with the real lib
  * files, the second generates documents named like those globals and runs them.
  */
+import { RUNTIME_GLOBALS } from '../../generator/runtime-globals.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -12,6 +13,7 @@ import {
   globalReferences,
   isReservedName,
   referencedGlobals,
+  scanReferencedGlobals,
   reservedExportNames,
   templateStaticText,
   type SourceText,
@@ -103,6 +105,12 @@ describe('the reserved globals are derived from the generated code', () => {
       expect(used).toContain(name);
     const derived = new Set(referencedGlobals());
     expect([...used].filter((name) => !derived.has(name))).toEqual([]);
+  }, 120_000);
+
+  it('the committed list (generator/runtime-globals.ts) is the one the sources give', () => {
+    const scanned = scanReferencedGlobals();
+    // When this fails, the runtime or a template started (or stopped) using a global: paste the new list there.
+    expect([...RUNTIME_GLOBALS], `RUNTIME_GLOBALS should be:\n${JSON.stringify(scanned)}`).toEqual(scanned);
   }, 120_000);
 
   it('fails when the runtime starts to use a global the list was derived without (mutation)', () => {
