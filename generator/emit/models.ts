@@ -130,7 +130,7 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
  * --cpu-prof in the models worker (docs/performance.md, round two). The same reason as for openapi-typescript in
  * schema-types.ts.
  */
-function loadTsMorph(): typeof import('ts-morph') {
+export function loadTsMorph(): typeof import('ts-morph') {
   return createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
 }
 
