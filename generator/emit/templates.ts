@@ -58,12 +58,14 @@ export function renderTemplate(name: RuntimeTemplate, view: object): string {
 /**
  * The template's precompiled specification (`Handlebars.precompile`), from a local cache keyed by the SHA-256 of the
  * template text, the handlebars version and the options; on a miss the compiler is loaded, and the result cached.
- * The cache (the no-op cache's folders, never committed) only skips work: an unwritable or damaged one is ignored.
+ * The cache (`wealthcare-codegen-templates/` beside the no-op cache's folders, never committed) only skips work: an
+ * unwritable or damaged one is ignored.
  */
 function precompiled(source: string): TemplateSpecification {
   const version = (require('handlebars/package.json') as { version: string }).version;
   const key = sha256(`${version}\n${JSON.stringify(OPTIONS)}\n${source}`).slice(0, 40);
-  const folders = cacheFolders(process.cwd()).map((folder) => join(folder, 'templates'));
+  // Beside the no-op cache's folders, not inside them: those hold one JSON entry per output folder only.
+  const folders = cacheFolders(process.cwd()).map((folder) => `${folder}-templates`);
   for (const folder of folders) {
     try {
       return require(join(folder, `${key}.cjs`)) as TemplateSpecification;
