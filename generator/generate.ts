@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { analyze } from './analyze/analyze.js';
@@ -5,6 +6,7 @@ import type { GeneratorIR } from './analyze/ir.js';
 import type { ExamplesMode, ImportStyle, PrettierMode } from './config.js';
 import { emit, type EmitOptions } from './emit/emit.js';
 import { applyImportStyle } from './emit/import-style.js';
+import { prestartModels } from './emit/models-job.js';
 import { outputVariant } from './jobs.js';
 import { loadDocument, loadDocumentFromText, type LoadedDocument } from './load/load.js';
 import { posixRelative, sourceLabel } from './shared/source-label.js';
@@ -60,6 +62,20 @@ export interface GenerateResult {
 }
 
 /**
+ * Whether the document's own file names `grant_type`, the field every token endpoint has (analyze.ts): then the
+ * models worker is worth starting before the document is loaded. A miss (grant_type only in a referenced file, a
+ * URL input) only starts it later, as before; a false hit costs a worker that is stopped after analyze.
+ */
+function mayHaveTokenEndpoint(input: string, cwd: string): boolean {
+  if (isUrl(input)) return false;
+  try {
+    return readFileSync(resolve(cwd, input), 'latin1').includes('grant_type');
+  } catch {
+    return false; // loadDocument reports the problem
+  }
+}
+
+/**
  * The whole pipeline: load → analyze → emit → format → compare → write (unless checking).
  * @throws {InputError} for bad input; the output folder is then untouched.
  */
@@ -72,12 +88,25 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // Headers name the source relative to the working directory, with forward slashes, so output is identical on
   // every machine and OS.
   const source = sourceLabel(options.input, options.cwd);
-  const loaded = {
-    ...(await loadDocument(options.input, { cwd: options.cwd, examples: options.examples ?? 'off' })),
-    source,
-  };
-  const ir = analyze(loaded);
-  const emitted = await emit(loaded, ir, options.link);
+  // The models worker, started now when the document looks like it has a token endpoint (models-job.ts): a guess
+  // that only decides when ts-morph starts loading, never what is emitted.
+  const prestartedModels =
+    options.link?.tokenClientFrom === undefined && mayHaveTokenEndpoint(options.input, options.cwd)
+      ? prestartModels()
+      : undefined;
+  let emitted: Awaited<ReturnType<typeof emit>>;
+  let loaded: LoadedDocument & { source: string };
+  let ir: GeneratorIR;
+  try {
+    loaded = {
+      ...(await loadDocument(options.input, { cwd: options.cwd, examples: options.examples ?? 'off' })),
+      source,
+    };
+    ir = analyze(loaded);
+    emitted = await emit(loaded, ir, { ...options.link, ...(prestartedModels ? { prestartedModels } : {}) });
+  } finally {
+    prestartedModels?.cancel();
+  }
   applyImportStyle(emitted, options.importStyle ?? 'js');
   const files = await formatFiles(emitted, outputDir, options.prettier);
   files.set(SOURCE_SNAPSHOT_NAME, `${JSON.stringify(loaded.document, null, 2)}\n`);

@@ -2,7 +2,7 @@ import type { GeneratorIR } from '../analyze/ir.js';
 import type { LoadedDocument } from '../load/load.js';
 import { indexSource, outputPlan, runtimeSource } from '../exports.js';
 import { fileHeader } from './header.js';
-import { startModels } from './models-job.js';
+import { startModels, type PrestartedModels } from './models-job.js';
 import { emitSchemaTypes } from './schema-types.js';
 import { renderTemplate } from './templates.js';
 import { grantsView, tokenSourceView } from './views.js';
@@ -25,6 +25,8 @@ export interface EmitOptions {
    * `ApiError` lives in each output's operations-runtime.ts and extends the shared `TokenClientError`.
    */
   errorsForOperations?: boolean;
+  /** A models worker started before the document was loaded (generate.ts); cancelled here when not needed. */
+  prestartedModels?: PrestartedModels;
 }
 
 /**
@@ -47,7 +49,8 @@ export async function emit(loaded: LoadedDocument, ir: GeneratorIR, options: Emi
   const add = (name: string, body: string): void => void rendered.set(name, `${header}\n${body.trimEnd()}\n`);
   const endpoint = shared === undefined ? ir.tokenEndpoints[0] : undefined;
   // Started first: it loads ts-morph on another thread while this one loads openapi-typescript (models-job.ts).
-  const models = endpoint ? startModels({ ir, endpoint: 0 }) : undefined;
+  const models = endpoint ? startModels({ ir, endpoint: 0 }, options.prestartedModels) : undefined;
+  if (!endpoint) options.prestartedModels?.cancel();
   add('schema.ts', await emitSchemaTypes(loaded));
   if (models) add('models.ts', await models);
   for (const module of plan.runtime) add(`${module}.ts`, linkErrors(runtimeSource(module)));

@@ -1,11 +1,9 @@
-import {
-  IndentationText,
-  Project,
-  StructureKind,
-  type InterfaceDeclarationStructure,
-  type OptionalKind,
-  type PropertySignatureStructure,
-  type TypeAliasDeclarationStructure,
+import { createRequire } from 'node:module';
+import type {
+  InterfaceDeclarationStructure,
+  OptionalKind,
+  PropertySignatureStructure,
+  TypeAliasDeclarationStructure,
 } from 'ts-morph';
 import type { FieldIR, GeneratorIR, TokenEndpointIR } from '../analyze/ir.js';
 import { CLIENT_AUTH_FIELDS } from '../analyze/rfc-grants.js';
@@ -18,6 +16,7 @@ import { typeText } from './field-types.js';
  * error codes and the scopes. Every declaration carries the document's description as JSDoc.
  */
 export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
+  const { IndentationText, Project } = loadTsMorph();
   // Two spaces, as the templates print: without a prettier config the files are written as printed.
   const project = new Project({
     useInMemoryFileSystem: true,
@@ -125,9 +124,19 @@ export function emitModels(ir: GeneratorIR, endpoint: TokenEndpointIR): string {
   return file.getFullText();
 }
 
+/**
+ * ts-morph through `require`, not `import`: it is CommonJS, and an ES `import` makes Node 20 scan its 9 MB bundled
+ * TypeScript for named exports (cjs-module-lexer) and module syntax: about 0.3 s of CPU per run, measured with
+ * --cpu-prof in the models worker (docs/performance.md, round two). The same reason as for openapi-typescript in
+ * schema-types.ts.
+ */
+export function loadTsMorph(): typeof import('ts-morph') {
+  return createRequire(import.meta.url)('ts-morph') as typeof import('ts-morph');
+}
+
 function property(field: FieldIR, optional: boolean): OptionalKind<PropertySignatureStructure> {
   return {
-    kind: StructureKind.PropertySignature,
+    kind: loadTsMorph().StructureKind.PropertySignature,
     name: propertyName(field.name),
     hasQuestionToken: optional,
     type: typeText(field.type),

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   chmod,
   copyFile,
@@ -15,7 +16,6 @@ import {
   utimes,
 } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { InputError } from '../errors.js';
 import { MANIFEST_NAME, parseManifest } from './manifest.js';
 import { recoverInterruptedWrite, stagingPath } from './staging.js';
@@ -64,6 +64,8 @@ export async function compareWithDisk(
 
 /** A unified diff of every file that is not unchanged, paths shown relative to the repo (`label`). */
 export function unifiedDiff(statuses: FileStatus[], label: (name: string) => string): string {
+  // Loaded here, not at start-up: only a stale `--check` prints a diff, and every cold run paid ~20 ms to load it.
+  const { createTwoFilesPatch } = createRequire(import.meta.url)('diff') as typeof import('diff');
   return statuses
     .filter((status) => status.state !== 'unchanged')
     .map((status) =>

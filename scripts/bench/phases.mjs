@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Where a cold `generate` spends its time: runs the pipeline's stages one by one from dist/ (run `npm run build`
 // first) and times each, in a fresh process, without writing anything into the repository.
-//   node scripts/bench/phases.mjs [document] [--runs N]
+//   node scripts/bench/phases.mjs [document] [--runs N] [--no-format]
 // Not part of `npm run bench`'s table: a diagnostic for when a row misses its target. It mirrors generator/generate.ts
 // stage by stage, so it follows the internal API of dist/ and may need adjusting when that changes.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
+// --no-format: skip the prettier lines (what a run without a prettier config does; minutes on GitHub's description).
+const FORMAT = !args.includes('--no-format');
 const input = resolve(
   args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--runs') ??
     join(ROOT, 'spec/wealthcare-access.openapi.yaml'),
@@ -37,7 +39,9 @@ await t('import @redocly/openapi-core', () => import('@redocly/openapi-core'));
 await t('require openapi-typescript (+ its typescript)', () =>
   createRequire(join(ROOT, 'package.json'))('openapi-typescript'),
 );
-await t('import ts-morph (in a worker thread during a real run)', () => import('ts-morph'));
+await t('require ts-morph (in a worker thread during a real run, started before load)', () =>
+  createRequire(join(ROOT, 'package.json'))('ts-morph'),
+);
 const prettier = await t('import prettier', () => import('prettier'));
 await t('prettier: load its typescript plugin (format a one-line file)', () =>
   prettier.format('const a = 1;\n', { parser: 'typescript' }),
@@ -51,6 +55,9 @@ const { loadDocument } = await t('import dist/ pipeline modules', () => import(d
 const { analyze } = await import(dist('analyze/analyze.js'));
 const { emitSchemaTypes } = await import(dist('emit/schema-types.js'));
 const { emit } = await import(dist('emit/emit.js'));
+const { renderTemplate } = await import(dist('emit/templates.js'));
+const { testingView } = await import(dist('emit/testing.js'));
+const { operationsView } = await import(dist('emit/operations.js'));
 const { formatFiles } = await import(dist('write/format.js'));
 const { compareWithDisk, writeChanged } = await import(dist('write/write.js'));
 await import(dist('generate.js'));
@@ -71,9 +78,27 @@ try {
       `emit: everything (schema.ts again; models.ts in a worker thread, which loads ts-morph anew; templates)${suffix}`,
       () => emit(loaded, ir),
     );
+    // What the test kit and the operations add (both in the line above): rendered again on their own, warm.
+    if (files.has('testing.ts'))
+      await t(
+        `(part of emit, again, warm) testing.ts: testingView + template${suffix}`,
+        () => renderTemplate('testing', testingView(ir, ir.tokenEndpoints[0])),
+        { counted: false },
+      );
+    if (files.has('operations.ts'))
+      await t(
+        `(part of emit, again, warm) operations.ts: operationsView + template${suffix}`,
+        () => renderTemplate('operations', operationsView(ir)),
+        { counted: false },
+      );
+    const totalBytes = [...files.values()].reduce((n, text) => n + text.length, 0);
+    for (const [name, text] of files)
+      console.log(
+        `output ${name}: ${(text.length / 1024).toFixed(0)} KiB, ${((text.length / totalBytes) * 100).toFixed(1)}% of ${(totalBytes / 1024).toFixed(0)} KiB${suffix}`,
+      );
     // Each file once on its own (the first, cold pass is what a run of `generate` pays), then all of them again
     // through the generator's own formatFiles (warm, and so not counted).
-    for (const [name, text] of files) {
+    for (const [name, text] of FORMAT ? files : []) {
       await t(
         `format (only with a prettier config or --prettier always): prettier, ${name} (${(text.length / 1024).toFixed(0)} KiB)${suffix}`,
         () => prettier.format(text, { filepath: join(output, name), parser: 'typescript' }),
@@ -81,7 +106,7 @@ try {
     }
     const formatted = await t(
       `(again, warm) formatFiles on all ${files.size} files${suffix}`,
-      () => formatFiles(files, output, 'always'),
+      () => formatFiles(files, output, FORMAT ? 'always' : 'never'),
       { counted: false },
     );
     await t(`snapshot: JSON.stringify of the bundled document${suffix}`, () =>
