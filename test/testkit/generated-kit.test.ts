@@ -55,7 +55,7 @@ describe('WealthCare: the fake authorization server', () => {
 
   it('runs: the generated client against the generated fake', async () => {
     const index = await importGenerated<typeof import('../../generated/index.js')>(dir);
-    const kit = (await import(pathToFileURL(join(dir, 'js/testing.js')).href)) as {
+    const kit = (await import(pathToFileURL(join(dir, 'testing.ts')).href)) as {
       createFakeAuthorizationServer: typeof import('../../templates/runtime/test-kit.js').createFakeAuthorizationServerFor extends (
         spec: never,
         options: infer O,
@@ -110,7 +110,7 @@ describe('operation mocks (petstore fixture)', () => {
       createApiConfig(options: object): object;
     };
     type Kit = typeof import('../../templates/runtime/test-kit.js');
-    const kit = (await import(pathToFileURL(join(dir, 'js/testing.js')).href)) as Kit &
+    const kit = (await import(pathToFileURL(join(dir, 'testing.ts')).href)) as Kit &
       Record<string, (handler?: unknown) => import('../../templates/runtime/test-kit.js').OperationMock>;
     const auth = kit.createFakeAuthorizationServerFor(
       {
