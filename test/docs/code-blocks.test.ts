@@ -1,4 +1,4 @@
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
@@ -15,7 +15,7 @@ import { ROOT, SPEC, removeDir, tempDir } from '../support/generate-to-temp.js';
  * moduleResolution Bundler). The convention (docs/architecture.md, "Code blocks in the docs"):
  *
  * - A block is a module file in a scratch project whose package.json says `"type": "module"`. It imports generated
- *   code by folder: `./generated/` and `./wealthcare/` hold the WealthCare Access output, `./pets/` the output of
+ *   code by folder (and the tool's own API as the package `wealthcare-codegen`): `./generated/` and `./wealthcare/` hold the WealthCare Access output, `./pets/` the output of
  *   test/fixtures/operations/petstore.yaml, `./clerk/` the output of ../shared/corpus/clerk.yaml. Only the folders
  *   some block imports are generated.
  * - A block that uses names it does not define (a `clientId`, an `e` from a catch around it) declares them in an
@@ -224,6 +224,10 @@ beforeAll(async () => {
     }
   }
   await writeFile(join(scratch, 'package.json'), '{ "type": "module" }\n');
+  // Blocks about the tool itself import 'wealthcare-codegen' (its programmatic API, defineConfig): the package as a
+  // consumer installs it, resolved through its package.json exports to the dist/ the global setup builds.
+  await mkdir(join(scratch, 'node_modules'));
+  await symlink(ROOT, join(scratch, 'node_modules/wealthcare-codegen'), 'dir');
   // CommonJS blocks live in a package of their own, with copies of the outputs they import.
   const cjs = join(scratch, 'cjs');
   await mkdir(cjs);
