@@ -81,6 +81,7 @@ describe('ci-summary', () => {
     ).scripts;
     expect(scripts['format:check']).toBe('prettier --check .');
     expect(scripts['format']).toBe('prettier --write .');
-    expect(scripts['typecheck']).toBe('tsc -p tsconfig.json');
+    // The runtime modules (templates/runtime) are type-checked under their own tsconfig (DOM + ES2022, no Node).
+    expect(scripts['typecheck']).toBe('tsc -p tsconfig.json && tsc -p templates/runtime/tsconfig.json');
   });
 });
