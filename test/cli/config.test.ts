@@ -190,15 +190,27 @@ describe('several jobs in one config', () => {
     ]);
     const bensoft = await files('src/bensoft');
     // No second token client, no errors.ts of its own: the errors and the token source type come from the other output.
+    // The runtime modules the operations need (HTTP core, operations runtime) and the test kit are copied.
     expect(Object.keys(bensoft)).toEqual([
       '.wealthcare-codegen.json',
       '.wealthcare-codegen.openapi.json',
+      'http.ts',
       'index.ts',
+      'operations-runtime.ts',
       'operations.ts',
       'schema.ts',
+      'test-kit.ts',
+      'testing.ts',
     ]);
-    expect(bensoft['operations.ts']).toContain("} from '../wealthcare/errors.js';");
-    expect(bensoft['operations.ts']).toContain("import type { TokenSource } from '../wealthcare/token-source.js';");
+    // The copied runtime modules throw the other output's error classes, so one instanceof covers both outputs.
+    for (const name of ['http.ts', 'operations-runtime.ts'])
+      expect(bensoft[name]).toMatch(/ from '\.\.\/wealthcare\/errors\.js';/);
+    // The token source type is no longer imported: createApiConfig takes any `getAccessToken` provider (the runtime
+    // module's AccessTokenProvider), which the WealthCare token source is; the two-document TypeScript config test
+    // below compiles that use.
+    expect(bensoft['operations-runtime.ts']).toContain(
+      'getAccessToken(options?: { signal?: AbortSignal; forceRefresh?: boolean }): Promise<string>',
+    );
     expect(bensoft['index.ts']).toContain("} from '../wealthcare/errors.js';");
     // The token client's output carries ApiError for the operations that throw it.
     const wealthcare = await files('src/wealthcare');
