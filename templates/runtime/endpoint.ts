@@ -120,7 +120,7 @@ export async function requestEndpoint(
       signal?.aborted
         ? new AbortError('The request was aborted by the caller', true)
         : controller.signal.aborted
-          ? new TimeoutError(`The request timed out after ${timeoutMs} ms`, timeoutMs)
+          ? new TimeoutError(`The token endpoint sent no complete response within ${timeoutMs} ms`, timeoutMs)
           : network(cause, redact),
       who,
     );

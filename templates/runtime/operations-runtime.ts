@@ -157,6 +157,8 @@ export interface _OperationSpec {
   };
   /** The media types of the success responses, for the `Accept` header ('' for none). */
   readonly accept: string;
+  /** Every success response declares bytes only (octet-stream, images, `*\/*`…): read a Blob whatever the content type. */
+  readonly blob?: boolean;
   readonly bearer: 'required' | 'optional' | 'none';
 }
 
@@ -246,14 +248,21 @@ export async function _send(
               ...(options.signal ? { signal: options.signal } : {}),
               ...(forceRefresh ? { forceRefresh: true } : {}),
             });
-      headers.set('authorization', `Bearer ${token}`);
+      try {
+        headers.set('authorization', `Bearer ${token}`);
+      } catch {
+        // Not a valid header value (a line break, say): nothing is sent, and the message leaves the token out.
+        throw new ConfigurationError(
+          `${label} was not sent: the access token of config.accessToken is not a valid header value`,
+        );
+      }
     }
     const init: RequestInit = {
       method: operation.method.toUpperCase(),
       headers,
       ...(body !== undefined ? { body } : {}),
     };
-    return _exchange(config.fetch, url, init, timeoutMs, options.signal, label, token, forceRefresh);
+    return _exchange(config.fetch, url, init, timeoutMs, options.signal, label, token, forceRefresh, operation.blob);
   };
   let result = await attempt(false);
   const renewable = withToken && typeof provider === 'object' && !(body instanceof ReadableStream);
@@ -393,24 +402,75 @@ function _encodeBody(
       });
       return pairs.join('&');
     }
-    case 'multipart': {
-      // fetch sets the content type itself, with the boundary.
-      if (value instanceof FormData) return value;
-      const form = new FormData();
-      for (const [name, item] of _entriesOf(value) ?? []) {
-        const asJson = encodings.get(name)?.contentType;
-        for (const part of Array.isArray(item) && !(asJson !== undefined && _isJsonMedia(asJson)) ? item : [item]) {
-          if (part === undefined) continue;
-          if (part instanceof Blob) form.append(name, part);
-          else form.append(name, typeof part === 'string' ? part : JSON.stringify(part));
-        }
-      }
-      return form;
-    }
+    case 'multipart':
+      // fetch sets the content type of a FormData itself, with the boundary.
+      return value instanceof FormData ? value : _multipart(value, encodings, setHeader);
     default:
       if (!spec.contentType.includes('*')) setHeader('content-type', spec.contentType);
       return value as BodyInit;
   }
+}
+
+/**
+ * A multipart/form-data body (RFC 7578) from an object, written here because FormData cannot give a part a
+ * Content-Type without also giving it a filename (which servers take for a file upload). Objects, and arrays of
+ * objects, are JSON parts with `Content-Type: application/json`, OpenAPI's default for object values; Blobs are
+ * file parts; other values text parts; lists repeat the part. A property whose Encoding Object has `style` or
+ * `explode` (kept for OpenAPI 3.1 documents only, which apply them to multipart) is serialized as a form query
+ * parameter would be, each `name=value` pair one text part.
+ */
+function _multipart(
+  value: unknown,
+  encodings: ReadonlyMap<string, _Encoding>,
+  setHeader: (name: string, value: string) => void,
+): Blob {
+  const boundary = `----wcg${Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+  // HTML's multipart/form-data encoding escapes these three in names and filenames.
+  const quoted = (text: string): string => `"${text.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}"`;
+  const parts: BlobPart[] = [];
+  const add = (name: string, part: unknown, declared: string | undefined): void => {
+    // A declared content type that lists several (or a wildcard) names none for the part.
+    const single = declared !== undefined && !/[*,]/.test(declared) ? declared : undefined;
+    let head = `--${boundary}\r\nContent-Disposition: form-data; name=${quoted(name)}`;
+    if (part instanceof Blob) {
+      const filename = typeof File !== 'undefined' && part instanceof File ? part.name : 'blob';
+      head += `; filename=${quoted(filename)}\r\nContent-Type: ${part.type || single || 'application/octet-stream'}`;
+    } else if (typeof part === 'object' && part !== null) {
+      head += `\r\nContent-Type: ${single !== undefined && _isJsonMedia(single) ? single : 'application/json'}`;
+    } else if (single !== undefined) {
+      head += `\r\nContent-Type: ${single}`;
+    }
+    parts.push(
+      `${head}\r\n\r\n`,
+      part instanceof Blob ? part : typeof part === 'string' ? part : JSON.stringify(part),
+      '\r\n',
+    );
+  };
+  for (const [name, item] of _entriesOf(value) ?? []) {
+    const encoding = encodings.get(name) ?? {};
+    const items = Array.isArray(item) ? item : [item];
+    if (
+      (encoding.style !== undefined || encoding.explode !== undefined) &&
+      !items.some((part) => part instanceof Blob)
+    ) {
+      for (const [key, text] of _styledPairs(name, item, encoding)) add(key, text, undefined);
+      continue;
+    }
+    const asJson = encoding.contentType !== undefined && _isJsonMedia(encoding.contentType);
+    for (const part of asJson ? [item] : items) if (part !== undefined) add(name, part, encoding.contentType);
+  }
+  parts.push(`--${boundary}--\r\n`);
+  setHeader('content-type', `multipart/form-data; boundary=${boundary}`);
+  return new Blob(parts);
+}
+
+/** The `name=value` pairs of a property serialized with its Encoding Object's style (OpenAPI 3.1), not percent-encoded. */
+function _styledPairs(name: string, value: unknown, encoding: _Encoding): Array<[string, string]> {
+  const style = encoding.style ?? 'form';
+  return _formPairs(name, value, style, encoding.explode ?? style === 'form', false).map((pair) => {
+    const at = pair.indexOf('=');
+    return [decodeURIComponent(pair.slice(0, at)), decodeURIComponent(pair.slice(at + 1))];
+  });
 }
 
 interface _Exchange {
@@ -429,6 +489,7 @@ async function _exchange(
   label: string,
   token: string | undefined,
   sentBefore: boolean,
+  blob = false,
 ): Promise<_Exchange> {
   // The bearer token, should a server echo it, never reaches a message or an excerpt.
   const redact: Redactor = (text) => redactValues(text, [token]);
@@ -451,8 +512,7 @@ async function _exchange(
         response.ok &&
         response.status !== 204 &&
         response.status !== 205 &&
-        !_isTextual(contentType) &&
-        contentType !== ''
+        (blob || (!_isTextual(contentType) && contentType !== ''))
       ) {
         return { response, data: await response.blob() };
       }

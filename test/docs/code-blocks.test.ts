@@ -15,7 +15,7 @@ import { ROOT, SPEC, removeDir, tempDir } from '../support/generate-to-temp.js';
  * moduleResolution Bundler). The convention (docs/architecture.md, "Code blocks in the docs"):
  *
  * - A block is a module file in a scratch project whose package.json says `"type": "module"`. It imports generated
- *   code by folder: `./generated/` and `./wealthcare/` hold the WealthCare Access output, `./pets/` the output of
+ *   code by folder (and the tool's own API as the package `wealthcare-codegen`): `./generated/` and `./wealthcare/` hold the WealthCare Access output, `./pets/` the output of
  *   test/fixtures/operations/petstore.yaml, `./clerk/` the output of ../shared/corpus/clerk.yaml. Only the folders
  *   some block imports are generated.
  * - A block that uses names it does not define (a `clientId`, an `e` from a catch around it) declares them in an

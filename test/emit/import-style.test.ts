@@ -82,7 +82,8 @@ describe.each(['js', 'ts', 'none'] as const)('importStyle %s', (style) => {
           expect(specifier).toMatch(style === 'none' ? /\/[\w-]+$/ : new RegExp(`\\${extension}$`));
       }
     }
-    expect(await readFile(join(project, 'src/bensoft/operations.ts'), 'utf8')).toContain(
+    // The cross-output import of the error classes lives in the copied runtime module the operations call.
+    expect(await readFile(join(project, 'src/bensoft/operations-runtime.ts'), 'utf8')).toContain(
       `from '../wealthcare/errors${extension}';`,
     );
     await writeFile(join(project, 'src/app.ts'), APP(extension));

@@ -42,6 +42,9 @@ describe('operations.ts for the operations fixtures', () => {
       'operations-runtime.ts',
       'operations.ts',
       'schema.ts',
+      // The test kit and its document binding (operation mocks): a separate entry point, index.ts leaves them out.
+      'test-kit.ts',
+      'testing.ts',
     ]);
     expect(petstore.files.get('operations-runtime.ts')).toContain(
       'export class ApiError<Body = unknown> extends TokenClientError',

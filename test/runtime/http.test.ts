@@ -17,6 +17,7 @@ import {
   redactMembers,
   redactValues,
   secureUrl,
+  unsent,
 } from '../../templates/runtime/http.js';
 
 /**
@@ -222,6 +223,42 @@ describe('exchange: one attempt with timeout and caller signal', () => {
       async (response, keep) => (keep(), response.body),
     );
     expect(attached.size).toBe(1);
+  });
+});
+
+describe('unsent: a request fetch refuses to build', () => {
+  it("is a NetworkError that nothing was sent, naming fetch's reason without the header value or a cause", async () => {
+    const headers = { 'x-note': 'say "hi" private-value\r\nInjected: yes' };
+    let calls = 0;
+    const counting: typeof fetch = (input, init) => ((calls += 1), fetch(input, init));
+    const error = await exchange(
+      counting,
+      `${base}/echo`,
+      { method: 'POST', headers, body: 'x' },
+      'POST /echo',
+      1_000,
+      undefined,
+      (value) => value.split('secret-token').join('[REDACTED]'),
+      text,
+    ).catch((e) => e);
+    expect(calls).toBe(1);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.mayHaveReachedServer).toBe(false);
+    expect(error.message).toMatch(/^POST \/echo was not sent: .*invalid header value/);
+    expect(error.message).not.toMatch(/private-value|hi|Injected/);
+    expect(error.cause).toBeUndefined();
+  });
+
+  it('names forbidden methods; requests fetch can build (stream bodies never read) are not unsent', () => {
+    expect(unsent(base, { method: 'TRACE' }, 'TRACE /')?.message).toMatch(/^TRACE \/ was not sent: .*TRACE/);
+    const stream = new ReadableStream({
+      pull: () => {
+        throw new Error('read');
+      },
+    });
+    expect(unsent(base, { method: 'PUT', body: stream }, 'PUT /')).toBeUndefined();
+    expect(stream.locked).toBe(false);
+    expect(unsent(base, { method: 'POST', headers: { a: 'b' }, body: 'x' }, 'POST /')).toBeUndefined();
   });
 });
 

@@ -30,7 +30,8 @@ describe('a token request fetch refuses to build', () => {
     const error = (await client.clientCredentials().catch((e: unknown) => e)) as NetworkError;
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.mayHaveReachedServer).toBe(false);
-    expect(error.message).toMatch(/^The token request was not sent: .*invalid header value/);
+    // Named like every message of the HTTP core the token client shares with the operations: method and path.
+    expect(error.message).toMatch(/^POST \/connect\/token was not sent: .*invalid header value/);
     expect(error.message).not.toContain('private-value');
     expect(calls).toBe(1);
     expect(server.requests).toHaveLength(0);

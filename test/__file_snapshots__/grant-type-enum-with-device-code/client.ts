@@ -350,6 +350,8 @@ function retryDelay(
   attempt: number,
 ): number | undefined {
   const network = error instanceof NetworkError;
+  // Without a cause: fetch refused to build the request (http.ts `unsent`), and would refuse every retry too.
+  if (network && !error.cause) return undefined;
   const throttled = error.status === 429 || error.status === 503;
   const transient = network || error instanceof ServerError;
   if (!((network && !error.mayHaveReachedServer) || (safety < 2 && (throttled || (!safety && transient)))))

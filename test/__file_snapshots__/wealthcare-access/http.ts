@@ -97,10 +97,27 @@ export async function exchange<T>(
         ? new AbortError(`${label} was aborted by the caller`, sentBefore)
         : controller.signal.aborted
           ? new TimeoutError(`${label} timed out after ${timeoutMs} ms`, timeoutMs)
-          : networkError(label, cause, redact);
+          : (unsent(url, init, label, redact) ?? networkError(label, cause, redact));
   } finally {
     clearTimeout(timer);
     if (!keep) signal?.removeEventListener('abort', abort);
+  }
+}
+
+/**
+ * fetch's refusal to build the request, if that is why it failed: nothing was sent, and every retry would be
+ * refused the same way (a bad header name or value, a method fetch forbids such as TRACE, a body with GET or HEAD).
+ * The Request constructor runs fetch's checks; a placeholder stands in for the body, so a caller's stream is never
+ * read. Quoted text (where runtimes quote the offending header value) is left out of the message, and the
+ * NetworkError has no cause: the reason is in the message, and a cause would hold the value. The token client tells
+ * it from a refused connection by that, and does not retry it.
+ */
+export function unsent(url: string, init: RequestInit, label: string, redact: Redactor = String): NetworkError | void {
+  try {
+    new Request(url, { ...init, body: init.body == null ? null : '' });
+  } catch (error) {
+    const reason = redact(String((error as Error)?.message ?? error)).replace(/"[^]*"/, '"…"');
+    return new NetworkError(`${label} was not sent: ${reason}`, { mayHaveReachedServer: false });
   }
 }
 
