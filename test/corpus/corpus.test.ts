@@ -39,8 +39,10 @@ describe.each(documents)('%s', (name) => {
       expect(new Set(result.ir.operations.map((operation) => operation.functionName)).size).toBe(
         result.ir.operations.length,
       );
+      expect(files.get('testing.ts')?.match(/^export function mock\w+/gm)).toHaveLength(result.ir.operations.length);
       const program = ts.createProgram({
-        rootNames: [join(dir, 'index.ts')],
+        // testing.ts too: index.ts never imports the test kit, and its typed mocks of every operation must compile.
+        rootNames: [join(dir, 'index.ts'), join(dir, 'testing.ts')],
         options: { ...STRICT_CONSUMER, ...NODE_NEXT, skipLibCheck: true },
       });
       const diagnostics = ts
