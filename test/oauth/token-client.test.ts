@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenClient } from '../../generated/index.js';
+import { authorizedFetch, createTokenClient, createTokenSource } from '../../generated/index.js';
 import { clientSecretJwt, clientSecretPost, privateKeyJwt } from '../../templates/runtime/client-auth.js';
 import { OAuthError } from '../../templates/runtime/client.js';
 import { createDPoP, fetchWithDPoP } from '../../templates/runtime/dpop.js';
@@ -160,6 +160,23 @@ describe('createTokenClient with DPoP (oidc-provider requires nonces)', () => {
     expect(tokens.token_type).toBe('DPoP');
     expect(sent).toHaveLength(2);
     expect(sent[0]!.form.get('client_assertion')).not.toBe(sent[1]!.form.get('client_assertion'));
+  });
+
+  it('the token source keeps the binding: authorizedFetch sends Authorization: DPoP and a proof with ath', async () => {
+    const dpop = createDPoP({ keyPair: await es256() });
+    const client = createTokenClient({ ...service(), dpop });
+    const source = createTokenSource(client, { grant: 'client_credentials', scope: 'api' });
+    const api = authorizedFetch(source, fetch, dpop);
+    const before = server.requests.filter((r) => r.path === '/api/dpop').length;
+    const response = await api(server.dpopResourceUrl);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ client_id: CLIENTS.service.clientId, jkt: await dpop.thumbprint() });
+    // The resource's nonce challenge, answered once; then the remembered nonce is accepted at once.
+    expect(server.requests.filter((r) => r.path === '/api/dpop').length - before).toBe(2);
+    expect((await api(server.dpopResourceUrl)).status).toBe(200);
+    expect(server.requests.filter((r) => r.path === '/api/dpop').length - before).toBe(3);
+    // Without the key, a DPoP token is refused rather than sent as a bearer token.
+    await expect(authorizedFetch(source)(server.dpopResourceUrl)).rejects.toThrow(/cannot be sent as a bearer token/);
   });
 
   it('a second nonce challenge is not answered: the OAuth error surfaces after exactly two attempts', async () => {
