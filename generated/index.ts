@@ -13,6 +13,8 @@ export {
   type AuthorizationCodeParams,
   type RefreshTokenParams,
   type PasswordParams,
+  AUTHORIZATION_ENDPOINT,
+  buildAuthorizationRequest,
 } from './grants.js';
 export {
   AbortError,
@@ -36,6 +38,42 @@ export {
   type TokenClientOptions,
 } from './client.js';
 export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
+export { type JwsAlgorithm, type SigningKey } from './jose.js';
+export {
+  privateKeyJwt,
+  clientSecretJwt,
+  clientSecretBasic,
+  clientSecretPost,
+  publicClient,
+  type ClientAuthenticator,
+  type ClientAuthenticationRequest,
+  type JwtClientAuthenticationOptions,
+  type PrivateKeyJwtOptions,
+  type ClientSecretJwtOptions,
+} from './client-auth.js';
+export {
+  createDPoP,
+  fetchWithDPoP,
+  isDPoPNonceChallenge,
+  calculateJwkThumbprint,
+  exportPublicJwk,
+  type DPoP,
+  type DPoPAlgorithm,
+  type DPoPOptions,
+  type DPoPProofRequest,
+  type DPoPFetchRequest,
+  type DPoPFetchOptions,
+} from './dpop.js';
+export {
+  parseAuthorizationResponse,
+  InvalidAuthorizationResponseError,
+  AuthorizationResponseError,
+  type AuthorizationRequestOptions,
+  type AuthorizationRequest,
+  type ExpectedAuthorizationResponse,
+  type AuthorizationResponse,
+  type InvalidAuthorizationResponseReason,
+} from './authorize.js';
 export * from './token-source.js';
 export type * from './models.js';
 export type { components, operations, paths } from './schema.js';

@@ -16,7 +16,24 @@ import type { GeneratorIR } from './analyze/ir.js';
 export const RUNTIME_DIR = new URL('../templates/runtime/', import.meta.url);
 
 /** The runtime modules, in the order they are written. `models.ts` in that folder is a typed stub and never copied. */
-export const RUNTIME_MODULES = ['errors', 'http', 'client', 'pkce', 'operations-runtime', 'test-kit'] as const;
+export const RUNTIME_MODULES = [
+  'errors',
+  'http',
+  'client',
+  'pkce',
+  // OAuth capabilities (docs/oauth.md): internals first, then one module per capability.
+  'jose',
+  'endpoint',
+  'client-auth',
+  'dpop',
+  'authorize',
+  'revocation',
+  'introspection',
+  'device',
+  'discovery',
+  'operations-runtime',
+  'test-kit',
+] as const;
 export type RuntimeModule = (typeof RUNTIME_MODULES)[number];
 
 /** Suffixes of the types derived from an operation's type name: `GetUserRequest`, `GetUserResponse`, `GetUserError`. */
@@ -90,6 +107,14 @@ const TEMPLATE_EXPORTS = {
     'tokensFromResponse',
     'createTokenSource',
     'authorizedFetch',
+  ],
+  /** grants.ts declares these when the document has the capability (see {@link OutputPlan.documentOAuth}). */
+  'grants-oauth': [
+    'AUTHORIZATION_ENDPOINT',
+    'REVOCATION_PATH',
+    'INTROSPECTION_PATH',
+    'DEVICE_AUTHORIZATION_PATH',
+    'DISCOVERY_ISSUER',
   ],
   operations: ['API_DEFAULT_BASE_URL', 'createApiConfig'],
   models: ['Scope', 'OAuthErrorCode', 'TokenRequest', 'TokenResponse', 'TokenErrorResponse'],
@@ -308,6 +333,64 @@ const PUBLIC_RUNTIME_EXPORTS: Record<RuntimeModule, readonly string[]> = {
     'TokenClientOptions',
   ],
   pkce: ['computeCodeChallenge', 'createPkce', 'Pkce'],
+  jose: ['JwsAlgorithm', 'SigningKey'],
+  endpoint: [],
+  'client-auth': [
+    'privateKeyJwt',
+    'clientSecretJwt',
+    'clientSecretBasic',
+    'clientSecretPost',
+    'publicClient',
+    'ClientAuthenticator',
+    'ClientAuthenticationRequest',
+    'JwtClientAuthenticationOptions',
+    'PrivateKeyJwtOptions',
+    'ClientSecretJwtOptions',
+  ],
+  dpop: [
+    'createDPoP',
+    'fetchWithDPoP',
+    'isDPoPNonceChallenge',
+    'calculateJwkThumbprint',
+    'exportPublicJwk',
+    'DPoP',
+    'DPoPAlgorithm',
+    'DPoPOptions',
+    'DPoPProofRequest',
+    'DPoPFetchRequest',
+    'DPoPFetchOptions',
+  ],
+  authorize: [
+    'buildAuthorizationRequest',
+    'parseAuthorizationResponse',
+    'InvalidAuthorizationResponseError',
+    'AuthorizationResponseError',
+    'AuthorizationRequestOptions',
+    'AuthorizationRequest',
+    'ExpectedAuthorizationResponse',
+    'AuthorizationResponse',
+    'InvalidAuthorizationResponseReason',
+  ],
+  revocation: ['revokeToken', 'revokeTokens', 'TokenTypeHint', 'RevocationOptions'],
+  introspection: ['introspectToken', 'IntrospectionOptions', 'IntrospectionResponse'],
+  device: [
+    'DEVICE_CODE_GRANT_TYPE',
+    'requestDeviceAuthorization',
+    'pollDeviceAuthorization',
+    'DeviceAuthorizationExpiredError',
+    'DeviceAuthorizationOptions',
+    'DeviceAuthorizationResponse',
+    'DevicePollingOptions',
+  ],
+  discovery: [
+    'discoverAuthorizationServer',
+    'assertTokenEndpoint',
+    'metadataUrl',
+    'DiscoveryError',
+    'AuthorizationServerMetadata',
+    'DiscoveryErrorReason',
+    'DiscoveryOptions',
+  ],
   // testing.ts re-exports it; index.ts never does, so the kit never reaches an application bundle.
   'test-kit': [],
   'operations-runtime': [
@@ -340,6 +423,12 @@ export interface OutputPlan {
   operations: boolean;
   /** Whether it gets the test kit (testing.ts): with a token client or operations. */
   testing: boolean;
+  /**
+   * Names grants.ts exports for the document's OAuth capabilities: its endpoints' URLs and paths, and
+   * `buildAuthorizationRequest` bound to the document's `authorizationUrl` (which then replaces authorize.ts's in
+   * index.ts). Empty without a token client.
+   */
+  documentOAuth: string[];
   /** Runtime modules copied, in write order. */
   runtime: RuntimeModule[];
   /** Every file of the output folder, in write order. */
@@ -352,11 +441,37 @@ export interface OutputPlan {
  * neither gets only schema.ts and index.ts.
  */
 export function outputPlan(
-  ir: Pick<GeneratorIR, 'tokenEndpoints' | 'operations'>,
+  ir: Pick<GeneratorIR, 'tokenEndpoints' | 'operations'> & Partial<Pick<GeneratorIR, 'oauth'>>,
   options: { sharedErrors?: boolean } = {},
 ): OutputPlan {
   const tokenClient = ir.tokenEndpoints.length > 0;
   const operations = ir.operations.length > 0;
+  // The OAuth capabilities come with a token client only: they throw its OAuthError (client.ts) and their helpers
+  // share its client authentication. Client authentication and DPoP come with every token endpoint.
+  const oauth = tokenClient ? ir.oauth : undefined;
+  const capability = {
+    'client-auth': tokenClient && (oauth?.jwtClientAuthentication ?? true),
+    dpop: tokenClient && (oauth?.dpop ?? true),
+    authorize: oauth?.authorizationCode !== undefined,
+    revocation: oauth?.revocation !== undefined,
+    introspection: oauth?.introspection !== undefined,
+    device: oauth?.deviceAuthorization !== undefined,
+    discovery: oauth?.discovery !== undefined,
+  };
+  // endpoint.ts imports client-auth.ts's types only: the .ts file must be there for the output to compile.
+  const endpoint =
+    capability.authorize ||
+    capability.revocation ||
+    capability.introspection ||
+    capability.device ||
+    capability.discovery;
+  const documentOAuth = [
+    ...(capability.authorize ? ['AUTHORIZATION_ENDPOINT', 'buildAuthorizationRequest'] : []),
+    ...(capability.revocation ? ['REVOCATION_PATH'] : []),
+    ...(capability.introspection ? ['INTROSPECTION_PATH'] : []),
+    ...(capability.device ? ['DEVICE_AUTHORIZATION_PATH'] : []),
+    ...(oauth?.discovery?.issuer !== undefined ? ['DISCOVERY_ISSUER'] : []),
+  ];
   // The test kit (testing.ts and its runtime, test-kit.ts): a fake of the token endpoint and mocks of the operations.
   const testing = tokenClient || operations;
   const runtime = RUNTIME_MODULES.filter((module) => {
@@ -369,6 +484,19 @@ export function outputPlan(
       case 'client':
       case 'pkce':
         return tokenClient;
+      case 'jose':
+        return capability['client-auth'] || capability.dpop || capability.authorize;
+      case 'endpoint':
+        return endpoint;
+      case 'client-auth':
+        return capability['client-auth'] || endpoint;
+      case 'dpop':
+      case 'authorize':
+      case 'revocation':
+      case 'introspection':
+      case 'device':
+      case 'discovery':
+        return capability[module];
       case 'operations-runtime':
         return operations;
       case 'test-kit':
@@ -384,7 +512,7 @@ export function outputPlan(
     ...(testing ? ['testing.ts'] : []),
     'index.ts',
   ];
-  return { tokenClient, operations, testing, runtime, files };
+  return { tokenClient, operations, testing, documentOAuth, runtime, files };
 }
 
 /** index.ts: the public API, built from the plan, the runtime modules' public exports and the document's names. */
@@ -401,12 +529,14 @@ export function indexSource(plan: OutputPlan, grantTypeNames: readonly string[])
           .filter((name) => name !== 'SECRET_PARAMETERS')
           .map((name) => ({ name, type: name === 'TokenClient' || name === 'ScopeParameter' })),
         ...grantTypeNames.map((name) => ({ name: `${name}${GRANT_PARAMS_SUFFIX}`, type: true })),
+        ...plan.documentOAuth.map((name) => ({ name, type: false })),
       ],
       'grants',
     );
   }
   for (const module of plan.runtime) {
-    const names = publicRuntimeExports(module);
+    // A name grants.ts binds to the document (buildAuthorizationRequest) replaces the runtime's generic one.
+    const names = publicRuntimeExports(module).filter(({ name }) => !plan.documentOAuth.includes(name));
     if (names.length > 0) from(names, module);
   }
   if (plan.tokenClient) {

@@ -27,6 +27,25 @@ export function grantsView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
     grants,
     firstHelper: first?.helperName ?? null,
     exampleArguments: first ? exampleArguments(first) : '',
+    oauth: oauthView(ir),
+  };
+}
+
+/** The document's OAuth endpoints grants.ts names (outputPlan decides the matching runtime modules and exports). */
+function oauthView(ir: GeneratorIR) {
+  const { authorizationCode, revocation, introspection, deviceAuthorization, discovery } = ir.oauth;
+  return {
+    authorization: authorizationCode
+      ? {
+          url: authorizationCode.authorizationUrl,
+          inferred: authorizationCode.inferred,
+          pointer: authorizationCode.pointer,
+        }
+      : null,
+    revocationPath: revocation?.path ?? null,
+    introspectionPath: introspection?.path ?? null,
+    deviceAuthorizationPath: deviceAuthorization?.path ?? null,
+    discoveryIssuer: discovery?.issuer ?? null,
   };
 }
 

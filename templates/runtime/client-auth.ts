@@ -3,14 +3,14 @@
  * authorization): RFC 6749 §2.3.1 (`client_secret_basic`, `client_secret_post`), public clients (`none`), and JWT
  * client authentication (RFC 7523 §2.2, OpenID Connect Core §9: `private_key_jwt`, `client_secret_jwt`).
  *
- * Each method is a {@link ClientAuthentication}: a function that the sender calls once PER ATTEMPT, just before
+ * Each method is a {@link ClientAuthenticator}: a function that the sender calls once PER ATTEMPT, just before
  * sending, with that attempt's URL, form body and headers, which it completes in place. JWT methods sign a fresh
  * assertion (new `jti`, new `iat`/`exp`) on every call, so retries and DPoP nonce retries never replay one
  * (servers refuse a reused `jti`). The secret or key lives only in the function's scope.
  */
 import { epochSeconds, importSigningKey, randomToken, signJwt, type JwsAlgorithm, type SigningKey } from './jose.js';
 
-/** What a {@link ClientAuthentication} gets to complete: one attempt's request, before it is sent. */
+/** What a {@link ClientAuthenticator} gets to complete: one attempt's request, before it is sent. */
 export interface ClientAuthenticationRequest {
   /** Where the request goes (query and fragment included as sent). */
   url: URL;
@@ -24,7 +24,7 @@ export interface ClientAuthenticationRequest {
  * Authenticates one request attempt in place. Contract for senders: build a fresh body and headers for every
  * attempt, call this once, then send; never reuse a completed body for another attempt.
  */
-export type ClientAuthentication = (request: ClientAuthenticationRequest) => Promise<void>;
+export type ClientAuthenticator = (request: ClientAuthenticationRequest) => Promise<void>;
 
 /** Options common to the JWT methods (RFC 7523 §3). */
 export interface JwtClientAuthenticationOptions {
@@ -72,7 +72,7 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
  * @example
  * const auth = privateKeyJwt({ clientId: 'my-app', key: keyPair.privateKey, keyId: 'key-2026' });
  */
-export function privateKeyJwt(options: PrivateKeyJwtOptions): ClientAuthentication {
+export function privateKeyJwt(options: PrivateKeyJwtOptions): ClientAuthenticator {
   const keyId = options.keyId ?? (isJwk(options.key) ? options.key.kid : undefined);
   return jwtAuthentication(options, () => importSigningKey(options.key, options.algorithm, 'privateKeyJwt'), keyId);
 }
@@ -83,7 +83,7 @@ export function privateKeyJwt(options: PrivateKeyJwtOptions): ClientAuthenticati
  * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
  * @see https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication
  */
-export function clientSecretJwt(options: ClientSecretJwtOptions): ClientAuthentication {
+export function clientSecretJwt(options: ClientSecretJwtOptions): ClientAuthenticator {
   const { clientSecret } = options;
   if (!clientSecret) throw new TypeError('clientSecretJwt: clientSecret is required');
   const importKey = async () => ({
@@ -103,7 +103,7 @@ function jwtAuthentication(
   options: JwtClientAuthenticationOptions,
   importKey: () => Promise<{ key: CryptoKey; algorithm: JwsAlgorithm }>,
   keyId: string | undefined,
-): ClientAuthentication {
+): ClientAuthenticator {
   const { clientId, audience, expiresInSeconds = 60, now } = options;
   if (!clientId) throw new TypeError('JWT client authentication: clientId is required');
   if (!(expiresInSeconds > 0)) throw new RangeError('JWT client authentication: expiresInSeconds must be positive');
@@ -127,7 +127,7 @@ function jwtAuthentication(
  * `client_secret_basic` (RFC 6749 §2.3.1): `Authorization: Basic` with the form-encoded id and secret.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
-export function clientSecretBasic(clientId: string, clientSecret: string): ClientAuthentication {
+export function clientSecretBasic(clientId: string, clientSecret: string): ClientAuthenticator {
   const encode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
   // Form encoding leaves only ASCII, which btoa takes as is.
   const credentials = btoa(`${encode(clientId)}:${encode(clientSecret)}`);
@@ -138,7 +138,7 @@ export function clientSecretBasic(clientId: string, clientSecret: string): Clien
  * `client_secret_post` (RFC 6749 §2.3.1): `client_id` and `client_secret` in the form body.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
-export function clientSecretPost(clientId: string, clientSecret: string): ClientAuthentication {
+export function clientSecretPost(clientId: string, clientSecret: string): ClientAuthenticator {
   return async ({ body }) => {
     body.set('client_id', clientId);
     body.set('client_secret', clientSecret);
@@ -149,7 +149,7 @@ export function clientSecretPost(clientId: string, clientSecret: string): Client
  * A public client (`none`, RFC 7591 §2): `client_id` in the form body, no credentials (RFC 6749 §2.3, §3.2.1).
  * @see https://www.rfc-editor.org/rfc/rfc7591#section-2
  */
-export function publicClient(clientId: string): ClientAuthentication {
+export function publicClient(clientId: string): ClientAuthenticator {
   return async ({ body }) => body.set('client_id', clientId);
 }
 

@@ -2,7 +2,7 @@
  * The device authorization grant (RFC 8628): ask for a device and user code, show the user where to enter it,
  * then poll the token endpoint until the user approved, declined, or the code expired.
  */
-import type { ClientAuthentication } from './client-auth.js';
+import type { ClientAuthenticator } from './client-auth.js';
 import { AbortError, InvalidResponseError, NetworkError, TimeoutError, TokenClientError } from './errors.js';
 import { OAuthError } from './client.js';
 import { endpointUrl, hideSecrets, requestEndpoint, type EndpointRequestOptions } from './endpoint.js';
@@ -15,7 +15,7 @@ export interface DeviceAuthorizationOptions extends EndpointRequestOptions {
   /** The device authorization endpoint (the document's operation, or `device_authorization_endpoint`). */
   endpoint: string | URL;
   /** How the client authenticates: the same method as at the token endpoint (RFC 8628 §3.1). */
-  clientAuthentication: ClientAuthentication;
+  clientAuthentication: ClientAuthenticator;
   /** Scopes, space-delimited or a list (RFC 8628 §3.1, RFC 6749 §3.3). */
   scope?: string | readonly string[];
   /** More parameters (e.g. `resource`); `undefined` values are skipped. */
@@ -114,10 +114,12 @@ export class DeviceAuthorizationExpiredError extends TokenClientError {
  */
 export async function pollDeviceAuthorization<T>(
   authorization: Pick<DeviceAuthorizationResponse, 'expires_in' | 'interval'>,
-  requestToken: (signal: AbortSignal | undefined) => Promise<T>,
+  requestToken: (signal: AbortSignal) => Promise<T>,
   options: DevicePollingOptions = {},
 ): Promise<T> {
   const { signal, sleep = wait, now = Date.now, onPending } = options;
+  // Always a signal, so `{ signal }` fits an options type whose `signal` is optional (exactOptionalPropertyTypes).
+  const requestSignal = signal ?? new AbortController().signal;
   const deadline = now() + authorization.expires_in * 1000;
   let intervalSeconds = authorization.interval ?? 5;
   for (;;) {
@@ -131,7 +133,7 @@ export async function pollDeviceAuthorization<T>(
     if (signal?.aborted) throw new AbortError('Device authorization polling was aborted by the caller', false);
     let reason: 'authorization_pending' | 'slow_down' | 'no_response';
     try {
-      return await requestToken(signal);
+      return await requestToken(requestSignal);
     } catch (error) {
       if (error instanceof OAuthError && error.error === 'authorization_pending') reason = 'authorization_pending';
       else if (error instanceof OAuthError && error.error === 'slow_down') {

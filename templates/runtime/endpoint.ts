@@ -15,7 +15,7 @@ import {
   type TokenClientError,
 } from './errors.js';
 import { OAuthError } from './client.js';
-import type { ClientAuthentication } from './client-auth.js';
+import type { ClientAuthenticator } from './client-auth.js';
 
 /** Options every endpoint helper takes: how to send, nothing implied. */
 export interface EndpointRequestOptions {
@@ -85,7 +85,7 @@ export async function requestEndpoint(
   who: string,
   url: URL,
   form: URLSearchParams | undefined,
-  clientAuthentication: ClientAuthentication | undefined,
+  clientAuthentication: ClientAuthenticator | undefined,
   options: EndpointRequestOptions,
   emptyOk = false,
 ): Promise<EndpointAnswer> {

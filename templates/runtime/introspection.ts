@@ -1,7 +1,7 @@
 /**
  * Token introspection (RFC 7662): ask the authorization server whether a token is active, and what it grants.
  */
-import type { ClientAuthentication } from './client-auth.js';
+import type { ClientAuthenticator } from './client-auth.js';
 import { InvalidResponseError } from './errors.js';
 import { endpointUrl, requestEndpoint, type EndpointRequestOptions } from './endpoint.js';
 import type { TokenTypeHint } from './revocation.js';
@@ -11,7 +11,7 @@ export interface IntrospectionOptions extends EndpointRequestOptions {
   /** The introspection endpoint (the document's introspection operation, or `introspection_endpoint`). */
   endpoint: string | URL;
   /** How the client (a protected resource, RFC 7662 §2.1) authenticates. */
-  clientAuthentication: ClientAuthentication;
+  clientAuthentication: ClientAuthenticator;
   /** Which kind of token it is (RFC 7662 §2.1). */
   tokenTypeHint?: TokenTypeHint;
 }

@@ -1,7 +1,7 @@
 /**
  * Token revocation (RFC 7009): tell the authorization server a refresh or access token is no longer needed.
  */
-import type { ClientAuthentication } from './client-auth.js';
+import type { ClientAuthenticator } from './client-auth.js';
 import { endpointUrl, requestEndpoint, type EndpointRequestOptions } from './endpoint.js';
 
 /** Which kind of token is revoked (RFC 7009 §2.1, RFC 7662 §2.1): a hint that speeds up the server's lookup. */
@@ -12,7 +12,7 @@ export interface RevocationOptions extends EndpointRequestOptions {
   /** The revocation endpoint (the document's revocation operation, or `revocation_endpoint` from discovery). */
   endpoint: string | URL;
   /** How the client authenticates: the same method as at the token endpoint (RFC 7009 §2.1). */
-  clientAuthentication: ClientAuthentication;
+  clientAuthentication: ClientAuthenticator;
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   clientSecretPost,
   privateKeyJwt,
   publicClient,
-  type ClientAuthentication,
+  type ClientAuthenticator,
 } from '../../templates/runtime/client-auth.js';
 import { OAuthError } from '../../templates/runtime/client.js';
 import {
@@ -18,7 +18,7 @@ import { decodeJwt, thrown, tokenRequest } from './support.js';
 
 const TOKEN_URL = new URL('https://as.example/connect/token?x=1#f');
 
-async function apply(auth: ClientAuthentication) {
+async function apply(auth: ClientAuthenticator) {
   const body = new URLSearchParams({ grant_type: 'client_credentials' });
   const headers = new Headers();
   await auth({ url: TOKEN_URL, body, headers });
@@ -113,7 +113,7 @@ describe('JWT client authentication against oidc-provider 8.8.1', () => {
   });
   afterAll(() => server?.close());
 
-  const clientCredentials = (auth: ClientAuthentication) =>
+  const clientCredentials = (auth: ClientAuthenticator) =>
     tokenRequest(
       server.tokenEndpoint,
       { grant_type: 'client_credentials', scope: 'api' },
@@ -154,7 +154,7 @@ describe('JWT client authentication against oidc-provider 8.8.1', () => {
     const { es256 } = await jwtClientKeys();
     const auth = privateKeyJwt({ clientId: CLIENTS.es256.clientId, key: es256.privateKey });
     let recorded: string | undefined;
-    const replaying: ClientAuthentication = async (request) => {
+    const replaying: ClientAuthenticator = async (request) => {
       if (recorded === undefined) {
         await auth(request);
         recorded = request.body.get('client_assertion')!;

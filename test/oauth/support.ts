@@ -1,4 +1,4 @@
-import type { ClientAuthentication } from '../../templates/runtime/client-auth.js';
+import type { ClientAuthenticator } from '../../templates/runtime/client-auth.js';
 import { fetchWithDPoP, type DPoP } from '../../templates/runtime/dpop.js';
 import { InvalidResponseError } from '../../templates/runtime/errors.js';
 import { OAuthError } from '../../templates/runtime/client.js';
@@ -21,7 +21,7 @@ export interface Tokens {
 export async function tokenRequest(
   tokenEndpoint: string,
   parameters: Record<string, string>,
-  options: { clientAuthentication: ClientAuthentication; dpop?: DPoP },
+  options: { clientAuthentication: ClientAuthenticator; dpop?: DPoP },
 ): Promise<Tokens> {
   const body = new URLSearchParams(parameters);
   const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };

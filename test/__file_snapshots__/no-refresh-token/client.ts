@@ -27,6 +27,9 @@ import {
   type Redactor,
 } from './http.js';
 import type { OAuthErrorCode, TokenResponse } from './models.js';
+// Types only: the JWT and DPoP code reaches a bundle only when the app imports privateKeyJwt, createDPoP, ….
+import type { ClientAuthenticator } from './client-auth.js';
+import type { DPoP } from './dpop.js';
 
 /** How the client authenticates to the token endpoint (RFC 6749 §2.3.1; names from RFC 7591 §2). */
 export type ClientAuthentication = 'client_secret_post' | 'client_secret_basic' | 'none';
@@ -66,8 +69,20 @@ export interface TokenClientOptions {
    * - `client_secret_basic`: HTTP Basic with the form-encoded id and secret (RFC 6749 §2.3.1).
    * - `client_secret_post`: `client_id` and `client_secret` in the form body.
    * - `none`: a public client; sends `client_id` only.
+   * - a {@link ClientAuthenticator} function, called once per attempt (retries included) to complete its request:
+   *   `privateKeyJwt({ clientId, key, algorithm })` for `private_key_jwt` (a CryptoKey or JWK; RFC 7523 §2.2,
+   *   OpenID Connect Core §9) or `clientSecretJwt({ clientId, clientSecret })` for `client_secret_jwt`, which sign a
+   *   fresh assertion for every attempt (servers refuse a reused `jti`). Passed in rather than named, so an app that
+   *   uses neither bundles no JWT code.
    */
-  clientAuthentication?: ClientAuthentication;
+  clientAuthentication?: ClientAuthentication | ClientAuthenticator;
+  /**
+   * DPoP (RFC 9449): `createDPoP({ keyPair })`. Every attempt carries a fresh proof; a `use_dpop_nonce` answer is
+   * retried exactly once with the server's nonce (not counted against `retry`: the server did not act on the
+   * grant), and tokens come back with `token_type` `DPoP`, bound to the key. Share the instance with the token
+   * source and resource calls: it remembers the servers' nonces.
+   */
+  dpop?: DPoP;
   /**
    * Base URL the token path is appended to. Default: `DEFAULT_BASE_URL`, the document's first server; required
    * when the document names no absolute server URL.
@@ -189,11 +204,12 @@ export function tokenEndpoint(
   const fail = (problem: string): never => {
     throw new ConfigurationError(prefix + problem);
   };
-  const { clientId, clientSecret: secret, clientAuthentication: auth = defaultAuthentication } = options;
+  const { clientId, clientSecret: secret, clientAuthentication: auth = defaultAuthentication, dpop } = options;
+  const custom = typeof auth === 'function';
   if (!clientId) fail('clientId is required');
-  if (!/^(client_secret_(post|basic)|none)$/.test(auth))
-    fail('clientAuthentication must be client_secret_basic, client_secret_post or none');
-  if (auth !== 'none' && !secret) fail(`clientSecret is missing: ${auth} needs it`);
+  if (!custom && !/^(client_secret_(post|basic)|none)$/.test(auth))
+    fail('clientAuthentication must be client_secret_basic, client_secret_post or none, or a function');
+  if (!custom && auth !== 'none' && !secret) fail(`clientSecret is missing: ${auth} needs it`);
   // Without a base URL (the document names no absolute server) the URL is not absolute: secureUrl says so.
   const baseUrl = options.baseUrl ?? defaultBaseUrl ?? '';
   const href = secureUrl(`${baseUrl.replace(/\/+$/, '')}${path}`, options.allowInsecureHttp, prefix).href;
@@ -222,17 +238,31 @@ export function tokenEndpoint(
       const values = Array.isArray(value) ? value : [value];
       for (const item of name === 'scope' ? [values.join(' ')] : values) grant.append(name, String(item));
     }
-    // Only failures redact: the known secret values of this request, looked up when an error is built.
+    let form = grant;
+    let headers: Record<string, string> = {};
+    // Only failures redact: the known secret values of this request (the last attempt's assertion and proof
+    // included), looked up when an error is built.
     const redact: Redactor = (text) =>
-      redactValues(text, [secret, ...[...secretNames].flatMap((name) => grant.getAll(name))]);
-    for (let attempt = 0, delay: number | undefined = 0; ; attempt += 1) {
-      const headers: Record<string, string> = {
+      redactValues(text, [
+        secret,
+        headers['dpop'],
+        ...[...secretNames, 'client_assertion'].flatMap((name) => form.getAll(name)),
+      ]);
+    for (let attempt = 0, delay: number | undefined = 0, nonceRetries = 0; ; attempt += 1) {
+      headers = {
         ...options.headers,
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
       };
-      const form = new URLSearchParams(grant);
-      authenticate(headers, form);
+      form = new URLSearchParams(grant);
+      // A fresh proof and assertion for every attempt: neither may be replayed (RFC 9449 §11.1, RFC 7523 §3). Only
+      // these await: the classic methods keep the request's start synchronous.
+      if (dpop) headers['dpop'] = await dpop.proof({ method: 'POST', url: href });
+      if (custom) {
+        const completed = new Headers(headers);
+        await auth({ url: new URL(href), body: form, headers: completed });
+        completed.forEach((value, name) => (headers[name] = value));
+      } else authenticate(headers, form);
       let response: Response | undefined;
       const outcome: TokenResponse | TokenClientError = await exchange(
         fetchImpl,
@@ -242,11 +272,20 @@ export function tokenEndpoint(
         timeoutMs,
         signal,
         redact,
-        async (answer) => interpret((response = answer), await answer.text(), redact, secretNames, inspect),
+        async (answer) => {
+          dpop?.rememberNonce(href, answer);
+          return interpret((response = answer), await answer.text(), redact, secretNames, inspect);
+        },
         delay,
-        attempt > 0,
+        attempt + nonceRetries > 0,
       ).catch((error: TokenClientError) => error);
       if (!(outcome instanceof Error)) return outcome;
+      // RFC 9449 §8: the server wants a nonce (remembered by `read`). Exactly one more attempt, not counted as a retry.
+      if (dpop && (outcome as OAuthError).error === 'use_dpop_nonce' && !nonceRetries++) {
+        attempt -= 1;
+        delay = 0;
+        continue;
+      }
       delay =
         retry && attempt < retry.retries
           ? retryDelay(outcome, response?.headers.get('retry-after'), safety, retry, attempt)

@@ -6,6 +6,7 @@ import { AbortError, TokenClientError } from './errors.js';
 import { isOAuthError, type RequestOptions } from './client.js';
 import type { ScopeParameter, TokenClient } from './grants.js';
 import type { TokenResponse } from './models.js';
+import type { DPoP } from './dpop.js';
 
 /**
  * Tokens as an application stores them between runs: plain, serialisable data (`JSON.stringify` it into your
@@ -267,31 +268,48 @@ function abortable<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
  * token that was rejected, renews it once and sends the request once more, when the request can be sent again (no
  * streamed body: no `ReadableStream` body, no `Request` with a body). The second answer is returned whatever it is:
  * it never loops.
+ * With `dpop` (the instance the token client used) and tokens of type `DPoP`, it sends `Authorization: DPoP <token>`
+ * and a fresh proof carrying the token's hash (`ath`, RFC 9449 §7.1), keeps the resource's nonce, and answers its
+ * `use_dpop_nonce` challenge once (RFC 9449 §9).
  * @param fetchImpl Default: `globalThis.fetch`.
- * @throws {UnsupportedTokenTypeError} when the server issued a token type other than bearer (compared case-insensitively).
+ * @param dpop The DPoP key the tokens are bound to.
+ * @throws {UnsupportedTokenTypeError} when the server issued a token type other than bearer, or DPoP without `dpop`
+ * (compared case-insensitively).
  * @throws {TokenClientError} subclasses from {@link TokenSource.getAccessToken}, and whatever `fetchImpl` throws.
  * @example
  * const api = authorizedFetch(source);
  * const response = await api("https://beta.auth.wealthcare.com/…");
  */
-export function authorizedFetch(source: TokenSource, fetchImpl: typeof fetch = globalThis.fetch): typeof fetch {
+export function authorizedFetch(source: TokenSource, fetchImpl: typeof fetch = globalThis.fetch, dpop?: DPoP): typeof fetch {
   return async (input, init) => {
     const signal = init?.signal ?? undefined;
+    const url = input instanceof Request ? input.url : String(input);
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    let bound = false;
     const send = async (token: string): Promise<Response> => {
       const headers = new Headers(input instanceof Request ? input.headers : undefined);
       new Headers(init?.headers).forEach((value, name) => headers.set(name, value));
-      headers.set('authorization', `Bearer ${token}`);
-      return fetchImpl(input, { ...init, headers });
+      headers.set('authorization', `${bound ? 'DPoP' : 'Bearer'} ${token}`);
+      if (bound) headers.set('dpop', await dpop!.proof({ method, url, accessToken: token }));
+      const response = await fetchImpl(input, { ...init, headers });
+      if (bound) dpop!.rememberNonce(url, response);
+      return response;
     };
     const bearer = async (): Promise<string> => {
       const token = await source.getAccessToken(signal === undefined ? undefined : { signal });
-      const tokenType = source.getTokens()?.tokenType;
-      if (tokenType !== undefined && tokenType.toLowerCase() !== 'bearer') throw new UnsupportedTokenTypeError(`Token type ${JSON.stringify(tokenType)} cannot be sent as a bearer token`);
+      const tokenType = source.getTokens()?.tokenType?.toLowerCase();
+      bound = dpop !== undefined && tokenType === 'dpop';
+      if (tokenType !== undefined && tokenType !== 'bearer' && !bound) throw new UnsupportedTokenTypeError(`Token type ${JSON.stringify(source.getTokens()?.tokenType)} cannot be sent as a bearer token`);
       return token;
     };
     const token = await bearer();
-    const response = await send(token);
+    let response = await send(token);
     const replayable = !(input instanceof Request && input.body !== null) && !(init?.body instanceof ReadableStream);
+    // RFC 9449 §9: the resource wants a nonce (remembered by send); one more request with a new proof.
+    if (bound && replayable && response.status === 401 && /\buse_dpop_nonce\b/.test(response.headers.get('www-authenticate') ?? '')) {
+      await response.body?.cancel();
+      response = await send(token);
+    }
     if (response.status !== 401 || !replayable || !/\binvalid_token\b/i.test(response.headers.get('www-authenticate') ?? '')) return response;
     await response.body?.cancel();
     source.invalidate(token);

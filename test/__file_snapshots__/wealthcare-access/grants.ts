@@ -4,6 +4,11 @@
 
 import { tokenEndpoint, type ClientAuthentication, type RequestOptions, type TokenClientOptions } from './client.js';
 import type { Scope, TokenResponse } from './models.js';
+import {
+  buildAuthorizationRequest as buildRequest,
+  type AuthorizationRequest,
+  type AuthorizationRequestOptions,
+} from './authorize.js';
 
 /** The first server of the document. */
 export const DEFAULT_BASE_URL: string = "https://beta.auth.wealthcare.com";
@@ -19,6 +24,25 @@ export const SUPPORTED_CLIENT_AUTHENTICATION: readonly ClientAuthentication[] = 
 
 /** Names of the parameters and token response members whose values are credentials or tokens: redacted from every error and inspection. */
 export const SECRET_PARAMETERS: ReadonlySet<string> = new Set(["access_token", "client_secret", "code", "code_verifier", "id_token", "password", "refresh_token"]);
+
+/**
+ * The authorization endpoint: the `authorizationUrl` of the document's `authorizationCode` flow (/components/securitySchemes/oauth2/flows/authorizationCode).
+ * The document marks this URL as inferred, not published by the server: check it against the server's metadata.
+ */
+export const AUTHORIZATION_ENDPOINT = "https://beta.auth.wealthcare.com/connect/authorize";
+
+/**
+ * Starts the authorization-code flow (RFC 6749 §4.1) at {@link AUTHORIZATION_ENDPOINT} unless
+ * `authorizationEndpoint` names another: the URL to send the user to, plus the `state`, PKCE verifier (S256) and,
+ * for `openid` scopes, `nonce` it generated. Keep those for {@link parseAuthorizationResponse}.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1
+ * @throws {ConfigurationError} on a reserved extra parameter or an unsafe URL.
+ */
+export function buildAuthorizationRequest(
+  options: Omit<AuthorizationRequestOptions, 'authorizationEndpoint'> & { authorizationEndpoint?: string | URL },
+): Promise<AuthorizationRequest> {
+  return buildRequest({ authorizationEndpoint: AUTHORIZATION_ENDPOINT, ...options });
+}
 
 /** Scopes as a space-delimited string or a list (joined with spaces on the wire, RFC 6749 §3.3). */
 export type ScopeParameter = string | readonly Scope[];

@@ -758,8 +758,12 @@ async function listenOnLoopback(
   listener: (incoming: NodeLikeRequest, outgoing: NodeLikeResponse) => void,
   base: string,
 ): Promise<{ baseUrl: string; close(): Promise<void> }> {
-  // Loaded only here, so the module has no static Node dependency (browsers never call listen()).
-  const http = (await import('node:' + 'http')) as {
+  // Loaded only here, so the module has no static Node dependency (browsers never call listen()). Bundlers fold a
+  // constant specifier (esbuild turns 'node:' + 'http' into "node:http" and then fails to resolve it for a browser
+  // build), so the specifier is computed at run time; Node 20.16+, Deno and Bun also offer getBuiltinModule.
+  const builtin = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process?.getBuiltinModule;
+  const specifier = ['node', 'http'].join(':');
+  const http = (builtin ? builtin(specifier) : await import(/* @vite-ignore */ specifier)) as {
     createServer(listener: (incoming: NodeLikeRequest, outgoing: NodeLikeResponse) => void): {
       listen(port: number, host: string, callback: () => void): void;
       address(): { port: number } | string | null;
