@@ -226,7 +226,7 @@ describe('several jobs in one config', () => {
       ['bensoft', true, []],
     ]);
     expect((await run('generate', '--check')).stdout).toBe(
-      'src/wealthcare: up to date with spec/wealthcare.yaml (13 files).\nsrc/bensoft: up to date with spec/bensoft.yaml (9 files).\n',
+      'src/wealthcare: up to date with spec/wealthcare.yaml (18 files).\nsrc/bensoft: up to date with spec/bensoft.yaml (9 files).\n',
     );
   });
 
