@@ -927,11 +927,7 @@ export function createMockApi(options: MockApiOptions): MockApi {
       }
       const params: Record<string, string> = {};
       pattern.names.forEach((name, index) => (params[name] = safeDecode(match[index + 1]!)));
-      const query: Record<string, string | string[]> = {};
-      url.searchParams.forEach((value, name) => {
-        const previous = query[name];
-        query[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-      });
+      const query = byName(url.searchParams);
       const headers: Record<string, string> = {};
       request.headers.forEach((value, name) => (headers[name] = value));
       const call = {
@@ -1002,6 +998,18 @@ const safeDecode = (value: string): string => {
   }
 };
 
+/** Entries by name: a value, or a list when the name repeats (query strings, forms, multipart parts). */
+function byName<Value>(entries: {
+  forEach(callback: (value: Value, name: string) => void): void;
+}): Record<string, Value | Value[]> {
+  const result: Record<string, Value | Value[]> = {};
+  entries.forEach((value, name) => {
+    const previous = result[name];
+    result[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  });
+  return result;
+}
+
 /** Decodes a request body by its content type (see {@link MockCall.body}). */
 async function decodeBody(request: Request): Promise<unknown> {
   const type = (request.headers.get('content-type') ?? '').toLowerCase();
@@ -1015,20 +1023,10 @@ async function decodeBody(request: Request): Promise<unknown> {
     }
   }
   if (type.startsWith('application/x-www-form-urlencoded')) {
-    const form: Record<string, string | string[]> = {};
-    new URLSearchParams(await request.text()).forEach((value, name) => {
-      const previous = form[name];
-      form[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-    });
-    return form;
+    return byName(new URLSearchParams(await request.text()));
   }
   if (type.startsWith('multipart/form-data')) {
-    const parts: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {};
-    (await request.formData()).forEach((value, name) => {
-      const previous = parts[name];
-      parts[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-    });
-    return parts;
+    return byName(await request.formData());
   }
   if (type.startsWith('text/')) return request.text();
   return new Uint8Array(await request.arrayBuffer());
