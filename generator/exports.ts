@@ -398,6 +398,7 @@ const PUBLIC_RUNTIME_EXPORTS: Record<RuntimeModule, readonly string[]> = {
     'ApiError',
     'isApiError',
     'AccessTokenProvider',
+    'ApiDPoP',
     'ApiCallOptions',
     'ApiConfig',
     'ApiConfigOptions',

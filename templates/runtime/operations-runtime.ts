@@ -15,8 +15,24 @@ export const API_DEFAULT_TIMEOUT_MS = 30_000;
  * token is renewed and the call sent once more when the server answers 401 `invalid_token`; or a function.
  */
 export type AccessTokenProvider =
-  | { getAccessToken(options?: { signal?: AbortSignal; forceRefresh?: boolean }): Promise<string> }
+  | {
+      getAccessToken(options?: { signal?: AbortSignal; forceRefresh?: boolean }): Promise<string>;
+      /** The token source's stored tokens: their `tokenType` decides between Bearer and DPoP (with `dpop`). */
+      getTokens?(): { tokenType?: string | undefined } | undefined;
+    }
   | (() => Promise<string>);
+
+/**
+ * What the operation functions use of a DPoP key: `createDPoP()` (dpop.ts) returns one. Declared here, by shape, so
+ * that a document without a token endpoint (no dpop.ts in its output) still compiles, and no DPoP code reaches a
+ * bundle unless the app imports `createDPoP`.
+ */
+export interface ApiDPoP {
+  /** A fresh proof for one attempt, with the token's hash (`ath`) and the nonce remembered for the URL's origin. */
+  proof(request: { method: string; url: string | URL; accessToken?: string }): Promise<string>;
+  /** Keeps the `DPoP-Nonce` of a response for its origin. */
+  rememberNonce(url: string | URL, response: Response): void;
+}
 
 /** Options of `createApiConfig`. Nothing is implied: every default is named here. */
 export interface ApiConfigOptions {
@@ -35,6 +51,14 @@ export interface ApiConfigOptions {
   headers?: Record<string, string>;
   /** `http:` is refused for hosts other than loopback unless this is `true` (tokens would travel in clear text). */
   allowInsecureHttp?: boolean;
+  /**
+   * The DPoP key the access tokens are bound to (RFC 9449), the instance the token client used: calls then send
+   * `Authorization: DPoP <token>` with a fresh proof per attempt carrying the token's hash (`ath`, §7.1), keep the
+   * resource's nonce and answer its `use_dpop_nonce` challenge once (§9). When `accessToken` is a token source whose
+   * tokens are of type Bearer, Bearer is sent; a function's tokens are taken as DPoP-bound.
+   * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
+   */
+  dpop?: ApiDPoP;
 }
 
 /** A settled configuration: the first argument of every operation function. */
@@ -44,6 +68,7 @@ export interface ApiConfig {
   readonly timeoutMs: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly accessToken: AccessTokenProvider | undefined;
+  readonly dpop: ApiDPoP | undefined;
 }
 
 /** Per-call options of every operation function. */
@@ -112,6 +137,7 @@ export function settleApiConfig(options: ApiConfigOptions, defaultBaseUrl: strin
     timeoutMs: options.timeoutMs ?? API_DEFAULT_TIMEOUT_MS,
     headers: Object.freeze({ ...options.headers }),
     accessToken: options.accessToken,
+    dpop: options.dpop,
   });
 }
 
@@ -237,10 +263,12 @@ export async function _send(
   const withToken = operation.bearer !== 'none' && provider !== undefined;
   const url = `${config.baseUrl}${path}${query.length > 0 ? `?${query.join('&')}` : ''}`;
   const timeoutMs = options.timeoutMs ?? config.timeoutMs;
-  const attempt = async (forceRefresh: boolean): Promise<_Exchange> => {
+  const dpop = config.dpop;
+  const attempt = async (forceRefresh: boolean, sentBefore = forceRefresh): Promise<_Exchange> => {
     let token: string | undefined;
+    let bound = false;
     if (withToken) {
-      if (options.signal?.aborted) throw new AbortError(`${label} was aborted by the caller`, forceRefresh);
+      if (options.signal?.aborted) throw new AbortError(`${label} was aborted by the caller`, sentBefore);
       token =
         typeof provider === 'function'
           ? await provider()
@@ -248,8 +276,13 @@ export async function _send(
               ...(options.signal ? { signal: options.signal } : {}),
               ...(forceRefresh ? { forceRefresh: true } : {}),
             });
+      const tokenType = typeof provider === 'function' ? undefined : provider.getTokens?.()?.tokenType?.toLowerCase();
+      bound = dpop !== undefined && (tokenType === undefined || tokenType === 'dpop');
+      // A DPoP-bound token sent as Bearer is refused by the resource (RFC 9449 §7.2): say what is missing instead.
+      if (!bound && tokenType === 'dpop')
+        throw new ConfigurationError(`${label}: the access token is DPoP-bound: pass dpop to createApiConfig`);
       try {
-        headers.set('authorization', `Bearer ${token}`);
+        headers.set('authorization', `${bound ? 'DPoP' : 'Bearer'} ${token}`);
       } catch {
         // Not a valid header value (a line break, say): nothing is sent, and the message leaves the token out.
         throw new ConfigurationError(
@@ -257,22 +290,33 @@ export async function _send(
         );
       }
     }
-    const init: RequestInit = {
-      method: operation.method.toUpperCase(),
-      headers,
-      ...(body !== undefined ? { body } : {}),
-    };
-    return _exchange(config.fetch, url, init, timeoutMs, options.signal, label, token, forceRefresh, operation.blob);
+    const method = operation.method.toUpperCase();
+    // A fresh proof per attempt (new jti, the nonce remembered for this origin); none when the token is Bearer.
+    if (bound) headers.set('dpop', await dpop!.proof({ method, url, accessToken: token! }));
+    else headers.delete('dpop');
+    const init: RequestInit = { method, headers, ...(body !== undefined ? { body } : {}) };
+    const result = await _exchange(
+      config.fetch,
+      url,
+      init,
+      timeoutMs,
+      options.signal,
+      label,
+      [token, headers.get('dpop') ?? undefined],
+      sentBefore,
+      operation.blob,
+    );
+    if (bound) dpop!.rememberNonce(url, result.response);
+    return { ...result, bound };
   };
+  const replayable = !(body instanceof ReadableStream);
   let result = await attempt(false);
-  const renewable = withToken && typeof provider === 'object' && !(body instanceof ReadableStream);
-  if (
-    renewable &&
-    result.response.status === 401 &&
-    /\binvalid_token\b/i.test(result.response.headers.get('www-authenticate') ?? '')
-  ) {
-    result = await attempt(true);
-  }
+  const challenge = (pattern: RegExp): boolean =>
+    result.response.status === 401 && pattern.test(result.response.headers.get('www-authenticate') ?? '');
+  // RFC 9449 §9: the resource asks for its nonce (remembered above); one more attempt with a new proof, never more.
+  if (result.bound && replayable && challenge(/\buse_dpop_nonce\b/)) result = await attempt(false, true);
+  const renewable = withToken && typeof provider === 'object' && replayable;
+  if (renewable && challenge(/\binvalid_token\b/i)) result = await attempt(true);
   if (result.error) throw result.error;
   return result.data;
 }
@@ -477,6 +521,8 @@ interface _Exchange {
   response: Response;
   data?: unknown;
   error?: ApiError;
+  /** The attempt sent a DPoP-bound token with a proof. */
+  bound?: boolean;
 }
 
 /** One request with its timeout and the caller's signal (http.ts); reads and parses the body of the answer. */
@@ -487,12 +533,12 @@ async function _exchange(
   timeoutMs: number,
   signal: AbortSignal | undefined,
   label: string,
-  token: string | undefined,
+  secrets: ReadonlyArray<string | undefined>,
   sentBefore: boolean,
   blob = false,
 ): Promise<_Exchange> {
-  // The bearer token, should a server echo it, never reaches a message or an excerpt.
-  const redact: Redactor = (text) => redactValues(text, [token]);
+  // The access token and the DPoP proof, should a server echo them, never reach a message or an excerpt.
+  const redact: Redactor = (text) => redactValues(text, secrets);
   return exchange(
     fetchImpl,
     url,
