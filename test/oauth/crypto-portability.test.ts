@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCryptoCheck } from './portable/crypto-check.js';
 
-describe('the crypto parts on Node (the same check runs on Deno and Bun: test/oauth/portable/run.ts)', () => {
+describe('the crypto parts on Node, in-process (every runtime: test/runtimes/crypto.test.ts)', () => {
   it('imports keys, signs and verifies assertions and proofs for every algorithm, and computes thumbprints', async () => {
     const results = await runCryptoCheck();
     expect(Object.keys(results)).toHaveLength(18);
