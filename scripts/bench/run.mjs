@@ -740,6 +740,63 @@ await section(5, 'bundle size', async () => {
   }
 });
 
+// ── 5b. Added size of each OAuth capability ─────────────────────────────────────────────────────────────────────────
+// Issue 13: "the bench lists the added size of each capability when imported". The output of
+// test/fixtures/oauth/all-capabilities.yaml (every capability declared) is generated into the work folder; each app
+// uses createTokenClient as row 5's does and also references the capability, so the figure is what importing it adds
+// to an app that already has the token client (shared error classes and HTTP core counted once).
+await section(5, 'bundle size per OAuth capability', async () => {
+  const dir = join(work, 'all-capabilities');
+  runNode([CLI, 'generate', '--input', 'test/fixtures/oauth/all-capabilities.yaml', '--output', dir]);
+  const tokenClientApp =
+    "const client = createTokenClient({ clientId: 'app', clientSecret: 'secret' });\nconsole.log(await client.clientCredentials());\n";
+  const gzipOf = async (names) => {
+    const contents = `import { ${['createTokenClient', ...names].join(', ')} } from './index.js';\n${tokenClientApp}${
+      names.length ? `console.log(${names.join(', ')});\n` : ''
+    }`;
+    const result = await build({
+      stdin: { contents, resolveDir: dir, sourcefile: 'bench-capability-app.ts', loader: 'ts' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+    });
+    return gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
+  };
+  const base = await gzipOf([]);
+  const capabilities = [
+    ['JWT client authentication (RFC 7523)', ['privateKeyJwt']],
+    ['client_secret_jwt (RFC 7523, HS256)', ['clientSecretJwt']],
+    ['DPoP (RFC 9449)', ['createDPoP']],
+    [
+      'authorization request + callback (RFC 6749 §4.1, 9207)',
+      ['buildAuthorizationRequest', 'parseAuthorizationResponse'],
+    ],
+    ['PKCE (RFC 7636)', ['createPkce']],
+    ['revocation (RFC 7009)', ['revokeTokens']],
+    ['introspection (RFC 7662)', ['introspectToken']],
+    ['device authorization (RFC 8628)', ['requestDeviceAuthorization', 'pollDeviceAuthorization']],
+    ['discovery (RFC 8414)', ['discoverAuthorizationServer']],
+    ['token source', ['createTokenSource', 'authorizedFetch']],
+  ];
+  const added = {};
+  for (const [label, names] of capabilities) {
+    const gzip = await gzipOf(names);
+    added[names.join('+')] = gzip - base;
+    row(5, {
+      label: `bundle: + ${label} (\`${names.join('`, `')}\`)`,
+      value: `+${fmtBytes(gzip - base)} min+gz`,
+      baseline: `createTokenClient app ${fmtBytes(base)}`,
+      ratio: NaN,
+      target: '—',
+      met: null,
+    });
+  }
+  raw['5-bundle-capabilities'] = { tokenClientApp: base, added };
+});
+
 // ── 6. diff on a GitHub major version pair ───────────────────────────────────────────────────────────────────────
 // GitHub's REST description, 22.0.0 → 23.0.2 (11-13 MB each), from the cache scripts/github-openapi.mjs fills; the
 // row is skipped, with the reason printed, when it is absent (the bench never downloads). Baseline in the same run:
