@@ -16,7 +16,8 @@ import { ROOT, SPEC, removeDir, tempDir } from '../support/generate-to-temp.js';
  *
  * - A block is a module file in a scratch project whose package.json says `"type": "module"`. It imports generated
  *   code by folder (and the tool's own API as the package `wealthcare-codegen`): `./generated/` and `./wealthcare/` hold the WealthCare Access output, `./pets/` the output of
- *   test/fixtures/operations/petstore.yaml, `./clerk/` the output of ../shared/corpus/clerk.yaml. Only the folders
+ *   test/fixtures/operations/petstore.yaml, `./clerk/` the output of ../shared/corpus/clerk.yaml, `./oauth/` that of
+ *   test/fixtures/oauth/all-capabilities.yaml. Only the folders
  *   some block imports are generated.
  * - A block that uses names it does not define (a `clientId`, an `e` from a catch around it) declares them in an
  *   HTML comment right before the fence: `<!-- ts-context` then ambient declarations (`declare const …`,
@@ -44,6 +45,8 @@ const OUTPUTS: Record<string, string> = {
   clerk: join(ROOT, '../shared/corpus/clerk.yaml'),
   // A second document whose operations take their token client from ./wealthcare/ (docs/config.md, tokenClientFrom).
   bensoft: join(ROOT, 'test/fixtures/jobs/bensoft-api.yaml'),
+  // Every OAuth capability declared (device authorization, revocation, introspection, discovery): docs/oauth.md.
+  oauth: join(ROOT, 'test/fixtures/oauth/all-capabilities.yaml'),
 };
 /** Outputs linked to another output as a config job's `tokenClientFrom` would link them. */
 const LINKS: Record<string, { tokenClientFrom: string }> = { bensoft: { tokenClientFrom: '../wealthcare' } };
