@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { analyze } from './analyze/analyze.js';
@@ -9,6 +9,7 @@ import { applyImportStyle } from './emit/import-style.js';
 import { prestartModels } from './emit/models-job.js';
 import { outputVariant } from './jobs.js';
 import { loadDocument, loadDocumentFromText, type LoadedDocument } from './load/load.js';
+import { MAX_DOCUMENT_BYTES } from './load/read-source.js';
 import { posixRelative, sourceLabel } from './shared/source-label.js';
 import { isUrl } from './shared/url.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
@@ -69,7 +70,12 @@ export interface GenerateResult {
 function mayHaveTokenEndpoint(input: string, cwd: string): boolean {
   if (isUrl(input)) return false;
   try {
-    return readFileSync(resolve(cwd, input), 'latin1').includes('grant_type');
+    // Only a regular file of bounded size: reading /dev/zero never ends and opening a FIFO waits for a writer
+    // (test/hostile/not-openapi.test.ts). statSync opens neither; loadDocument then refuses them with one line.
+    const path = resolve(cwd, input);
+    const info = statSync(path);
+    if (!info.isFile() || info.size > MAX_DOCUMENT_BYTES) return false;
+    return readFileSync(path, 'latin1').includes('grant_type');
   } catch {
     return false; // loadDocument reports the problem
   }
