@@ -291,9 +291,9 @@ export async function _send(
       }
     }
     const method = operation.method.toUpperCase();
-    // A fresh proof per attempt (new jti, the nonce remembered for this origin); none when the token is Bearer.
+    // A fresh proof per attempt (new jti, the nonce remembered for this origin); none when the token went as Bearer.
     if (bound) headers.set('dpop', await dpop!.proof({ method, url, accessToken: token! }));
-    else headers.delete('dpop');
+    else if (dpop) headers.delete('dpop');
     const init: RequestInit = { method, headers, ...(body !== undefined ? { body } : {}) };
     const result = await _exchange(
       config.fetch,
