@@ -48,6 +48,7 @@ export {
   authorizedFetch,
   type StoredTokens,
   type TokenSource,
+  type TokenRevoker,
 } from './token-source.js';
 export { type JwsAlgorithm, type SigningKey } from './jose.js';
 export {

@@ -46,6 +46,14 @@ export class ReauthenticationRequiredError extends TokenClientError {}
 /** An API call would send a token that is not a bearer token (token types are compared case-insensitively). */
 export class UnsupportedTokenTypeError extends TokenClientError {}
 
+/**
+ * Revokes tokens at the authorization server for {@link TokenSource.signOut}: `revokeTokens` of revocation.ts with
+ * the document's revocation endpoint and the client's authentication, e.g.
+ * `(tokens) => revokeTokens(tokens, { endpoint, clientAuthentication })`. It should revoke the refresh token first,
+ * then the access token (RFC 7009 §2.1), attempt both, and throw when either failed, without a token in the error.
+ */
+export type TokenRevoker = (tokens: { refreshToken?: string; accessToken?: string }) => Promise<void>;
+
 /** The options of a token source besides its grant (grants.ts's `TokenSourceOptions` adds the grant). */
 export interface TokenSourceSettings {
   /**
@@ -90,6 +98,22 @@ export interface TokenSource {
    * under way keeps serving its callers but no longer changes the source.
    */
   setTokens(tokens: StoredTokens): void;
+  /**
+   * Signs out: the source forgets its tokens at once, then `revoke` revokes them at the server (RFC 7009), refresh
+   * token first. Clearing comes first and happens whatever revocation does, so no caller gets the old tokens again:
+   * a refresh_token source then rejects {@link TokenSource.getAccessToken} with
+   * {@link ReauthenticationRequiredError} until {@link TokenSource.setTokens} (the `refreshToken` option is not used
+   * again); a client_credentials source fetches a new token. A token request under way is awaited and what it
+   * returns is revoked too (its callers still get its access token, which the server then rejects); it no longer
+   * changes the source, nor reaches `onTokens`. Storage that `onTokens` wrote is the application's to clear. Without `revoke` (or a document without a revocation endpoint) the tokens
+   * stay valid at the server until they expire. The revocation code is a parameter so that an application that never
+   * revokes does not bundle it.
+   * @param revoke e.g. `(tokens) => revokeTokens(tokens, { endpoint, clientAuthentication })`.
+   * @throws what `revoke` threw (the first failure, after every revocation was attempted), once the source is
+   * cleared: the tokens may still be valid at the server until they expire.
+   * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
+   */
+  signOut(revoke?: TokenRevoker): Promise<void>;
 }
 
 /**
@@ -140,8 +164,10 @@ export function createTokenSourceCore(
   let freshUntil = 0;
   let inFlight: Promise<string> | undefined;
   let reauthentication: ReauthenticationRequiredError | undefined;
-  // Bumped by setTokens(): a request started before no longer changes the source when it completes.
+  // Bumped by setTokens() and signOut(): a request started before no longer changes the source when it completes.
   let generation = 0;
+  // The token requests under way (more than one only after setTokens()): signOut() revokes what they return.
+  const underway = new Set<Promise<TokenResponse>>();
 
   const adopt = (next: StoredTokens | undefined): void => {
     tokens = next;
@@ -194,7 +220,9 @@ export function createTokenSourceCore(
 
   const fetchTokens = async (): Promise<string> => {
     const epoch = generation;
-    const response = await request();
+    const answer = request();
+    underway.add(answer);
+    const response = await answer.finally(() => underway.delete(answer));
     if (epoch !== generation) return response.access_token;
     const next = tokensFromResponse(response, clock());
     // A server that rotates sends a new refresh token; one that does not leaves the current one valid.
@@ -236,6 +264,38 @@ export function createTokenSourceCore(
       inFlight = undefined;
       reauthentication = undefined;
       adopt(normalise(next));
+    },
+    async signOut(revoke) {
+      generation += 1;
+      inFlight = undefined;
+      reauthentication = undefined;
+      const held = tokens;
+      const pending = [...underway];
+      adopt(undefined);
+      if (revoke === undefined) return;
+      // Newest first: a request under way may hold the refresh token a rotating server now honours.
+      const sessions = [
+        ...(await Promise.all(pending.map((answer) => answer.then(tokensFromResponse, () => undefined)))),
+        held,
+      ];
+      const revoked = new Set<string>();
+      const once = (token: string | undefined): string | undefined =>
+        token === undefined || revoked.has(token) ? undefined : (revoked.add(token), token);
+      let failure: { error: unknown } | undefined;
+      for (const session of sessions) {
+        const refreshToken = once(session?.refreshToken);
+        const accessToken = once(session?.accessToken);
+        if (refreshToken === undefined && accessToken === undefined) continue;
+        try {
+          await revoke({
+            ...(refreshToken === undefined ? {} : { refreshToken }),
+            ...(accessToken === undefined ? {} : { accessToken }),
+          });
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+      if (failure) throw failure.error;
     },
   };
   // Inspection shows the state, never the tokens.

@@ -335,6 +335,7 @@ const PUBLIC_RUNTIME_EXPORTS: Record<RuntimeModule, readonly string[]> = {
     'authorizedFetch',
     'StoredTokens',
     'TokenSource',
+    'TokenRevoker',
   ],
   jose: ['JwsAlgorithm', 'SigningKey'],
   endpoint: [],

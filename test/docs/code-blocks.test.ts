@@ -44,6 +44,8 @@ const OUTPUTS: Record<string, string> = {
   clerk: join(ROOT, '../shared/corpus/clerk.yaml'),
   // A second document whose operations take their token client from ./wealthcare/ (docs/config.md, tokenClientFrom).
   bensoft: join(ROOT, 'test/fixtures/jobs/bensoft-api.yaml'),
+  // A document with every OAuth endpoint (revocation for the token source's signOut, docs/client.md).
+  oauth: join(ROOT, 'test/fixtures/oauth/all-capabilities.yaml'),
 };
 /** Outputs linked to another output as a config job's `tokenClientFrom` would link them. */
 const LINKS: Record<string, { tokenClientFrom: string }> = { bensoft: { tokenClientFrom: '../wealthcare' } };

@@ -7,7 +7,7 @@ export { AbortError, ConfigurationError, InvalidResponseError, NetworkError, Ser
 export { formEncode } from './http.js';
 export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, OAuthError, isOAuthError, type ClientAuthentication, type RequestOptions, type RetryOptions, type TokenClientOptions } from './client.js';
 export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
-export { ReauthenticationRequiredError, UnsupportedTokenTypeError, tokensFromResponse, authorizedFetch, type StoredTokens, type TokenSource } from './token-source.js';
+export { ReauthenticationRequiredError, UnsupportedTokenTypeError, tokensFromResponse, authorizedFetch, type StoredTokens, type TokenSource, type TokenRevoker } from './token-source.js';
 export { type JwsAlgorithm, type SigningKey } from './jose.js';
 export { privateKeyJwt, clientSecretJwt, clientSecretBasic, clientSecretPost, publicClient, type ClientAuthenticator, type ClientAuthenticationRequest, type JwtClientAuthenticationOptions, type PrivateKeyJwtOptions, type ClientSecretJwtOptions } from './client-auth.js';
 export { createDPoP, fetchWithDPoP, isDPoPNonceChallenge, calculateJwkThumbprint, exportPublicJwk, type DPoP, type DPoPAlgorithm, type DPoPOptions, type DPoPProofRequest, type DPoPFetchRequest, type DPoPFetchOptions } from './dpop.js';
