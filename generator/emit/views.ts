@@ -91,8 +91,9 @@ function exampleArguments(grant: GrantIR): string {
 }
 
 /**
- * The token source's part of grants.ts (the rest is the runtime module token-source.ts): the grants a source can repeat without the user — client_credentials (fetch again)
- * and refresh_token (renew) — with their helper and option names. Other grants seed a source via setTokens().
+ * The token source's part of grants.ts (the rest is the runtime module token-source.ts): the grants a source can
+ * repeat without the user — client_credentials (fetch again) and refresh_token (renew) — with their helper and option
+ * names. Other grants seed a source via setTokens().
  */
 function tokenSourceView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
   const find = (grantType: string) => endpoint.grants.find((grant) => grant.grantType === grantType);
