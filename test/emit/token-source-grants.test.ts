@@ -1,9 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, generateToTemp, removeDir, tempDir } from '../support/generate-to-temp.js';
-import { BUNDLER, STRICT_CONSUMER } from '../support/strict-options.js';
+import { compileWithConsumer as compile } from '../support/compile-output.js';
 
 /**
  * The token source's document-specific part (grants.ts: `TokenSourceGrant`, `createTokenSource` and its renewal
@@ -34,21 +33,6 @@ async function variant(grants: string[]): Promise<string> {
   const out = await generateToTemp(input);
   dirs.push(out.dir);
   return out.dir;
-}
-
-/** Type-checks the output's index.ts plus a consumer module under the strict consumer settings. */
-function compile(dir: string, consumer: string): string[] {
-  const options = { ...STRICT_CONSUMER, ...BUNDLER };
-  const consumerPath = join(dir, '__consumer__.ts');
-  const host = ts.createCompilerHost(options);
-  const readFileText = host.readFile.bind(host);
-  host.readFile = (file) => (file === consumerPath ? consumer : readFileText(file));
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (file) => file === consumerPath || fileExists(file);
-  const program = ts.createProgram({ rootNames: [join(dir, 'index.ts'), consumerPath], options, host });
-  return ts
-    .getPreEmitDiagnostics(program)
-    .map((d) => `${d.file?.fileName.replace(dir, '') ?? ''} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }
 
 describe('the token source for other sets of grants', () => {
