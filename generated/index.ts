@@ -9,6 +9,9 @@ export {
   createTokenClient,
   type TokenClient,
   type ScopeParameter,
+  createTokenSource,
+  type TokenSourceGrant,
+  type TokenSourceOptions,
   type ClientCredentialsParams,
   type AuthorizationCodeParams,
   type RefreshTokenParams,
@@ -38,6 +41,15 @@ export {
   type TokenClientOptions,
 } from './client.js';
 export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
+export {
+  ReauthenticationRequiredError,
+  UnsupportedTokenTypeError,
+  tokensFromResponse,
+  authorizedFetch,
+  type StoredTokens,
+  type TokenSource,
+  type TokenRevoker,
+} from './token-source.js';
 export { type JwsAlgorithm, type SigningKey } from './jose.js';
 export {
   privateKeyJwt,
@@ -74,6 +86,5 @@ export {
   type AuthorizationResponse,
   type InvalidAuthorizationResponseReason,
 } from './authorize.js';
-export * from './token-source.js';
 export type * from './models.js';
 export type { components, operations, paths } from './schema.js';

@@ -21,6 +21,7 @@ export const RUNTIME_MODULES = [
   'http',
   'client',
   'pkce',
+  'token-source',
   // OAuth capabilities (docs/oauth.md): internals first, then one module per capability.
   'jose',
   'endpoint',
@@ -86,7 +87,7 @@ export function runtimeSource(module: RuntimeModule): string {
   return text;
 }
 
-/** Names the templates declare whatever the document (grants.ts, token-source.ts, operations.ts). */
+/** Names the templates declare whatever the document (grants.ts, operations.ts). */
 const TEMPLATE_EXPORTS = {
   grants: [
     'DEFAULT_BASE_URL',
@@ -96,17 +97,10 @@ const TEMPLATE_EXPORTS = {
     'createTokenClient',
     'TokenClient',
     'ScopeParameter',
-  ],
-  'token-source': [
-    'StoredTokens',
-    'ReauthenticationRequiredError',
-    'UnsupportedTokenTypeError',
+    // The token source's document-specific part (its runtime is token-source.ts).
+    'createTokenSource',
     'TokenSourceGrant',
     'TokenSourceOptions',
-    'TokenSource',
-    'tokensFromResponse',
-    'createTokenSource',
-    'authorizedFetch',
   ],
   /** grants.ts declares these when the document has the capability (see {@link OutputPlan.documentOAuth}). */
   'grants-oauth': [
@@ -333,6 +327,16 @@ const PUBLIC_RUNTIME_EXPORTS: Record<RuntimeModule, readonly string[]> = {
     'TokenClientOptions',
   ],
   pkce: ['computeCodeChallenge', 'createPkce', 'Pkce'],
+  // createTokenSource, TokenSourceGrant and TokenSourceOptions are grants.ts's (they name the document's grants).
+  'token-source': [
+    'ReauthenticationRequiredError',
+    'UnsupportedTokenTypeError',
+    'tokensFromResponse',
+    'authorizedFetch',
+    'StoredTokens',
+    'TokenSource',
+    'TokenRevoker',
+  ],
   jose: ['JwsAlgorithm', 'SigningKey'],
   endpoint: [],
   'client-auth': [
@@ -418,7 +422,7 @@ export function publicRuntimeExports(module: RuntimeModule): ExportedName[] {
 
 /** What is generated for one document. */
 export interface OutputPlan {
-  /** Whether the document has a token endpoint: grants.ts, token-source.ts, models.ts and the token client. */
+  /** Whether the document has a token endpoint: grants.ts, models.ts, the token client and the token source. */
   tokenClient: boolean;
   /** Whether it has operations besides the token endpoint: operations.ts and its runtime. */
   operations: boolean;
@@ -484,6 +488,7 @@ export function outputPlan(
         return tokenClient || operations;
       case 'client':
       case 'pkce':
+      case 'token-source':
         return tokenClient;
       case 'jose':
         return capability['client-auth'] || capability.dpop || capability.authorize;
@@ -508,13 +513,16 @@ export function outputPlan(
     'schema.ts',
     ...(tokenClient ? ['models.ts'] : []),
     ...runtime.map((module) => `${module}.ts`),
-    ...(tokenClient ? ['grants.ts', 'token-source.ts'] : []),
+    ...(tokenClient ? ['grants.ts'] : []),
     ...(operations ? ['operations.ts'] : []),
     ...(testing ? ['testing.ts'] : []),
     'index.ts',
   ];
   return { tokenClient, operations, testing, documentOAuth, runtime, files };
 }
+
+/** The names of {@link TEMPLATE_EXPORTS}.grants that are types (exported with `type` from index.ts). */
+const GRANTS_TYPES = new Set(['TokenClient', 'ScopeParameter', 'TokenSourceGrant', 'TokenSourceOptions']);
 
 /** index.ts: the public API, built from the plan, the runtime modules' public exports and the document's names. */
 export function indexSource(plan: OutputPlan, grantTypeNames: readonly string[]): string {
@@ -528,7 +536,7 @@ export function indexSource(plan: OutputPlan, grantTypeNames: readonly string[])
       [
         ...TEMPLATE_EXPORTS.grants
           .filter((name) => name !== 'SECRET_PARAMETERS')
-          .map((name) => ({ name, type: name === 'TokenClient' || name === 'ScopeParameter' })),
+          .map((name) => ({ name, type: GRANTS_TYPES.has(name) })),
         ...grantTypeNames.map((name) => ({ name: `${name}${GRANT_PARAMS_SUFFIX}`, type: true })),
         ...plan.documentOAuth.map((name) => ({ name, type: false })),
       ],
@@ -540,10 +548,7 @@ export function indexSource(plan: OutputPlan, grantTypeNames: readonly string[])
     const names = publicRuntimeExports(module).filter(({ name }) => !plan.documentOAuth.includes(name));
     if (names.length > 0) from(names, module);
   }
-  if (plan.tokenClient) {
-    lines.push(`export * from './token-source.js';`);
-    lines.push(`export type * from './models.js';`);
-  }
+  if (plan.tokenClient) lines.push(`export type * from './models.js';`);
   if (plan.operations) lines.push(`export * from './operations.js';`);
   lines.push(`export type { components, operations, paths } from './schema.js';`);
   return `${lines.join('\n')}\n`;

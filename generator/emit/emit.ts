@@ -5,7 +5,7 @@ import { fileHeader } from './header.js';
 import { startModels, type PrestartedModels } from './models-job.js';
 import { emitSchemaTypes } from './schema-types.js';
 import { renderTemplate } from './templates.js';
-import { grantsView, tokenSourceView } from './views.js';
+import { grantsView } from './views.js';
 import { testingView } from './testing.js';
 import { operationsView } from './operations.js';
 
@@ -32,7 +32,7 @@ export interface EmitOptions {
 /**
  * Emits every generated file of the {@link outputPlan}: `schema.ts` (openapi-typescript), `models.ts` (ts-morph),
  * the runtime modules (templates/runtime/*.ts, copied verbatim below the header), the document-specific parts
- * (handlebars: grants.ts, token-source.ts, operations.ts) and index.ts (exports.ts).
+ * (handlebars: grants.ts, operations.ts, testing.ts) and index.ts (exports.ts).
  */
 export async function emit(loaded: LoadedDocument, ir: GeneratorIR, options: EmitOptions = {}): Promise<EmittedFiles> {
   const header = fileHeader(ir.document.source, ir.document.sha256);
@@ -54,10 +54,7 @@ export async function emit(loaded: LoadedDocument, ir: GeneratorIR, options: Emi
   add('schema.ts', await emitSchemaTypes(loaded));
   if (models) add('models.ts', await models);
   for (const module of plan.runtime) add(`${module}.ts`, linkErrors(runtimeSource(module)));
-  if (endpoint) {
-    add('grants.ts', renderTemplate('grants', grantsView(ir, endpoint)));
-    add('token-source.ts', renderTemplate('token-source', tokenSourceView(ir, endpoint)));
-  }
+  if (endpoint) add('grants.ts', renderTemplate('grants', grantsView(ir, endpoint)));
   if (plan.operations) add('operations.ts', renderTemplate('operations', operationsView(ir)));
   add('index.ts', indexSource(plan, endpoint ? endpoint.grants.map((grant) => grant.typeName) : []));
   // The test kit: a separate entry point that index.ts never imports, so it never reaches an application bundle.

@@ -10,7 +10,7 @@ import { identifier, jsdocText, tsString } from './escape.js';
 export const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
 
 /** The files rendered from templates (the static runtime is copied from templates/runtime/, see exports.ts). */
-export const RUNTIME_TEMPLATES = ['grants', 'token-source', 'operations', 'testing'] as const;
+export const RUNTIME_TEMPLATES = ['grants', 'operations', 'testing'] as const;
 export type RuntimeTemplate = (typeof RUNTIME_TEMPLATES)[number];
 
 /**

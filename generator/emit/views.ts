@@ -28,6 +28,7 @@ export function grantsView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
     firstHelper: first?.helperName ?? null,
     exampleArguments: first ? exampleArguments(first) : '',
     oauth: oauthView(ir),
+    tokenSource: tokenSourceView(ir, endpoint),
   };
 }
 
@@ -90,10 +91,11 @@ function exampleArguments(grant: GrantIR): string {
 }
 
 /**
- * The view of token-source.ts: the grants a source can repeat without the user — client_credentials (fetch again)
- * and refresh_token (renew) — with their helper and option names. Other grants seed a source via setTokens().
+ * The token source's part of grants.ts (the rest is the runtime module token-source.ts): the grants a source can
+ * repeat without the user — client_credentials (fetch again) and refresh_token (renew) — with their helper and option
+ * names. Other grants seed a source via setTokens().
  */
-export function tokenSourceView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
+function tokenSourceView(ir: GeneratorIR, endpoint: TokenEndpointIR) {
   const find = (grantType: string) => endpoint.grants.find((grant) => grant.grantType === grantType);
   const option = (grant: GrantIR | undefined, wire: string) =>
     grant?.fields.find((field) => field.name === wire)?.optionName ?? null;

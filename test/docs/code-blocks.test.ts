@@ -45,7 +45,7 @@ const OUTPUTS: Record<string, string> = {
   clerk: join(ROOT, '../shared/corpus/clerk.yaml'),
   // A second document whose operations take their token client from ./wealthcare/ (docs/config.md, tokenClientFrom).
   bensoft: join(ROOT, 'test/fixtures/jobs/bensoft-api.yaml'),
-  // Every OAuth capability declared (device authorization, revocation, introspection, discovery): docs/oauth.md.
+  // Every OAuth capability declared: docs/oauth.md (the device flow), docs/client.md (signOut with revocation).
   oauth: join(ROOT, 'test/fixtures/oauth/all-capabilities.yaml'),
 };
 /** Outputs linked to another output as a config job's `tokenClientFrom` would link them. */

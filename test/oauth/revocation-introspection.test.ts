@@ -8,6 +8,12 @@ import { ConfigurationError, InvalidResponseError, ServerError, TimeoutError } f
 import { OAuthError } from '../../templates/runtime/client.js';
 import { introspectToken } from '../../templates/runtime/introspection.js';
 import { revokeToken, revokeTokens } from '../../templates/runtime/revocation.js';
+import {
+  ReauthenticationRequiredError,
+  createTokenClient,
+  createTokenSource,
+  tokensFromResponse,
+} from '../../generated/index.js';
 import { closeServer, listen } from '../support/oidc-provider-server.js';
 import {
   CLIENTS,
@@ -99,6 +105,67 @@ describe('revocation and introspection against oidc-provider 8.8.1', () => {
     expect(server.requests.slice(before).map((r) => r.path)).toEqual(['/connect/revocation', '/connect/revocation']);
     expect(await introspect(tokens.access_token)).toEqual({ active: false });
     expect(await introspect(tokens.refresh_token!)).toEqual({ active: false });
+  });
+
+  /** A refresh_token source of the generated WealthCare client, seeded with a login's tokens, over this server. */
+  const signedIn = async () => {
+    const tokens = await login();
+    const client = createTokenClient({
+      clientId: CLIENTS.web.clientId,
+      clientSecret: CLIENTS.web.clientSecret,
+      clientAuthentication: 'client_secret_post',
+      baseUrl: server.issuer,
+    });
+    return createTokenSource(client, { grant: 'refresh_token', initialTokens: tokensFromResponse({ ...tokens }) });
+  };
+  /** Revocation options whose fetch records each request's form (token and hint). */
+  const recording = (clientAuthentication = auth()) => {
+    const forms: URLSearchParams[] = [];
+    const fetchImpl: typeof fetch = (url, init) => {
+      forms.push(new URLSearchParams(String(init?.body)));
+      return fetch(url, init);
+    };
+    return { forms, options: { endpoint: server.revocationEndpoint, clientAuthentication, fetch: fetchImpl } };
+  };
+
+  it('signOut revokes the source’s refresh token, then its access token, and clears the source', async () => {
+    const source = await signedIn();
+    // A refresh through the source first: with rotation on, the token signOut must revoke is the rotated one.
+    await source.getAccessToken({ forceRefresh: true });
+    const held = source.getTokens()!;
+    const { forms, options } = recording();
+    await source.signOut((tokens) => revokeTokens(tokens, options));
+    expect(forms.map((form) => [form.get('token'), form.get('token_type_hint')])).toEqual([
+      [held.refreshToken, 'refresh_token'],
+      [held.accessToken, 'access_token'],
+    ]);
+    expect(source.getTokens()).toBeUndefined();
+    await expect(source.getAccessToken()).rejects.toBeInstanceOf(ReauthenticationRequiredError);
+    // At the server: the refresh token no longer works, and neither token is active.
+    const error = await thrown(() => refresh(held.refreshToken!));
+    expect(error).toBeInstanceOf(OAuthError);
+    expect((error as OAuthError).error).toBe('invalid_grant');
+    expect(await introspect(held.refreshToken!)).toEqual({ active: false });
+    expect(await introspect(held.accessToken!)).toEqual({ active: false });
+  });
+
+  it('signOut clears the source when revocation fails and throws the failure, naming no token', async () => {
+    const source = await signedIn();
+    const held = source.getTokens()!;
+    const { forms, options } = recording(clientSecretPost(CLIENTS.web.clientId, 'wrong-secret-value'));
+    const error = await thrown(() => source.signOut((tokens) => revokeTokens(tokens, options)));
+    expect(error).toBeInstanceOf(OAuthError);
+    expect((error as OAuthError).error).toBe('invalid_client');
+    // Both were attempted; the source is cleared; the tokens are still valid at the server (nothing was revoked).
+    expect(forms.map((form) => form.get('token_type_hint'))).toEqual(['refresh_token', 'access_token']);
+    expect(source.getTokens()).toBeUndefined();
+    await expect(source.getAccessToken()).rejects.toBeInstanceOf(ReauthenticationRequiredError);
+    expect(await introspect(held.refreshToken!)).toMatchObject({ active: true });
+    for (const text of [String(error), inspect(error), JSON.stringify(error), inspect(source)]) {
+      expect(text).not.toContain(held.refreshToken);
+      expect(text).not.toContain(held.accessToken);
+      expect(text).not.toContain('wrong-secret-value');
+    }
   });
 
   it('a wrong client secret is invalid_client, and no token or secret appears in the error', async () => {

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, SPEC, generateToTemp, removeDir } from '../support/generate-to-temp.js';
-import { BUNDLER, STRICT_CONSUMER } from '../support/strict-options.js';
+import { compileWithConsumer as compile } from '../support/compile-output.js';
 
 /**
  * The OAuth capabilities in the generated output (issue 13): the output plan copies each capability's module when
@@ -25,21 +24,6 @@ function output(input: string) {
     generated.set(input, result);
   }
   return result;
-}
-
-/** Type-checks the output's index.ts plus a consumer module under the strict consumer settings. */
-function compile(dir: string, consumer: string): string[] {
-  const options = { ...STRICT_CONSUMER, ...BUNDLER };
-  const consumerPath = join(dir, '__consumer__.ts');
-  const host = ts.createCompilerHost(options);
-  const readFile = host.readFile.bind(host);
-  host.readFile = (file) => (file === consumerPath ? consumer : readFile(file));
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (file) => file === consumerPath || fileExists(file);
-  const program = ts.createProgram({ rootNames: [join(dir, 'index.ts'), consumerPath], options, host });
-  return ts
-    .getPreEmitDiagnostics(program)
-    .map((d) => `${d.file?.fileName.replace(dir, '') ?? ''} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }
 
 describe('all-capabilities.yaml', () => {

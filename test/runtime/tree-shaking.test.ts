@@ -10,9 +10,9 @@ const ROOT = resolve(import.meta.dirname, '../..');
  * `Symbol.for()` call or an object built from one at the top level of client.ts would pull the token client into
  * every bundle.
  */
-async function bundle(contents: string): Promise<string> {
+async function bundle(contents: string, resolveDir = join(ROOT, 'generated')): Promise<string> {
   const { outputFiles } = await build({
-    stdin: { contents, resolveDir: join(ROOT, 'generated'), sourcefile: 'app.ts', loader: 'ts' },
+    stdin: { contents, resolveDir, sourcefile: 'app.ts', loader: 'ts' },
     bundle: true,
     minify: true,
     format: 'esm',
@@ -53,5 +53,24 @@ describe('an app importing one part bundles none of the others', () => {
     for (const present of TOKEN_CLIENT) expect(code, present).toContain(present);
     for (const absent of ['crypto.subtle', 'SHA-256', 'ReauthenticationRequiredError', 'invalid_token'])
       expect(code, absent).not.toContain(absent);
+  });
+
+  it('a token source that signs out without revokeTokens bundles no revocation code (the revoker is a parameter)', async () => {
+    const app = (revoke: string) =>
+      bundle(
+        `import { createTokenSourceCore } from './token-source.js';\n${revoke}\n` +
+          `const source = createTokenSourceCore(async () => ({ access_token: 'a', token_type: 'Bearer' }), { grant: 'client_credentials' });\n` +
+          `await source.signOut(revoke);\n`,
+        join(ROOT, 'templates/runtime'),
+      );
+    const without = await app('const revoke = undefined;');
+    expect(without).toContain('nodejs.util.inspect.custom');
+    for (const absent of ['token_type_hint', 'The revocation endpoint']) expect(without, absent).not.toContain(absent);
+    const withRevocation = await app(
+      "import { revokeTokens } from './revocation.js';\nimport { publicClient } from './client-auth.js';\n" +
+        "const revoke = (tokens) => revokeTokens(tokens, { endpoint: 'https://as.example/revoke', clientAuthentication: publicClient('app') });",
+    );
+    for (const present of ['token_type_hint', 'The revocation endpoint'])
+      expect(withRevocation, present).toContain(present);
   });
 });

@@ -4,6 +4,8 @@
 
 import { tokenEndpoint, type ClientAuthentication, type RequestOptions, type TokenClientOptions } from './client.js';
 import type { Scope, TokenResponse } from './models.js';
+import { createTokenSourceCore, type TokenSource, type TokenSourceSettings } from './token-source.js';
+import { TokenClientError } from './errors.js';
 import {
   buildAuthorizationRequest as buildRequest,
   type AuthorizationRequest,
@@ -163,4 +165,49 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     deviceCode: (params: DeviceCodeParams, requestOptions?: RequestOptions) =>
       send("urn:ietf:params:oauth:grant-type:device_code", { "device_code": params.deviceCode }, 1 /* not-after-send */, requestOptions),
   });
+}
+
+/** How a source obtains tokens: the grants of the document that can be repeated without the user. */
+export type TokenSourceGrant =
+  /** Fetches a new token with client_credentials whenever one is needed. */
+  | { grant: 'client_credentials'; scope?: ScopeParameter }
+  /**
+   * Renews with refresh_token. The refresh token comes from `refreshToken` or `initialTokens` (which wins); a
+   * rotated one replaces it (RFC 9700 §4.14.2) and is handed to `onTokens`; when the server sends none, the current
+   * one is kept.
+   */
+  | { grant: 'refresh_token'; refreshToken?: string; scope?: ScopeParameter };
+
+/** Options of {@link createTokenSource}. */
+export type TokenSourceOptions = TokenSourceGrant & TokenSourceSettings;
+
+/**
+ * Creates a token source over a token client: it fetches a token on first use, hands the same token to every caller
+ * while it is fresh, renews it `skewSeconds` before it expires with one request however many callers wait, and
+ * keeps the refresh token chain when the server rotates refresh tokens. Tokens live only inside the source:
+ * inspecting it shows whether it holds tokens, never the tokens.
+ * @example
+ * const source = createTokenSource(client, { grant: 'client_credentials', scope: "bensoft_api" });
+ * const token = await source.getAccessToken(); // cached until 30 s before it expires
+ * const user = createTokenSource(client, {
+ *   grant: 'refresh_token',
+ *   initialTokens: JSON.parse(await storage.get('tokens')),
+ *   onTokens: (tokens) => storage.set('tokens', JSON.stringify(tokens)), // keep rotated refresh tokens
+ * });
+ * const api = authorizedFetch(source);
+ * const response = await api("https://beta.auth.wealthcare.com/…");
+ */
+export function createTokenSource(client: TokenClient, options: TokenSourceOptions): TokenSource {
+  // The document's part of the source: which grant helper renews, with which option names.
+  return createTokenSourceCore((refreshToken, requestOptions) => {
+    switch (options.grant) {
+      case 'client_credentials':
+        return client.clientCredentials(options.scope === undefined ? {} : { scope: options.scope }, requestOptions);
+      case 'refresh_token':
+        // The source passes the current refresh token (it throws ReauthenticationRequiredError when there is none).
+        return client.refreshToken({ refreshToken: refreshToken!, ...(options.scope === undefined ? {} : { scope: options.scope }) }, requestOptions);
+      default:
+        return Promise.reject(new TokenClientError('Unknown grant for a token source'));
+    }
+  }, options);
 }

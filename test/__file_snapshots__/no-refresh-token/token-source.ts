@@ -2,9 +2,14 @@
 // Source: test/fixtures/variants/no-refresh-token.yaml
 // SHA-256: 7f1941511f46103ef1116f51099b1889c3741761310031b50b71f9501fb7bedb
 
+/*
+ * The token source: one access token kept valid for many callers (single flight, renewal before expiry, refresh
+ * token rotation, re-authentication), and `authorizedFetch`. Nothing here depends on the document: grants.ts
+ * declares which grants a source can use (`TokenSourceGrant`) and passes the renewal step, a call of the document's
+ * grant helper, to {@link createTokenSourceCore} (its `createTokenSource`).
+ */
 import { AbortError, TokenClientError } from './errors.js';
-import { type RequestOptions } from './client.js';
-import type { ScopeParameter, TokenClient } from './grants.js';
+import { isOAuthError, type RequestOptions } from './client.js';
 import type { TokenResponse } from './models.js';
 import type { DPoP } from './dpop.js';
 
@@ -41,13 +46,16 @@ export class ReauthenticationRequiredError extends TokenClientError {}
 /** An API call would send a token that is not a bearer token (token types are compared case-insensitively). */
 export class UnsupportedTokenTypeError extends TokenClientError {}
 
-/** How a source obtains tokens: the grants of the document that can be repeated without the user. */
-export type TokenSourceGrant =
-  /** Fetches a new token with client_credentials whenever one is needed. */
-  | { grant: 'client_credentials'; scope?: ScopeParameter };
+/**
+ * Revokes tokens at the authorization server for {@link TokenSource.signOut}: `revokeTokens` of revocation.ts with
+ * the document's revocation endpoint and the client's authentication, e.g.
+ * `(tokens) => revokeTokens(tokens, { endpoint, clientAuthentication })`. It should revoke the refresh token first,
+ * then the access token (RFC 7009 §2.1), attempt both, and throw when either failed, without a token in the error.
+ */
+export type TokenRevoker = (tokens: { refreshToken?: string; accessToken?: string }) => Promise<void>;
 
-/** Options of {@link createTokenSource}. */
-export type TokenSourceOptions = TokenSourceGrant & {
+/** The options of a token source besides its grant (grants.ts's `TokenSourceOptions` adds the grant). */
+export interface TokenSourceSettings {
   /**
    * A token with this many seconds or fewer left is renewed before use. Default: 30. For tokens that live less
    * than twice as long, half their lifetime (from `obtainedAt`) is used instead, so short-lived tokens are still reused.
@@ -64,7 +72,7 @@ export type TokenSourceOptions = TokenSourceGrant & {
   initialTokens?: StoredTokens;
   /** Options for every token request the source makes (timeout, retry). */
   requestOptions?: Omit<RequestOptions, 'signal'>;
-};
+}
 
 /** An always-valid access token: fetched once, shared by concurrent callers, renewed in time. */
 export interface TokenSource {
@@ -90,6 +98,22 @@ export interface TokenSource {
    * under way keeps serving its callers but no longer changes the source.
    */
   setTokens(tokens: StoredTokens): void;
+  /**
+   * Signs out: the source forgets its tokens at once, then `revoke` revokes them at the server (RFC 7009), refresh
+   * token first. Clearing comes first and happens whatever revocation does, so no caller gets the old tokens again:
+   * a refresh_token source then rejects {@link TokenSource.getAccessToken} with
+   * {@link ReauthenticationRequiredError} until {@link TokenSource.setTokens} (the `refreshToken` option is not used
+   * again); a client_credentials source fetches a new token. A token request under way is awaited and what it
+   * returns is revoked too (its callers still get its access token, which the server then rejects); it no longer
+   * changes the source, nor reaches `onTokens`. Storage that `onTokens` wrote is the application's to clear. Without `revoke` (or a document without a revocation endpoint) the tokens
+   * stay valid at the server until they expire. The revocation code is a parameter so that an application that never
+   * revokes does not bundle it.
+   * @param revoke e.g. `(tokens) => revokeTokens(tokens, { endpoint, clientAuthentication })`.
+   * @throws what `revoke` threw (the first failure, after every revocation was attempted), once the source is
+   * cleared: the tokens may still be valid at the server until they expire.
+   * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
+   */
+  signOut(revoke?: TokenRevoker): Promise<void>;
 }
 
 /**
@@ -99,7 +123,11 @@ export interface TokenSource {
  */
 export function tokensFromResponse(response: TokenResponse, now: number = Date.now()): StoredTokens {
   // Read through RFC 6749 §5.1 names: the document's TokenResponse may leave some of them out.
-  const { expires_in: expiresIn, refresh_token: refreshToken, scope } = response as { expires_in?: unknown; refresh_token?: unknown; scope?: unknown };
+  const {
+    expires_in: expiresIn,
+    refresh_token: refreshToken,
+    scope,
+  } = response as { expires_in?: unknown; refresh_token?: unknown; scope?: unknown };
   return {
     accessToken: response.access_token,
     tokenType: response.token_type,
@@ -111,15 +139,23 @@ export function tokensFromResponse(response: TokenResponse, now: number = Date.n
 }
 
 /**
- * Creates a token source over a token client: it fetches a token on first use, hands the same token to every caller
- * while it is fresh, renews it `skewSeconds` before it expires with one request however many callers wait, and
- * keeps the refresh token chain when the server rotates refresh tokens. Tokens live only inside the source:
- * inspecting it shows whether it holds tokens, never the tokens.
- * @example
- * const source = createTokenSource(client, { grant: 'client_credentials', scope: "bensoft_api" });
- * const token = await source.getAccessToken(); // cached until 30 s before it expires
+ * One token request of a source: the call of the document's grant helper for the source's grant (grants.ts builds
+ * it). `refreshToken` is the token to renew with when the grant is `refresh_token`, undefined otherwise.
  */
-export function createTokenSource(client: TokenClient, options: TokenSourceOptions): TokenSource {
+export type TokenRenewal = (
+  refreshToken: string | undefined,
+  requestOptions: Omit<RequestOptions, 'signal'>,
+) => Promise<TokenResponse>;
+
+/**
+ * The token source behind grants.ts's `createTokenSource`: `renew` makes one token request, this decides when (single
+ * flight, expiry with skew, re-authentication) and keeps the refresh token chain. With `grant: 'refresh_token'` it
+ * passes the current refresh token to `renew` and turns `invalid_grant` into {@link ReauthenticationRequiredError}.
+ */
+export function createTokenSourceCore(
+  renew: TokenRenewal,
+  options: TokenSourceSettings & { grant: string; refreshToken?: string },
+): TokenSource {
   const clock = options.clock ?? Date.now;
   const skewMs = (options.skewSeconds ?? 30) * 1000;
   let tokens: StoredTokens | undefined;
@@ -128,16 +164,25 @@ export function createTokenSource(client: TokenClient, options: TokenSourceOptio
   let freshUntil = 0;
   let inFlight: Promise<string> | undefined;
   let reauthentication: ReauthenticationRequiredError | undefined;
-  // Bumped by setTokens(): a request started before no longer changes the source when it completes.
+  // Bumped by setTokens() and signOut(): a request started before no longer changes the source when it completes.
   let generation = 0;
+  // The token requests under way (more than one only after setTokens()): signOut() revokes what they return.
+  const underway = new Set<Promise<TokenResponse>>();
 
   const adopt = (next: StoredTokens | undefined): void => {
     tokens = next;
     cached = next?.accessToken !== undefined ? Promise.resolve(next.accessToken) : undefined;
-    freshUntil = next?.accessToken === undefined ? 0 : next.expiresAt === undefined ? Infinity : next.expiresAt - effectiveSkew(next);
+    freshUntil =
+      next?.accessToken === undefined
+        ? 0
+        : next.expiresAt === undefined
+          ? Infinity
+          : next.expiresAt - effectiveSkew(next);
   };
   const effectiveSkew = (next: StoredTokens): number =>
-    next.obtainedAt !== undefined && next.expiresAt !== undefined ? Math.min(skewMs, Math.max(0, (next.expiresAt - next.obtainedAt) / 2)) : skewMs;
+    next.obtainedAt !== undefined && next.expiresAt !== undefined
+      ? Math.min(skewMs, Math.max(0, (next.expiresAt - next.obtainedAt) / 2))
+      : skewMs;
   /** A copy of stored tokens with `expiresAt` resolved from `expiresIn` when needed. */
   const normalise = (seed: StoredTokens): StoredTokens => {
     const copy = { ...seed };
@@ -148,24 +193,42 @@ export function createTokenSource(client: TokenClient, options: TokenSourceOptio
     return copy;
   };
   adopt(options.initialTokens ? normalise(options.initialTokens) : undefined);
+  const renewing = options.grant === 'refresh_token';
 
   const request = async (): Promise<TokenResponse> => {
     const requestOptions = options.requestOptions ?? {};
-    switch (options.grant) {
-      case 'client_credentials':
-        return client.clientCredentials(options.scope === undefined ? {} : { scope: options.scope }, requestOptions);
-      default:
-        throw new TokenClientError('Unknown grant for a token source');
+    if (!renewing) return renew(undefined, requestOptions);
+    const epoch = generation;
+    const refreshToken = tokens?.refreshToken ?? (reauthentication || epoch > 0 ? undefined : options.refreshToken);
+    if (refreshToken === undefined)
+      throw new ReauthenticationRequiredError('No refresh token: authenticate again and call setTokens()');
+    try {
+      return await renew(refreshToken, requestOptions);
+    } catch (error) {
+      if (!isOAuthError(error, 'invalid_grant')) throw error;
+      const rejected = new ReauthenticationRequiredError(
+        'The refresh token was rejected (invalid_grant): authenticate again',
+        { cause: error },
+      );
+      if (epoch === generation) {
+        adopt(undefined);
+        reauthentication = rejected;
+      }
+      throw rejected;
     }
   };
 
   const fetchTokens = async (): Promise<string> => {
     const epoch = generation;
-    const response = await request();
+    const answer = request();
+    underway.add(answer);
+    const response = await answer.finally(() => underway.delete(answer));
     if (epoch !== generation) return response.access_token;
     const next = tokensFromResponse(response, clock());
     // A server that rotates sends a new refresh token; one that does not leaves the current one valid.
     if (next.refreshToken === undefined && tokens?.refreshToken !== undefined) next.refreshToken = tokens.refreshToken;
+    if (next.refreshToken === undefined && renewing && options.refreshToken !== undefined && epoch === 0)
+      next.refreshToken = options.refreshToken;
     adopt(next);
     await options.onTokens?.({ ...next });
     return response.access_token;
@@ -175,7 +238,8 @@ export function createTokenSource(client: TokenClient, options: TokenSourceOptio
     getAccessToken(callOptions) {
       if (cached !== undefined && callOptions?.forceRefresh !== true && clock() < freshUntil) return cached;
       if (reauthentication !== undefined) return Promise.reject(reauthentication);
-      if (callOptions?.signal?.aborted) return Promise.reject(new AbortError('The request was aborted by the caller', false));
+      if (callOptions?.signal?.aborted)
+        return Promise.reject(new AbortError('The request was aborted by the caller', false));
       let shared = inFlight;
       if (shared === undefined) {
         const started: Promise<string> = fetchTokens().finally(() => {
@@ -201,6 +265,38 @@ export function createTokenSource(client: TokenClient, options: TokenSourceOptio
       reauthentication = undefined;
       adopt(normalise(next));
     },
+    async signOut(revoke) {
+      generation += 1;
+      inFlight = undefined;
+      reauthentication = undefined;
+      const held = tokens;
+      const pending = [...underway];
+      adopt(undefined);
+      if (revoke === undefined) return;
+      // Newest first: a request under way may hold the refresh token a rotating server now honours.
+      const sessions = [
+        ...(await Promise.all(pending.map((answer) => answer.then(tokensFromResponse, () => undefined)))),
+        held,
+      ];
+      const revoked = new Set<string>();
+      const once = (token: string | undefined): string | undefined =>
+        token === undefined || revoked.has(token) ? undefined : (revoked.add(token), token);
+      let failure: { error: unknown } | undefined;
+      for (const session of sessions) {
+        const refreshToken = once(session?.refreshToken);
+        const accessToken = once(session?.accessToken);
+        if (refreshToken === undefined && accessToken === undefined) continue;
+        try {
+          await revoke({
+            ...(refreshToken === undefined ? {} : { refreshToken }),
+            ...(accessToken === undefined ? {} : { accessToken }),
+          });
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+      if (failure) throw failure.error;
+    },
   };
   // Inspection shows the state, never the tokens.
   const describe = () => ({
@@ -210,7 +306,8 @@ export function createTokenSource(client: TokenClient, options: TokenSourceOptio
     expiresAt: tokens?.expiresAt,
     reauthenticationRequired: reauthentication !== undefined,
   });
-  for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect']) Object.defineProperty(source, Symbol.for(key), { value: describe, enumerable: false });
+  for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect'])
+    Object.defineProperty(source, Symbol.for(key), { value: describe, enumerable: false });
   return Object.freeze(source);
 }
 
@@ -249,10 +346,14 @@ function abortable<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
  * (compared case-insensitively).
  * @throws {TokenClientError} subclasses from {@link TokenSource.getAccessToken}, and whatever `fetchImpl` throws.
  * @example
- * const api = authorizedFetch(source);
- * const response = await api("https://beta.auth.wealthcare.com/…");
+ * const api = authorizedFetch(source); // the source of createTokenSource
+ * const response = await api(resourceUrl);
  */
-export function authorizedFetch(source: TokenSource, fetchImpl: typeof fetch = globalThis.fetch, dpop?: DPoP): typeof fetch {
+export function authorizedFetch(
+  source: TokenSource,
+  fetchImpl: typeof fetch = globalThis.fetch,
+  dpop?: DPoP,
+): typeof fetch {
   return async (input, init) => {
     const signal = init?.signal ?? undefined;
     const url = input instanceof Request ? input.url : String(input);
@@ -271,18 +372,31 @@ export function authorizedFetch(source: TokenSource, fetchImpl: typeof fetch = g
       const token = await source.getAccessToken(signal === undefined ? undefined : { signal });
       const tokenType = source.getTokens()?.tokenType?.toLowerCase();
       bound = dpop !== undefined && tokenType === 'dpop';
-      if (tokenType !== undefined && tokenType !== 'bearer' && !bound) throw new UnsupportedTokenTypeError(`Token type ${JSON.stringify(source.getTokens()?.tokenType)} cannot be sent as a bearer token`);
+      if (tokenType !== undefined && tokenType !== 'bearer' && !bound)
+        throw new UnsupportedTokenTypeError(
+          `Token type ${JSON.stringify(source.getTokens()?.tokenType)} cannot be sent as a bearer token`,
+        );
       return token;
     };
     const token = await bearer();
     let response = await send(token);
     const replayable = !(input instanceof Request && input.body !== null) && !(init?.body instanceof ReadableStream);
     // RFC 9449 §9: the resource wants a nonce (remembered by send); one more request with a new proof.
-    if (bound && replayable && response.status === 401 && /\buse_dpop_nonce\b/.test(response.headers.get('www-authenticate') ?? '')) {
+    if (
+      bound &&
+      replayable &&
+      response.status === 401 &&
+      /\buse_dpop_nonce\b/.test(response.headers.get('www-authenticate') ?? '')
+    ) {
       await response.body?.cancel();
       response = await send(token);
     }
-    if (response.status !== 401 || !replayable || !/\binvalid_token\b/i.test(response.headers.get('www-authenticate') ?? '')) return response;
+    if (
+      response.status !== 401 ||
+      !replayable ||
+      !/\binvalid_token\b/i.test(response.headers.get('www-authenticate') ?? '')
+    )
+      return response;
     await response.body?.cancel();
     source.invalidate(token);
     return send(await bearer());

@@ -2,15 +2,15 @@
 // Source: spec/wealthcare-access.openapi.yaml
 // SHA-256: ac1bef7a319b1b2da5c55c276416e4f0e1b27b865e0c567565e8beb1443e1ebd
 
-export { DEFAULT_BASE_URL, TOKEN_PATH, SUPPORTED_CLIENT_AUTHENTICATION, createTokenClient, type TokenClient, type ScopeParameter, type ClientCredentialsParams, type AuthorizationCodeParams, type RefreshTokenParams, type PasswordParams, AUTHORIZATION_ENDPOINT, buildAuthorizationRequest } from './grants.js';
+export { DEFAULT_BASE_URL, TOKEN_PATH, SUPPORTED_CLIENT_AUTHENTICATION, createTokenClient, type TokenClient, type ScopeParameter, createTokenSource, type TokenSourceGrant, type TokenSourceOptions, type ClientCredentialsParams, type AuthorizationCodeParams, type RefreshTokenParams, type PasswordParams, AUTHORIZATION_ENDPOINT, buildAuthorizationRequest } from './grants.js';
 export { AbortError, ConfigurationError, InvalidResponseError, NetworkError, ServerError, TimeoutError, TokenClientError, UnexpectedResponseError } from './errors.js';
 export { formEncode } from './http.js';
 export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, OAuthError, isOAuthError, type ClientAuthentication, type RequestOptions, type RetryOptions, type TokenClientOptions } from './client.js';
 export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';
+export { ReauthenticationRequiredError, UnsupportedTokenTypeError, tokensFromResponse, authorizedFetch, type StoredTokens, type TokenSource, type TokenRevoker } from './token-source.js';
 export { type JwsAlgorithm, type SigningKey } from './jose.js';
 export { privateKeyJwt, clientSecretJwt, clientSecretBasic, clientSecretPost, publicClient, type ClientAuthenticator, type ClientAuthenticationRequest, type JwtClientAuthenticationOptions, type PrivateKeyJwtOptions, type ClientSecretJwtOptions } from './client-auth.js';
 export { createDPoP, fetchWithDPoP, isDPoPNonceChallenge, calculateJwkThumbprint, exportPublicJwk, type DPoP, type DPoPAlgorithm, type DPoPOptions, type DPoPProofRequest, type DPoPFetchRequest, type DPoPFetchOptions } from './dpop.js';
 export { parseAuthorizationResponse, InvalidAuthorizationResponseError, AuthorizationResponseError, type AuthorizationRequestOptions, type AuthorizationRequest, type ExpectedAuthorizationResponse, type AuthorizationResponse, type InvalidAuthorizationResponseReason } from './authorize.js';
-export * from './token-source.js';
 export type * from './models.js';
 export type { components, operations, paths } from './schema.js';
