@@ -17,6 +17,7 @@ import {
   exchange,
   fetchOf,
   formEncode,
+  inspectAs,
   redactMembers,
   redactValues,
   secureUrl,
@@ -228,11 +229,7 @@ export function tokenEndpoint(
     // Only failures redact: the known secret values of this request (the last attempt's assertion and proof
     // included), looked up when an error is built.
     const redact: Redactor = (text) =>
-      redactValues(text, [
-        secret,
-        headers['dpop'],
-        ...[...secretNames].flatMap((name) => form.getAll(name)),
-      ]);
+      redactValues(text, [secret, headers['dpop'], ...[...secretNames].flatMap((name) => form.getAll(name))]);
     for (let attempt = 0, delay: number | undefined = 0, nonceRetries = 0; ; attempt += 1) {
       // A plain record: fetch checks names and values inside `exchange`, which reports a bad one as not sent.
       headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
@@ -264,7 +261,8 @@ export function tokenEndpoint(
           redact,
           async (answer) => {
             dpop?.rememberNonce(href, answer);
-            return interpret((response = answer), await answer.text(), redact, secretNames, inspect);
+            const json = interpret((response = answer), await answer.text(), redact, secretNames, tokenResponseProblem);
+            return inspectAs(json, inspect) as TokenResponse;
           },
           delay,
           attempt + nonceRetries > 0,
@@ -293,16 +291,22 @@ export function tokenEndpoint(
 }
 
 /**
- * Decides by the body, not the status: an OAuth error object is an {@link OAuthError} whatever the status, a
- * success status needs a valid token response (RFC 6749 §5.1). The excerpt and the rest are built on failure only.
+ * Decides by the body, not the status, for the token endpoint and the other OAuth endpoints (endpoint.ts): a success
+ * status whose JSON object `problem` finds nothing wrong with is returned; an OAuth error object (RFC 6749 §5.2) is an
+ * {@link OAuthError} whatever the status; anything else the error class of its status, naming what the body was. The
+ * excerpt and the rest are built on failure only. Messages say "The token endpoint"; endpoint.ts renames them for the
+ * other endpoints. Internal (not exported from the package index).
+ * @param redact Redacts the request's secret values; `secretNames` are redacted as members of the body too.
+ * @param problem What is wrong with the body's JSON object (`undefined`: not one) as a success answer, or `''`.
+ * @throws {OAuthError} | {InvalidResponseError} | {UnexpectedResponseError} | {ServerError}
  */
-function interpret(
+export function interpret(
   response: Response,
   text: string,
-  redactRequest: Redactor,
-  secretNames: ReadonlySet<string>,
-  inspect: () => string,
-): TokenResponse {
+  redact: Redactor,
+  secretNames: Iterable<string>,
+  problem: (json: Record<string, unknown> | undefined) => string,
+): Record<string, unknown> {
   const { status, ok, headers } = response;
   let json: unknown;
   try {
@@ -312,23 +316,16 @@ function interpret(
   }
   // The object is this client's own parse of the body: it is normalised and redacted in place rather than copied.
   const record = json instanceof Object && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
-  const problem = record
-    ? tokenResponseProblem(record)
-    : 'the body is not a JSON object';
-  if (ok && !problem) {
-    // Symbol.for() is called here, not at the top level: an app that imports only other parts stays free of this.
-    for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect'])
-      Object.defineProperty(record, Symbol.for(key), { value: inspect });
-    return record as TokenResponse;
-  }
+  const wrong = problem(record);
+  if (ok && !wrong) return record!;
   const details = {
     status,
     contentType: headers.get('content-type') ?? undefined,
-    bodyExcerpt: excerpt(text, (body) => redactRequest(redactMembers(body, secretNames))),
+    bodyExcerpt: excerpt(text, (body) => redact(redactMembers(body, secretNames))),
   };
   if (typeof record?.['error'] == 'string' && !(ok && typeof record['access_token'] == 'string')) {
     for (const name of ['error', 'error_description', 'error_uri'])
-      record[name] = typeof record[name] == 'string' ? redactRequest(record[name]) : undefined;
+      record[name] = typeof record[name] == 'string' ? redact(record[name]) : undefined;
     throw new OAuthError(record as { error: string }, {
       ...details,
       wwwAuthenticate: headers.get('www-authenticate') ?? undefined,
@@ -336,7 +333,7 @@ function interpret(
   }
   // Not ok below 400 is a redirect (an opaque one has status 0 in browsers) that `redirect: 'manual'` left unfollowed.
   const kind = ok
-    ? `an invalid token response: ${problem}`
+    ? `an invalid response: ${wrong}`
     : status < 400
       ? 'a redirect (not followed)'
       : json !== undefined
@@ -351,10 +348,11 @@ function interpret(
 }
 
 /**
- * Checks a JSON object against RFC 6749 §5.1: what is wrong with it as a token response, or `''` when nothing is.
- * `expires_in` becomes a number (or is removed when null); unknown members are kept.
+ * Checks a token response against RFC 6749 §5.1: what is wrong with it, or `''` when nothing is. `expires_in` becomes
+ * a number (or is removed when null); unknown members are kept.
  */
-function tokenResponseProblem(json: Record<string, unknown>): string {
+function tokenResponseProblem(json: Record<string, unknown> | undefined): string {
+  if (!json) return 'the body is not a JSON object';
   const expiresIn = json['expires_in'];
   const seconds = typeof expiresIn == 'string' && /^\s*\d+(\.\d+)?\s*$/.test(expiresIn) ? +expiresIn : expiresIn;
   for (const name of ['access_token', 'token_type'])

@@ -3,6 +3,7 @@
  * thumbprint of the key (RFC 7638), server nonces remembered per origin, and the one retry a `use_dpop_nonce`
  * challenge asks for. WebCrypto only; the private key is used, never exported.
  */
+import { inspectAs } from './http.js';
 import { base64url, epochSeconds, randomToken, sha256Base64url, signJwt, type JwsAlgorithm } from './jose.js';
 
 /** Algorithms of DPoP keys (RFC 9449 §4.2 forbids symmetric ones). */
@@ -91,11 +92,7 @@ export function createDPoP(options: DPoPOptions): DPoP {
     nonceFor: (url) => nonces.get(origin(url)),
   };
   // Inspection shows the algorithm, never key material or proofs.
-  const describe = () => ({ algorithm, origins: [...nonces.keys()] });
-  for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect']) {
-    Object.defineProperty(dpop, Symbol.for(key), { value: describe, enumerable: false });
-  }
-  return dpop;
+  return inspectAs(dpop, () => ({ algorithm, origins: [...nonces.keys()] }));
 }
 
 function dpopAlgorithm(keyPair: CryptoKeyPair): DPoPAlgorithm {

@@ -15,10 +15,11 @@ const LOOPBACK_HOST = /^(localhost|127\.[\d.]+|\[::1\])$/;
 /**
  * Parses an absolute http(s) URL that credentials or tokens will be sent to.
  * @param prefix Starts every message, e.g. `createTokenClient: `.
+ * @param name The option that holds the URL, for messages.
  * @throws {ConfigurationError} when it is not absolute http(s), or is `http:` to a non-loopback host without
  * `allowInsecureHttp`.
  */
-export function secureUrl(href: string, allowInsecureHttp: boolean | undefined, prefix = ''): URL {
+export function secureUrl(href: string, allowInsecureHttp: boolean | undefined, prefix = '', name = 'baseUrl'): URL {
   let url: URL | undefined;
   try {
     url = new URL(href);
@@ -26,7 +27,7 @@ export function secureUrl(href: string, allowInsecureHttp: boolean | undefined, 
     // reported below
   }
   const problem = !/^https?:$/.test(url?.protocol!)
-    ? 'baseUrl must be an absolute http(s) URL'
+    ? `${name} must be an absolute http(s) URL`
     : url!.protocol == 'http:' && !LOOPBACK_HOST.test(url!.hostname) && allowInsecureHttp !== true
       ? 'Refusing http: to a non-loopback host (clear text); use https: or allowInsecureHttp: true'
       : '';
@@ -124,8 +125,7 @@ type Cause =
   { name?: unknown; message?: unknown; code?: unknown; cause?: unknown; errors?: unknown } | null | undefined;
 /** ECONNREFUSED, or an AggregateError (Node tries several addresses) all of whose errors are refusals. */
 const isRefused = (error: Cause): boolean =>
-  error?.code == 'ECONNREFUSED' ||
-  (Array.isArray(error?.errors) && error.errors[0] && error.errors.every(isRefused));
+  error?.code == 'ECONNREFUSED' || (Array.isArray(error?.errors) && error.errors[0] && error.errors.every(isRefused));
 
 /**
  * No complete response. Refused (nothing was sent) when a link of the cause chain is a refusal. The cause kept is the
@@ -153,7 +153,8 @@ export function formEncode(value: string): string {
   return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
-const REDACTED = '[REDACTED]';
+/** What a redacted value becomes in every message, excerpt and inspection. */
+export const REDACTED = '[REDACTED]';
 
 /** Replaces secret values (raw, form-encoded, URI-encoded, JSON-escaped) in a text. */
 export function redactValues(text: string, values: ReadonlyArray<string | null | undefined>): string {
@@ -175,6 +176,17 @@ export function redactMembers(text: string, names: Iterable<string>): string {
     'g',
   );
   return text.replace(members, (_, json?: string, form?: string) => `${json ?? form}${REDACTED}`);
+}
+
+/**
+ * Makes Node's `util.inspect` and Deno's console show `view()` instead of the object (non-enumerable, so spreading
+ * and `JSON.stringify` do not see it). Symbol.for() is called here, not at the top level: an app that imports
+ * nothing that uses it stays free of it.
+ */
+export function inspectAs<T extends object>(object: T, view: (this: T) => unknown): T {
+  for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect'])
+    Object.defineProperty(object, Symbol.for(key), { value: view });
+  return object;
 }
 
 /** The start of a body for error reports, redacted, whitespace folded; undefined for an empty body. */
