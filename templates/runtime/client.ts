@@ -235,8 +235,10 @@ export function tokenEndpoint(
       headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
       form = new URLSearchParams(grant);
       // A fresh proof and assertion for every attempt: neither may be replayed (RFC 9449 §11.1, RFC 7523 §3). Only
-      // these await: the classic methods keep the request's start synchronous.
-      if (dpop) headers['dpop'] = await dpop.proof({ method: 'POST', url: href });
+      // these await: the classic methods keep the request's start synchronous. DPoP is the instance's business
+      // (dpop.ts `tokenRequest`): a proof in the headers, and a check of the response that keeps its nonce.
+      const dpopCheck = dpop && (await dpop.tokenRequest(href, headers));
+      let dpopChallenge: boolean | undefined;
       if (custom) {
         const completed = new Headers(headers);
         await auth({ url: new URL(href), body: form, headers: completed });
@@ -260,7 +262,7 @@ export function tokenEndpoint(
           signal,
           redact,
           async (answer) => {
-            dpop?.rememberNonce(href, answer);
+            dpopChallenge = await dpopCheck?.(answer);
             const json = interpret((response = answer), await answer.text(), redact, secretNames, tokenResponseProblem);
             return inspectAs(json, inspect) as TokenResponse;
           },
@@ -268,8 +270,8 @@ export function tokenEndpoint(
           attempt + nonceRetries > 0,
         );
       } catch (error) {
-        // RFC 9449 §8: the server wants a nonce (remembered above). Exactly one more attempt, not counted as a retry.
-        if (dpop && (error as OAuthError).error == 'use_dpop_nonce' && !nonceRetries++) {
+        // RFC 9449 §8: the server wants the nonce it just sent. Exactly one more attempt, not counted as a retry.
+        if (dpopChallenge && !nonceRetries++) {
           attempt -= 1;
           delay = 0;
           continue;

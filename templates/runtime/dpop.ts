@@ -47,6 +47,13 @@ export interface DPoP {
   rememberNonce(url: string | URL, response: Response): void;
   /** The nonce remembered for the URL's origin, if any. */
   nonceFor(url: string | URL): string | undefined;
+  /**
+   * Takes part in one attempt of a token request (the token client calls it, so that it knows nothing of DPoP but
+   * this): sets `headers.dpop` to a fresh proof for `POST url` (RFC 9449 §5), and returns the check of that attempt's
+   * response, which keeps the server's nonce and tells whether the response is a `use_dpop_nonce` challenge to
+   * answer with one more attempt (RFC 9449 §8).
+   */
+  tokenRequest(url: string, headers: Record<string, string>): Promise<(response: Response) => Promise<boolean>>;
 }
 
 /**
@@ -90,6 +97,10 @@ export function createDPoP(options: DPoPOptions): DPoP {
       if (nonce && /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(nonce)) nonces.set(origin(url), nonce);
     },
     nonceFor: (url) => nonces.get(origin(url)),
+    async tokenRequest(url, headers) {
+      headers['dpop'] = await dpop.proof({ method: 'POST', url });
+      return (response) => (dpop.rememberNonce(url, response), isDPoPNonceChallenge(response));
+    },
   };
   // Inspection shows the algorithm, never key material or proofs.
   return inspectAs(dpop, () => ({ algorithm, origins: [...nonces.keys()] }));
