@@ -239,12 +239,8 @@ export function tokenEndpoint(
       // (dpop.ts `tokenRequest`): a proof in the headers, and a check of the response that keeps its nonce.
       const dpopCheck = dpop && (await dpop.tokenRequest(href, headers));
       let dpopChallenge: boolean | undefined;
-      if (custom) {
-        const completed = new Headers(headers);
-        await auth({ url: new URL(href), body: form, headers: completed });
-        headers = {};
-        completed.forEach((value, name) => (headers[name] = value));
-      } else {
+      if (custom) await auth({ url: new URL(href), body: form, headers });
+      else {
         // RFC 6749 §2.3.1: Basic credentials are the form-encoded id and secret.
         if (auth == 'client_secret_basic')
           headers['authorization'] = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret!)}`)}`;

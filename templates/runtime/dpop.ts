@@ -194,7 +194,7 @@ export interface DPoPFetchOptions {
    * Called for every attempt after the proof is set and before sending, with that attempt's own body and
    * headers: where client authentication goes, so a JWT assertion is fresh on the nonce retry too.
    */
-  prepare?: (attempt: { url: URL; body: URLSearchParams; headers: Headers }) => Promise<void>;
+  prepare?: (attempt: { url: URL; body: URLSearchParams; headers: Record<string, string> }) => Promise<void>;
 }
 
 /**
@@ -214,13 +214,15 @@ export async function fetchWithDPoP(
     throw new TypeError('fetchWithDPoP: prepare needs a URLSearchParams body (it completes the form)');
   }
   for (let attempt = 0; ; attempt += 1) {
-    const headers = new Headers(request.headers);
+    // A record with lower-case names, the shape a ClientAuthenticator completes.
+    const headers: Record<string, string> = {};
+    new Headers(request.headers).forEach((value, name) => (headers[name] = value));
     const form = request.body instanceof URLSearchParams ? new URLSearchParams(request.body) : undefined;
     const { accessToken } = request;
     // Read before the proof: a concurrent request may change the origin's nonce while this one is in flight.
     const sentNonce = dpop.nonceFor(url);
-    headers.set('dpop', await dpop.proof({ method: request.method, url, ...(accessToken ? { accessToken } : {}) }));
-    if (accessToken !== undefined) headers.set('authorization', `DPoP ${accessToken}`);
+    headers['dpop'] = await dpop.proof({ method: request.method, url, ...(accessToken ? { accessToken } : {}) });
+    if (accessToken !== undefined) headers['authorization'] = `DPoP ${accessToken}`;
     if (options.prepare) await options.prepare({ url, body: form ?? new URLSearchParams(), headers });
     const body = form ? form.toString() : request.body;
     const response = await fetchImpl(url.href, {

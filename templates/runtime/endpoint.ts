@@ -78,10 +78,13 @@ export async function requestEndpoint(
   emptyOk = false,
 ): Promise<EndpointAnswer> {
   const fetchImpl = fetchOf(options.fetch, `${who}: `);
-  const headers = new Headers(options.headers);
-  headers.set('accept', 'application/json');
   const body = form && new URLSearchParams(form);
-  if (body) headers.set('content-type', 'application/x-www-form-urlencoded');
+  // A plain record: fetch checks names and values inside `exchange`, which reports a bad one as not sent.
+  const headers: Record<string, string> = {
+    ...options.headers,
+    accept: 'application/json',
+    ...(body && { 'content-type': 'application/x-www-form-urlencoded' }),
+  };
   await clientAuthentication?.({ url, body: body ?? new URLSearchParams(), headers });
   const redact: Redactor = (text) =>
     redactValues(
