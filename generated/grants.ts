@@ -31,6 +31,7 @@ export const SUPPORTED_CLIENT_AUTHENTICATION: readonly ClientAuthentication[] = 
 /** Names of the parameters and token response members whose values are credentials or tokens: redacted from every error and inspection. */
 export const SECRET_PARAMETERS: ReadonlySet<string> = new Set([
   'access_token',
+  'client_assertion',
   'client_secret',
   'code',
   'code_verifier',

@@ -20,7 +20,16 @@ export const FAKE_ENDPOINT_SPEC: kit.FakeEndpointSpec = {
     { grantType: 'password', required: ['username', 'password'], issuesRefreshToken: true },
   ],
   scopes: ['bensoft_api', 'mbi_api', 'offline_access'],
-  secretParameters: ['access_token', 'client_secret', 'code', 'code_verifier', 'id_token', 'password', 'refresh_token'],
+  secretParameters: [
+    'access_token',
+    'client_assertion',
+    'client_secret',
+    'code',
+    'code_verifier',
+    'id_token',
+    'password',
+    'refresh_token',
+  ],
 };
 
 /**

@@ -463,7 +463,8 @@ export function outputPlan(
     device: oauth?.deviceAuthorization !== undefined,
     discovery: oauth?.discovery !== undefined,
   };
-  // endpoint.ts imports client-auth.ts's types only: the .ts file must be there for the output to compile.
+  // endpoint.ts builds on http.ts and client.ts (always there with a token client) and imports client-auth.ts's types
+  // only: the .ts file must be there for the output to compile.
   const endpoint =
     capability.authorize ||
     capability.revocation ||

@@ -140,10 +140,17 @@ export const SECRET_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Members whose values are always secrets for this client, whatever the document says: the client secret and the
- * tokens of a token response (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3's id_token).
+ * Members whose values are always secrets for this client, whatever the document says: the client secret, the
+ * assertion of JWT client authentication (RFC 7523 §2.2: every token client can send one) and the tokens of a token
+ * response (RFC 6749 §5.1, OpenID Connect Core §3.1.3.3's id_token).
  */
-export const ALWAYS_SECRET: readonly string[] = ['client_secret', 'access_token', 'refresh_token', 'id_token'];
+export const ALWAYS_SECRET: readonly string[] = [
+  'client_secret',
+  'client_assertion',
+  'access_token',
+  'refresh_token',
+  'id_token',
+];
 
 /**
  * Error codes of a token response (RFC 6749 §5.2), plus those of the extensions a grant brings in (`grant`: only

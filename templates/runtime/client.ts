@@ -17,6 +17,7 @@ import {
   exchange,
   fetchOf,
   formEncode,
+  inspectAs,
   redactMembers,
   redactValues,
   secureUrl,
@@ -173,12 +174,6 @@ export function isOAuthError<Code extends OAuthErrorCode>(
 }
 
 /**
- * Adds the client's credentials to one attempt's headers and form (RFC 6749 §2.3). Applied to every attempt, so
- * that methods whose proof is made per request (a client assertion, a DPoP proof) fit in the same place.
- */
-type Authenticate = (headers: Record<string, string>, form: URLSearchParams) => void;
-
-/**
  * Checks a client's options once and returns the function that sends its token requests. The client secret lives
  * only in that function's scope: no object the client returns or throws holds it. The generated grants.ts passes
  * what the document says about its token endpoint (positional: property names would survive minification).
@@ -201,174 +196,172 @@ export function tokenEndpoint(
     throw new ConfigurationError(prefix + problem);
   };
   const { clientId, clientSecret: secret, clientAuthentication: auth = defaultAuthentication, dpop } = options;
-  const custom = typeof auth === 'function';
+  const custom = typeof auth == 'function';
   if (!clientId) fail('clientId is required');
   if (!custom && !/^(client_secret_(post|basic)|none)$/.test(auth))
     fail('clientAuthentication must be client_secret_basic, client_secret_post or none, or a function');
-  if (!custom && auth !== 'none' && !secret) fail(`clientSecret is missing: ${auth} needs it`);
+  if (!custom && auth != 'none' && !secret) fail(`clientSecret is missing: ${auth} needs it`);
   // Without a base URL (the document names no absolute server) the URL is not absolute: secureUrl says so.
   const baseUrl = options.baseUrl ?? defaultBaseUrl ?? '';
   const href = secureUrl(`${baseUrl.replace(/\/+$/, '')}${path}`, options.allowInsecureHttp, prefix).href;
   const fetchImpl = fetchOf(options.fetch, prefix);
   const label = `POST ${path}`;
-  const authenticate: Authenticate = (headers, form) => {
-    // RFC 6749 §2.3.1: Basic credentials are the form-encoded id and secret.
-    if (auth === 'client_secret_basic')
-      headers['authorization'] = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret!)}`)}`;
-    else form.append('client_id', clientId);
-    if (auth === 'client_secret_post') form.append('client_secret', secret!);
-  };
-  const clientTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const clientRetry = settleRetry(options.retry);
   // Inspection of a token response (Node's util.inspect, Deno's console) shows its JSON with secret members redacted.
   const inspect = function (this: unknown): string {
     return redactMembers(JSON.stringify(this), secretNames);
   };
 
-  return async (grantType, parameters, safety, { signal, timeoutMs = clientTimeoutMs, retry: callRetry } = {}) => {
-    const retry = callRetry === undefined ? clientRetry : settleRetry(callRetry);
+  return async (
+    grantType,
+    parameters,
+    safety,
+    { signal, timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS, retry = options.retry } = {},
+  ) => {
     const grant = new URLSearchParams({ grant_type: grantType });
     for (const [name, value] of Object.entries(parameters)) {
       // Scopes are one space-delimited parameter (RFC 6749 §3.3); other lists repeat the parameter (form style).
-      if (value === undefined) continue;
-      const values = Array.isArray(value) ? value : [value];
-      for (const item of name === 'scope' ? [values.join(' ')] : values) grant.append(name, String(item));
+      const values = [value].flat();
+      if (value !== undefined)
+        for (const item of name == 'scope' ? [values.join(' ')] : values) grant.append(name, `${item}`);
     }
     let form = grant;
     let headers: Record<string, string> = {};
     // Only failures redact: the known secret values of this request (the last attempt's assertion and proof
     // included), looked up when an error is built.
     const redact: Redactor = (text) =>
-      redactValues(text, [
-        secret,
-        headers['dpop'],
-        ...[...secretNames, 'client_assertion'].flatMap((name) => form.getAll(name)),
-      ]);
+      redactValues(text, [secret, headers['dpop'], ...[...secretNames].flatMap((name) => form.getAll(name))]);
     for (let attempt = 0, delay: number | undefined = 0, nonceRetries = 0; ; attempt += 1) {
-      headers = {
-        ...options.headers,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      };
+      // A plain record: fetch checks names and values inside `exchange`, which reports a bad one as not sent.
+      headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
       form = new URLSearchParams(grant);
       // A fresh proof and assertion for every attempt: neither may be replayed (RFC 9449 §11.1, RFC 7523 §3). Only
-      // these await: the classic methods keep the request's start synchronous.
-      if (dpop) headers['dpop'] = await dpop.proof({ method: 'POST', url: href });
-      if (custom) {
-        const completed = new Headers(headers);
-        await auth({ url: new URL(href), body: form, headers: completed });
-        completed.forEach((value, name) => (headers[name] = value));
-      } else authenticate(headers, form);
-      let response: Response | undefined;
-      const outcome: TokenResponse | TokenClientError = await exchange(
-        fetchImpl,
-        href,
-        { method: 'POST', headers, body: form.toString(), redirect: 'manual' },
-        label,
-        timeoutMs,
-        signal,
-        redact,
-        async (answer) => {
-          dpop?.rememberNonce(href, answer);
-          return interpret((response = answer), await answer.text(), redact, secretNames, inspect);
-        },
-        delay,
-        attempt + nonceRetries > 0,
-      ).catch((error: TokenClientError) => error);
-      if (!(outcome instanceof Error)) return outcome;
-      // RFC 9449 §8: the server wants a nonce (remembered by `read`). Exactly one more attempt, not counted as a retry.
-      if (dpop && (outcome as OAuthError).error === 'use_dpop_nonce' && !nonceRetries++) {
-        attempt -= 1;
-        delay = 0;
-        continue;
+      // these await: the classic methods keep the request's start synchronous. DPoP is the instance's business
+      // (dpop.ts `tokenRequest`): a proof in the headers, and a check of the response that keeps its nonce.
+      const dpopCheck = dpop && (await dpop.tokenRequest(href, headers));
+      let dpopChallenge: boolean | undefined;
+      if (custom) await auth({ url: new URL(href), body: form, headers });
+      else {
+        // RFC 6749 §2.3.1: Basic credentials are the form-encoded id and secret.
+        if (auth == 'client_secret_basic')
+          headers['authorization'] = `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret!)}`)}`;
+        else form.append('client_id', clientId);
+        if (auth == 'client_secret_post') form.append('client_secret', secret!);
       }
-      delay =
-        retry && attempt < retry.retries
-          ? retryDelay(outcome, response?.headers.get('retry-after'), safety, retry, attempt)
-          : undefined;
-      if (delay === undefined) throw outcome;
+      let response: Response | undefined;
+      try {
+        return await exchange(
+          fetchImpl,
+          href,
+          { method: 'POST', headers, body: `${form}`, redirect: 'manual' },
+          label,
+          timeoutMs,
+          signal,
+          redact,
+          async (answer) => {
+            dpopChallenge = await dpopCheck?.(answer);
+            const json = interpret((response = answer), await answer.text(), redact, secretNames, tokenResponseProblem);
+            return inspectAs(json, inspect) as TokenResponse;
+          },
+          delay,
+          attempt + nonceRetries > 0,
+        );
+      } catch (error) {
+        // RFC 9449 §8: the server wants the nonce it just sent. Exactly one more attempt, not counted as a retry.
+        if (dpopChallenge && !nonceRetries++) {
+          attempt -= 1;
+          delay = 0;
+          continue;
+        }
+        delay =
+          retry && attempt < (retry = { ...DEFAULT_RETRY, ...retry }).retries
+            ? retryDelay(
+                error as TokenClientError,
+                response?.headers.get('retry-after'),
+                safety,
+                retry as Required<RetryOptions>,
+                attempt,
+              )
+            : undefined;
+        if (delay === undefined) throw error;
+      }
     }
   };
 }
 
-const settleRetry = (retry: RetryOptions | false | undefined): Readonly<Required<RetryOptions>> | false =>
-  retry !== false && { ...DEFAULT_RETRY, ...retry };
-
 /**
- * Decides by the body, not the status: an OAuth error object is an {@link OAuthError} whatever the status, a
- * success status needs a valid token response (RFC 6749 §5.1). The excerpt and the rest are built on failure only.
+ * Decides by the body, not the status, for the token endpoint and the other OAuth endpoints (endpoint.ts): a success
+ * status whose JSON object `problem` finds nothing wrong with is returned; an OAuth error object (RFC 6749 §5.2) is an
+ * {@link OAuthError} whatever the status; anything else the error class of its status, naming what the body was. The
+ * excerpt and the rest are built on failure only. Messages say "The token endpoint"; endpoint.ts renames them for the
+ * other endpoints. Internal (not exported from the package index).
+ * @param redact Redacts the request's secret values; `secretNames` are redacted as members of the body too.
+ * @param problem What is wrong with the body's JSON object (`undefined`: not one) as a success answer, or `''`.
+ * @throws {OAuthError} | {InvalidResponseError} | {UnexpectedResponseError} | {ServerError}
  */
-function interpret(
+export function interpret(
   response: Response,
   text: string,
-  redactRequest: Redactor,
-  secretNames: ReadonlySet<string>,
-  inspect: () => string,
-): TokenResponse | TokenClientError {
-  const { status, ok } = response;
+  redact: Redactor,
+  secretNames: Iterable<string>,
+  problem: (json: Record<string, unknown> | undefined) => string,
+): Record<string, unknown> {
+  const { status, ok, headers } = response;
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     // not JSON: json stays undefined
   }
+  // The object is this client's own parse of the body: it is normalised and redacted in place rather than copied.
   const record = json instanceof Object && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
-  const problem = record
-    ? validateTokenResponse(record, inspect)
-    : `the body is not ${json === undefined ? 'JSON' : 'a JSON object'}`;
-  if (ok && typeof problem !== 'string') return problem;
-  const contentType = response.headers.get('content-type') ?? undefined;
+  const wrong = problem(record);
+  if (ok && !wrong) return record!;
   const details = {
     status,
-    contentType,
-    bodyExcerpt: excerpt(text, (body) => redactRequest(redactMembers(body, secretNames))),
+    contentType: headers.get('content-type') ?? undefined,
+    bodyExcerpt: excerpt(text, (body) => redact(redactMembers(body, secretNames))),
   };
-  if (typeof record?.['error'] === 'string' && !(ok && typeof record['access_token'] === 'string')) {
-    const member = (name: string): string | undefined =>
-      typeof record[name] === 'string' ? redactRequest(record[name]) : undefined;
-    const wwwAuthenticate = response.headers.get('www-authenticate') ?? undefined;
-    return new OAuthError(
-      { error: member('error')!, error_description: member('error_description'), error_uri: member('error_uri') },
-      { ...details, wwwAuthenticate },
-    );
+  if (typeof record?.['error'] == 'string' && !(ok && typeof record['access_token'] == 'string')) {
+    for (const name of ['error', 'error_description', 'error_uri'])
+      record[name] = typeof record[name] == 'string' ? redact(record[name]) : undefined;
+    throw new OAuthError(record as { error: string }, {
+      ...details,
+      wwwAuthenticate: headers.get('www-authenticate') ?? undefined,
+    });
   }
   // Not ok below 400 is a redirect (an opaque one has status 0 in browsers) that `redirect: 'manual'` left unfollowed.
   const kind = ok
-    ? `an invalid token response: ${problem as string}`
+    ? `an invalid response: ${wrong}`
     : status < 400
-      ? 'a redirect, which is not followed'
+      ? 'a redirect (not followed)'
       : json !== undefined
         ? 'JSON that is not an OAuth error'
         : /^\s*</.test(text)
           ? 'an HTML page'
           : 'a non-JSON body';
-  return new (ok ? InvalidResponseError : status < 500 ? UnexpectedResponseError : ServerError)(
+  throw new (ok ? InvalidResponseError : status < 500 ? UnexpectedResponseError : ServerError)(
     `The token endpoint answered HTTP ${status} with ${kind}`,
     details,
   );
 }
 
 /**
- * Checks a JSON object against RFC 6749 §5.1 and returns it as the token response (with `expires_in` as a number
- * and inspection redacted), or what is wrong with it. Unknown members are kept.
+ * Checks a token response against RFC 6749 §5.1: what is wrong with it, or `''` when nothing is. `expires_in` becomes
+ * a number (or is removed when null); unknown members are kept.
  */
-function validateTokenResponse(json: Record<string, unknown>, inspect: () => string): TokenResponse | string {
+function tokenResponseProblem(json: Record<string, unknown> | undefined): string {
+  if (!json) return 'the body is not a JSON object';
   const expiresIn = json['expires_in'];
-  const seconds =
-    typeof expiresIn === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(expiresIn) ? Number(expiresIn) : expiresIn;
+  const seconds = typeof expiresIn == 'string' && /^\s*\d+(\.\d+)?\s*$/.test(expiresIn) ? +expiresIn : expiresIn;
   for (const name of ['access_token', 'token_type'])
-    if (!json[name] || typeof json[name] !== 'string') return `${name} is missing or not a non-empty string`;
+    if (!json[name] || typeof json[name] != 'string') return `${name} is missing or not a non-empty string`;
   for (const name of ['refresh_token', 'scope', 'id_token'])
-    if (json[name] !== undefined && typeof json[name] !== 'string') return `${name} is not a string`;
-  if (seconds != null && !(typeof seconds === 'number' && seconds >= 0 && seconds < Infinity))
+    if (json[name] !== undefined && typeof json[name] != 'string') return `${name} is not a string`;
+  if (seconds != null && !(typeof seconds == 'number' && seconds >= 0 && seconds < Infinity))
     return 'expires_in is not a non-negative number';
-  // The object is this client's own parse of the body: it is normalised in place rather than copied.
+  json['expires_in'] = seconds;
   if (seconds == null) delete json['expires_in'];
-  else json['expires_in'] = seconds;
-  // Symbol.for() is called here, not at the top level: an app that imports only other parts stays free of this.
-  for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect'])
-    Object.defineProperty(json, Symbol.for(key), { value: inspect });
-  return json as TokenResponse;
+  return '';
 }
 
 /**
@@ -384,14 +377,23 @@ function retryDelay(
   retry: Readonly<Required<RetryOptions>>,
   attempt: number,
 ): number | undefined {
-  const network = error instanceof NetworkError;
-  // Without a cause: fetch refused to build the request (http.ts `unsent`), and would refuse every retry too.
-  if (network && !error.cause) return undefined;
-  const throttled = error.status === 429 || error.status === 503;
-  const transient = network || error instanceof ServerError;
-  if (!((network && !error.mayHaveReachedServer) || (safety < 2 && (throttled || (!safety && transient)))))
-    return undefined;
-  // Retry-After: delay-seconds, or an HTTP date (the past means now).
+  // How safe a retry is after this failure, compared with the grant's RetrySafety: 3 after a refused connection (nothing
+  // was sent), 2 after 429 and 503 (the server did not act), 1 after other 5xx and connection resets, 0 when fetch
+  // refused to build the request (http.ts `unsent`: a NetworkError without a cause, refused again on every retry).
+  const level =
+    error instanceof NetworkError
+      ? error.cause
+        ? error.mayHaveReachedServer
+          ? 1
+          : 3
+        : 0
+      : error.status == 429 || error.status == 503
+        ? 2
+        : error instanceof ServerError
+          ? 1
+          : 0;
+  if (!(safety < level)) return undefined;
+  // Retry-After: delay-seconds, or an HTTP date (the past means now); NaN when absent or neither.
   const ms = !retryAfter
     ? NaN
     : isNaN(+retryAfter)

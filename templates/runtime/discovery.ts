@@ -83,7 +83,7 @@ export async function discoverAuthorizationServer(
   issuer: string,
   options: DiscoveryOptions = {},
 ): Promise<AuthorizationServerMetadata> {
-  endpointUrl(issuer, 'discoverAuthorizationServer', options.allowInsecureHttp);
+  endpointUrl(issuer, 'discoverAuthorizationServer', options.allowInsecureHttp, 'issuer');
   const url = metadataUrl(issuer, options.wellKnown);
   const { json } = await requestEndpoint('The metadata endpoint', url, undefined, undefined, options);
   const metadata = json ?? {};

@@ -5,29 +5,33 @@
  */
 import { AbortError, ConfigurationError, NetworkError, TimeoutError, TokenClientError } from './errors.js';
 
-/** Hosts `http:` may reach without `allowInsecureHttp`: the loopback interface (RFC 8252 §8.3), 127.0.0.0/8 and ::1. */
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+/**
+ * Hosts `http:` may reach without `allowInsecureHttp`: the loopback interface (RFC 8252 §8.3), 127.0.0.0/8 and ::1.
+ * Tested on `URL.hostname`, which the URL parser has lower-cased and, for IPv4, normalised to four decimal parts (a
+ * host of digits and dots that is not a valid address does not parse).
+ */
+const LOOPBACK_HOST = /^(localhost|127\.[\d.]+|\[::1\])$/;
 
 /**
  * Parses an absolute http(s) URL that credentials or tokens will be sent to.
  * @param prefix Starts every message, e.g. `createTokenClient: `.
+ * @param name The option that holds the URL, for messages.
  * @throws {ConfigurationError} when it is not absolute http(s), or is `http:` to a non-loopback host without
  * `allowInsecureHttp`.
  */
-export function secureUrl(href: string, allowInsecureHttp: boolean | undefined, prefix = ''): URL {
+export function secureUrl(href: string, allowInsecureHttp: boolean | undefined, prefix = '', name = 'baseUrl'): URL {
   let url: URL | undefined;
   try {
     url = new URL(href);
   } catch {
     // reported below
   }
-  if (!/^https?:$/.test(url?.protocol!))
-    throw new ConfigurationError(`${prefix}baseUrl must be an absolute http(s) URL`);
-  if (url!.protocol === 'http:' && !LOOPBACK_HOST.test(url!.hostname) && allowInsecureHttp !== true) {
-    throw new ConfigurationError(
-      `${prefix}Refusing http: to a non-loopback host (clear text); use https: or allowInsecureHttp: true`,
-    );
-  }
+  const problem = !/^https?:$/.test(url?.protocol!)
+    ? `${name} must be an absolute http(s) URL`
+    : url!.protocol == 'http:' && !LOOPBACK_HOST.test(url!.hostname) && allowInsecureHttp !== true
+      ? 'Refusing http: to a non-loopback host (clear text); use https: or allowInsecureHttp: true'
+      : '';
+  if (problem) throw new ConfigurationError(prefix + problem);
   return url!;
 }
 
@@ -110,7 +114,7 @@ export async function exchange<T>(
  */
 export function unsent(url: string, init: RequestInit, label: string, redact: Redactor = String): NetworkError | void {
   try {
-    new Request(url, { ...init, body: init.body == null ? null : '' });
+    new Request(url, { ...init, body: init.body && '' } as RequestInit);
   } catch (error) {
     const reason = redact(String((error as Error)?.message ?? error)).replace(/"[^]*"/, '"…"');
     return new NetworkError(`${label} was not sent: ${reason}`, { mayHaveReachedServer: false });
@@ -119,29 +123,27 @@ export function unsent(url: string, init: RequestInit, label: string, redact: Re
 
 type Cause =
   { name?: unknown; message?: unknown; code?: unknown; cause?: unknown; errors?: unknown } | null | undefined;
-const isRefused = (error: Cause): boolean => error?.code === 'ECONNREFUSED';
+/** ECONNREFUSED, or an AggregateError (Node tries several addresses) all of whose errors are refusals. */
+const isRefused = (error: Cause): boolean =>
+  error?.code == 'ECONNREFUSED' || (Array.isArray(error?.errors) && error.errors[0] && error.errors.every(isRefused));
 
 /**
- * No complete response. Refused (nothing was sent) when a link of the cause chain says ECONNREFUSED, or all the
- * errors of an AggregateError do (Node tries several addresses). The cause kept is the innermost one reduced to its
- * name, redacted message and code: no request, no headers.
+ * No complete response. Refused (nothing was sent) when a link of the cause chain is a refusal. The cause kept is the
+ * innermost one (at most 5 links down) reduced to its name, redacted message and code: no request, no headers.
  */
 export function networkError(label: string, error: unknown, redact: Redactor = String): NetworkError {
   let inner = error as Cause;
-  let refused = false;
-  for (let depth = 0; ; inner = inner.cause as Cause) {
-    const errors = inner?.errors;
-    refused ||= isRefused(inner) || (Array.isArray(errors) && errors[0] && errors.every(isRefused));
-    if (++depth > 5 || !inner?.cause) break;
-  }
+  let refused = isRefused(inner);
+  for (let depth = 0; depth < 5 && inner?.cause; depth += 1) refused ||= isRefused((inner = inner.cause as Cause));
   const cause = Object.assign(new Error(redact(String(inner?.message ?? inner))), {
     name: String(inner?.name ?? 'Error'),
+    ...(typeof inner?.code == 'string' && { code: inner.code }),
   });
-  if (typeof inner?.code === 'string') Object.assign(cause, { code: inner.code });
   return new NetworkError(
-    refused
-      ? `${label}: the server refused the connection`
-      : `${label}: no complete response (in a browser, often CORS: does the server allow this origin?)`,
+    label +
+      (refused
+        ? ': the server refused the connection'
+        : ': no complete response (in a browser, often CORS: does the server allow this origin?)'),
     { cause, mayHaveReachedServer: !refused },
   );
 }
@@ -151,12 +153,13 @@ export function formEncode(value: string): string {
   return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
-const REDACTED = '[REDACTED]';
+/** What a redacted value becomes in every message, excerpt and inspection. */
+export const REDACTED = '[REDACTED]';
 
 /** Replaces secret values (raw, form-encoded, URI-encoded, JSON-escaped) in a text. */
-export function redactValues(text: string, values: ReadonlyArray<string | undefined>): string {
+export function redactValues(text: string, values: ReadonlyArray<string | null | undefined>): string {
   return values
-    .filter((value): value is string => value !== undefined && value.length >= 4) // shorter is never a real secret, and would shred the text
+    .filter((value): value is string => (value?.length as number) >= 4) // shorter is never a real secret, and would shred the text
     .flatMap((value) => [value, formEncode(value), encodeURIComponent(value), JSON.stringify(value).slice(1, -1)])
     .sort((a, b) => b.length - a.length)
     .reduce((result, needle) => result.split(needle).join(REDACTED), text);
@@ -173,6 +176,17 @@ export function redactMembers(text: string, names: Iterable<string>): string {
     'g',
   );
   return text.replace(members, (_, json?: string, form?: string) => `${json ?? form}${REDACTED}`);
+}
+
+/**
+ * Makes Node's `util.inspect` and Deno's console show `view()` instead of the object (non-enumerable, so spreading
+ * and `JSON.stringify` do not see it). Symbol.for() is called here, not at the top level: an app that imports
+ * nothing that uses it stays free of it.
+ */
+export function inspectAs<T extends object>(object: T, view: (this: T) => unknown): T {
+  for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect'])
+    Object.defineProperty(object, Symbol.for(key), { value: view });
+  return object;
 }
 
 /** The start of a body for error reports, redacted, whitespace folded; undefined for an empty body. */

@@ -20,7 +20,7 @@ const TOKEN_URL = new URL('https://as.example/connect/token?x=1#f');
 
 async function apply(auth: ClientAuthenticator) {
   const body = new URLSearchParams({ grant_type: 'client_credentials' });
-  const headers = new Headers();
+  const headers: Record<string, string> = {};
   await auth({ url: TOKEN_URL, body, headers });
   return { body, headers };
 }
@@ -97,7 +97,7 @@ describe('JWT client authentication (RFC 7523 §2.2)', () => {
 
   it('client_secret_basic form-encodes before Base64 (RFC 6749 §2.3.1); post and none use the body', async () => {
     const { headers } = await apply(clientSecretBasic('a b', 'c+d:e'));
-    expect(headers.get('authorization')).toBe(`Basic ${btoa('a+b:c%2Bd%3Ae')}`);
+    expect(headers['authorization']).toBe(`Basic ${btoa('a+b:c%2Bd%3Ae')}`);
     expect(Object.fromEntries((await apply(clientSecretPost('a', 'b'))).body)).toMatchObject({
       client_id: 'a',
       client_secret: 'b',

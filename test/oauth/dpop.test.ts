@@ -66,6 +66,24 @@ describe('DPoP proofs (RFC 9449 §4.2)', () => {
     expect(second.payload['ath']).toBe(ath);
   });
 
+  it('tokenRequest: a proof for POST in the headers, then a check that keeps the nonce and spots the challenge', async () => {
+    const dpop = createDPoP({ keyPair: await es256() });
+    const url = 'https://as.example/token';
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const check = await dpop.tokenRequest(url, headers);
+    expect(decodeJwt(headers['dpop']!).payload).toMatchObject({ htm: 'POST', htu: url });
+    const challenge = (status: number, error: string, nonce?: string) =>
+      new Response(JSON.stringify({ error }), { status, headers: nonce ? { 'dpop-nonce': nonce } : {} });
+    expect(await check(challenge(400, 'use_dpop_nonce', 'n-1'))).toBe(true);
+    expect(dpop.nonceFor(url)).toBe('n-1');
+    expect(await check(challenge(400, 'invalid_grant', 'n-2'))).toBe(false);
+    expect(dpop.nonceFor(url)).toBe('n-2');
+    // RFC 9449 §8: a challenge carries the nonce to use; without one there is nothing to retry with.
+    expect(await check(challenge(400, 'use_dpop_nonce'))).toBe(false);
+    expect(await check(new Response('{}', { status: 200, headers: { 'dpop-nonce': 'n-3' } }))).toBe(false);
+    expect(dpop.nonceFor(url)).toBe('n-3');
+  });
+
   it('remembers nonces per origin and uses them in later proofs', async () => {
     const dpop = createDPoP({ keyPair: await es256() });
     dpop.rememberNonce('https://as.example/token', new Response(null, { headers: { 'dpop-nonce': 'n-1' } }));

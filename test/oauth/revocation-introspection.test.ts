@@ -4,7 +4,13 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthorizationRequest, parseAuthorizationResponse } from '../../templates/runtime/authorize.js';
 import { clientSecretPost } from '../../templates/runtime/client-auth.js';
-import { ConfigurationError, InvalidResponseError, ServerError, TimeoutError } from '../../templates/runtime/errors.js';
+import {
+  ConfigurationError,
+  InvalidResponseError,
+  NetworkError,
+  ServerError,
+  TimeoutError,
+} from '../../templates/runtime/errors.js';
 import { OAuthError } from '../../templates/runtime/client.js';
 import { introspectToken } from '../../templates/runtime/introspection.js';
 import { revokeToken, revokeTokens } from '../../templates/runtime/revocation.js';
@@ -215,7 +221,8 @@ describe('endpoint failures are classified and redacted', () => {
     answer = () => {};
     const timeout = await thrown(() => introspectToken(secretToken, { ...options(), timeoutMs: 50 }));
     expect(timeout).toBeInstanceOf(TimeoutError);
-    expect((timeout as Error).message).toBe('The introspection endpoint sent no complete response within 50 ms');
+    // The HTTP core's message (http.ts `exchange`), labelled with the request like the token client's.
+    expect((timeout as Error).message).toBe(`POST ${new URL(url).pathname} timed out after 50 ms`);
   });
 
   it('http: to a remote host is refused before anything is sent', async () => {
@@ -223,5 +230,28 @@ describe('endpoint failures are classified and redacted', () => {
       revokeToken('t', undefined, { ...options(), endpoint: 'http://as.example/revoke' }),
     );
     expect(error).toBeInstanceOf(ConfigurationError);
+    // The HTTP core's rule and message (http.ts `secureUrl`), naming the function and its option.
+    expect((error as Error).message).toBe(
+      'revokeToken: Refusing http: to a non-loopback host (clear text); use https: or allowInsecureHttp: true',
+    );
+    expect(await thrown(() => introspectToken('t', { ...options(), endpoint: '/relative' }))).toMatchObject({
+      message: 'introspectToken: endpoint must be an absolute http(s) URL',
+    });
+  });
+
+  it('a refused connection is classified by the HTTP core: nothing was sent, no secret in the cause', async () => {
+    const closed = createServer();
+    await listen(closed);
+    const port = (closed.address() as AddressInfo).port;
+    await closeServer(closed);
+    const error = await thrown(() =>
+      revokeToken(secretToken, 'refresh_token', { ...options(), endpoint: `http://127.0.0.1:${port}/revoke` }),
+    );
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error).toMatchObject({
+      message: 'POST /revoke: the server refused the connection',
+      mayHaveReachedServer: false,
+    });
+    expect(inspect(error)).not.toContain(secretToken);
   });
 });

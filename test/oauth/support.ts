@@ -33,7 +33,7 @@ export async function tokenRequest(
       { prepare: options.clientAuthentication },
     );
   } else {
-    const requestHeaders = new Headers(headers);
+    const requestHeaders: Record<string, string> = { ...headers };
     await options.clientAuthentication({ url: new URL(tokenEndpoint), body, headers: requestHeaders });
     response = await fetch(tokenEndpoint, { method: 'POST', headers: requestHeaders, body: body.toString() });
   }

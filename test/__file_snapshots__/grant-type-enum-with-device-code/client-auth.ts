@@ -20,8 +20,12 @@ export interface ClientAuthenticationRequest {
   url: URL;
   /** The form body, to which body parameters are appended (`client_id`, `client_assertion`, …). */
   body: URLSearchParams;
-  /** The request headers, to which `Authorization` may be set. */
-  headers: Headers;
+  /**
+   * The request headers, names in lower case, to which `authorization` may be set. A plain record rather than a
+   * `Headers`: the sender hands it to fetch as is, which checks names and values where a bad one is reported as not
+   * sent.
+   */
+  headers: Record<string, string>;
 }
 
 /**
@@ -135,7 +139,7 @@ export function clientSecretBasic(clientId: string, clientSecret: string): Clien
   const encode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
   // Form encoding leaves only ASCII, which btoa takes as is.
   const credentials = btoa(`${encode(clientId)}:${encode(clientSecret)}`);
-  return async ({ headers }) => headers.set('authorization', `Basic ${credentials}`);
+  return async ({ headers }) => void (headers['authorization'] = `Basic ${credentials}`);
 }
 
 /**

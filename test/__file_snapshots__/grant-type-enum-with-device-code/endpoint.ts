@@ -3,22 +3,15 @@
 // SHA-256: 5bdfa613b63f459b01d0eae1cfb378e0c744acc307a5f33628c48695c7ee8ed8
 
 /**
- * What the OAuth endpoint modules (revocation, introspection, device authorization, discovery) share until the
- * HTTP core of issue 11 (`http.ts`) takes it over: one request with timeout and caller signal, the URL safety
- * rule, classification into the error classes of `errors.ts`, redacted body excerpts, and hiding secret members
- * of returned objects from inspection and JSON. Internal: not exported from the package index.
+ * What the OAuth endpoint modules (revocation, introspection, device authorization, discovery) add to the HTTP core
+ * of http.ts: the options they share, one request to an endpoint with the client authentication applied and its answer
+ * classified as the token client's are (client.ts `interpret`), and objects whose secret members stay out of logs.
+ * The URL check, the attempt with its timeout and signal, the classification of failures, the redaction and their
+ * messages are http.ts's. Internal: not exported from the package index.
  */
-import {
-  AbortError,
-  ConfigurationError,
-  InvalidResponseError,
-  NetworkError,
-  ServerError,
-  TimeoutError,
-  UnexpectedResponseError,
-  type TokenClientError,
-} from './errors.js';
-import { OAuthError } from './client.js';
+import type { TokenClientError } from './errors.js';
+import { exchange, fetchOf, inspectAs, redactValues, secureUrl, REDACTED, type Redactor } from './http.js';
+import { DEFAULT_TIMEOUT_MS, interpret } from './client.js';
 import type { ClientAuthenticator } from './client-auth.js';
 
 /** Options every endpoint helper takes: how to send, nothing implied. */
@@ -42,8 +35,6 @@ export interface EndpointAnswer {
   json: Record<string, unknown> | undefined;
 }
 
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-const REDACTED = '[REDACTED]';
 /** Members whose values are credentials or tokens in any OAuth request or response (RFC 6749, 7009, 7523, 8628). */
 const SECRET_MEMBERS = [
   'access_token',
@@ -59,31 +50,28 @@ const SECRET_MEMBERS = [
 ];
 
 /**
- * The endpoint URL, checked: absolute http(s), and `http:` only to loopback unless `allowInsecureHttp`.
+ * The endpoint URL, checked by http.ts `secureUrl`: absolute http(s), and `http:` only to loopback unless
+ * `allowInsecureHttp`.
+ * @param who The function the URL was given to, e.g. `revokeToken`: starts the messages.
+ * @param name The option that holds the URL.
  * @throws {ConfigurationError}
  */
-export function endpointUrl(value: string | URL, who: string, allowInsecureHttp: boolean | undefined): URL {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    // reported below
-  }
-  if (!url || !/^https?:$/.test(url.protocol)) throw new ConfigurationError(`${who}: the URL must be absolute http(s)`);
-  if (url.protocol === 'http:' && !LOOPBACK_HOST.test(url.hostname) && allowInsecureHttp !== true) {
-    throw new ConfigurationError(
-      `${who}: http: to a non-loopback host sends secrets in clear text; use https: or allowInsecureHttp: true`,
-    );
-  }
-  return url;
+export function endpointUrl(
+  value: string | URL,
+  who: string,
+  allowInsecureHttp: boolean | undefined,
+  name = 'endpoint',
+): URL {
+  return secureUrl(`${value}`, allowInsecureHttp, `${who}: `, name);
 }
 
 /**
- * Sends one request (a form POST when `form` is given, else a GET) with the client authentication applied to
- * it, and returns the JSON object of a success answer. An OAuth error object (RFC 6749 §5.2) becomes an
- * {@link OAuthError} whatever the status; anything else that is not a 2xx JSON object (or an empty 2xx when
- * `emptyOk`) becomes the matching error class. Redirects are not followed.
- * @param who The endpoint's name for messages, e.g. `The revocation endpoint`.
+ * Sends one request (a form POST when `form` is given, else a GET) with the client authentication applied to it,
+ * through http.ts `exchange` (label `POST /path`), and returns the JSON object of a success answer. The answer is
+ * classified by client.ts `interpret`: an OAuth error object (RFC 6749 §5.2) is an {@link OAuthError} whatever the
+ * status; anything else that is not a 2xx JSON object (or an empty 2xx when `emptyOk`) the matching error class.
+ * Redirects are not followed.
+ * @param who The endpoint's name for the messages about its answer, e.g. `The revocation endpoint`.
  */
 export async function requestEndpoint(
   who: string,
@@ -93,118 +81,43 @@ export async function requestEndpoint(
   options: EndpointRequestOptions,
   emptyOk = false,
 ): Promise<EndpointAnswer> {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== 'function') throw new ConfigurationError(`${who}: no fetch: pass options.fetch`);
-  const headers = new Headers(options.headers);
-  headers.set('accept', 'application/json');
+  const fetchImpl = fetchOf(options.fetch, `${who}: `);
   const body = form && new URLSearchParams(form);
-  if (body) headers.set('content-type', 'application/x-www-form-urlencoded');
+  // A plain record: fetch checks names and values inside `exchange`, which reports a bad one as not sent.
+  const headers: Record<string, string> = {
+    ...options.headers,
+    accept: 'application/json',
+    ...(body && { 'content-type': 'application/x-www-form-urlencoded' }),
+  };
   await clientAuthentication?.({ url, body: body ?? new URLSearchParams(), headers });
-  const redact = (text: string): string => redactValues(text, body);
-  const { signal } = options;
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const controller = new AbortController();
-  const abort = (): void => controller.abort();
-  signal?.addEventListener('abort', abort);
-  const timer = setTimeout(abort, timeoutMs);
-  let response: Response;
-  let text: string;
-  try {
-    if (signal?.aborted) throw signal.reason;
-    response = await fetchImpl(url.href, {
-      method: body ? 'POST' : 'GET',
-      headers,
-      ...(body ? { body: body.toString() } : {}),
-      redirect: 'manual',
-      signal: controller.signal,
-    });
-    text = await response.text();
-  } catch (cause) {
-    throw renamed(
-      signal?.aborted
-        ? new AbortError('The request was aborted by the caller', true)
-        : controller.signal.aborted
-          ? new TimeoutError(`The token endpoint sent no complete response within ${timeoutMs} ms`, timeoutMs)
-          : network(cause, redact),
-      who,
+  const redact: Redactor = (text) =>
+    redactValues(
+      text,
+      SECRET_MEMBERS.flatMap((name) => body?.getAll(name) ?? []),
     );
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', abort);
-  }
-  let json: unknown;
+  const method = body ? 'POST' : 'GET';
   try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  const record = json instanceof Object && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
-  const { status, ok } = response;
-  if (ok && (record || (emptyOk && text.trim() === ''))) return { status, headers: response.headers, json: record };
-  const contentType = response.headers.get('content-type') ?? undefined;
-  const details = { status, contentType, bodyExcerpt: excerpt(text, redact) };
-  if (typeof record?.['error'] === 'string') {
-    const member = (name: string): string | undefined =>
-      typeof record[name] === 'string' ? redact(record[name]) : undefined;
-    const wwwAuthenticate = response.headers.get('www-authenticate') ?? undefined;
-    const error = new OAuthError(
-      { error: member('error')!, error_description: member('error_description'), error_uri: member('error_uri') },
-      { ...details, wwwAuthenticate },
+    return await exchange(
+      fetchImpl,
+      url.href,
+      { method, headers, redirect: 'manual', ...(body && { body: `${body}` }) },
+      `${method} ${url.pathname}`,
+      options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      options.signal,
+      redact,
+      async (response) => {
+        const text = await response.text();
+        const json = interpret(response, text, redact, SECRET_MEMBERS, (record) =>
+          record || (emptyOk && text.trim() == '') ? '' : 'the body is not a JSON object',
+        );
+        return { status: response.status, headers: response.headers, json };
+      },
     );
-    throw renamed(error, who);
+  } catch (error) {
+    // interpret's messages name the token endpoint; this request went to another one.
+    (error as TokenClientError).message = (error as TokenClientError).message.replace(/^The token endpoint/, who);
+    throw error;
   }
-  const kind = ok
-    ? 'a body that is not a JSON object'
-    : status < 400
-      ? 'a redirect, which is not followed'
-      : json !== undefined
-        ? 'JSON that is not an OAuth error'
-        : 'a non-JSON body';
-  const Class = ok ? InvalidResponseError : status < 500 ? UnexpectedResponseError : ServerError;
-  throw new Class(`${who} answered HTTP ${status} with ${kind}`, details);
-}
-
-/** The error classes of errors.ts name the token endpoint; these modules talk to others. */
-function renamed<E extends TokenClientError>(error: E, who: string): E {
-  error.message = error.message.replace(/^The token endpoint/, who);
-  return error;
-}
-
-function network(error: unknown, redact: (text: string) => string): NetworkError {
-  let inner = error as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | undefined;
-  let refused = inner?.code === 'ECONNREFUSED';
-  for (let depth = 0; depth < 5 && inner?.cause; depth += 1) {
-    inner = inner.cause as typeof inner;
-    refused ||= inner?.code === 'ECONNREFUSED';
-  }
-  const cause = Object.assign(new Error(redact(String(inner?.message ?? inner))), {
-    name: String(inner?.name ?? 'Error'),
-  });
-  return new NetworkError(`The token endpoint ${refused ? 'refused the connection' : 'sent no complete response'}`, {
-    cause,
-    mayHaveReachedServer: !refused,
-  });
-}
-
-/** Replaces every secret value this request sent (raw and encoded) in a text. */
-function redactValues(text: string, form: URLSearchParams | undefined): string {
-  const values = SECRET_MEMBERS.flatMap((name) => form?.getAll(name) ?? []).filter((value) => value.length >= 4);
-  return values
-    .flatMap((value) => [value, new URLSearchParams([['', value]]).toString().slice(1), encodeURIComponent(value)])
-    .sort((a, b) => b.length - a.length)
-    .reduce((result, needle) => result.split(needle).join(REDACTED), text);
-}
-
-/** Redacts the values of secret members, as JSON members and as form fields. */
-export function redactMembers(text: string): string {
-  const names = SECRET_MEMBERS.join('|');
-  const members = new RegExp(`("(?:${names})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*|\\b((?:${names})=)[^&\\s"'<]*`, 'g');
-  return text.replace(members, (_, json?: string, form?: string) => `${json ?? form}${REDACTED}`);
-}
-
-function excerpt(text: string, redact: (text: string) => string): string | undefined {
-  const folded = redact(redactMembers(text)).replace(/\s+/g, ' ').trim();
-  return folded.length > 200 ? `${folded.slice(0, 200)}…` : folded || undefined;
 }
 
 /**
@@ -218,12 +131,8 @@ export function hideSecrets<T extends object>(object: T, secrets: readonly strin
     for (const name of secrets) if (copy[name] !== undefined) copy[name] = REDACTED;
     return copy;
   };
-  Object.defineProperty(object, 'toJSON', { value: redacted, enumerable: false });
-  // Symbol.for() is called here, not at the top level, so an app that imports nothing of this stays free of it.
-  for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect']) {
-    Object.defineProperty(object, Symbol.for(key), { value: redacted, enumerable: false });
-  }
-  return object;
+  Object.defineProperty(object, 'toJSON', { value: redacted });
+  return inspectAs(object, redacted);
 }
 
 /** Whether a value is `[REDACTED]`: what a secret member of a {@link hideSecrets} object became in JSON. */

@@ -25,7 +25,7 @@ export const TOKEN_PATH = "/connect/token";
 export const SUPPORTED_CLIENT_AUTHENTICATION: readonly ClientAuthentication[] = ["client_secret_post", "client_secret_basic", "none"];
 
 /** Names of the parameters and token response members whose values are credentials or tokens: redacted from every error and inspection. */
-export const SECRET_PARAMETERS: ReadonlySet<string> = new Set(["access_token", "client_secret", "code", "code_verifier", "id_token", "password", "refresh_token"]);
+export const SECRET_PARAMETERS: ReadonlySet<string> = new Set(["access_token", "client_assertion", "client_secret", "code", "code_verifier", "id_token", "password", "refresh_token"]);
 
 /**
  * The authorization endpoint: the `authorizationUrl` of the document's `authorizationCode` flow (/components/securitySchemes/oauth2/flows/authorizationCode).

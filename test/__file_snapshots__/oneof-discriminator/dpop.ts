@@ -7,6 +7,7 @@
  * thumbprint of the key (RFC 7638), server nonces remembered per origin, and the one retry a `use_dpop_nonce`
  * challenge asks for. WebCrypto only; the private key is used, never exported.
  */
+import { inspectAs } from './http.js';
 import { base64url, epochSeconds, randomToken, sha256Base64url, signJwt, type JwsAlgorithm } from './jose.js';
 
 /** Algorithms of DPoP keys (RFC 9449 §4.2 forbids symmetric ones). */
@@ -50,6 +51,13 @@ export interface DPoP {
   rememberNonce(url: string | URL, response: Response): void;
   /** The nonce remembered for the URL's origin, if any. */
   nonceFor(url: string | URL): string | undefined;
+  /**
+   * Takes part in one attempt of a token request (the token client calls it, so that it knows nothing of DPoP but
+   * this): sets `headers.dpop` to a fresh proof for `POST url` (RFC 9449 §5), and returns the check of that attempt's
+   * response, which keeps the server's nonce and tells whether the response is a `use_dpop_nonce` challenge to
+   * answer with one more attempt (RFC 9449 §8).
+   */
+  tokenRequest(url: string, headers: Record<string, string>): Promise<(response: Response) => Promise<boolean>>;
 }
 
 /**
@@ -93,13 +101,13 @@ export function createDPoP(options: DPoPOptions): DPoP {
       if (nonce && /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(nonce)) nonces.set(origin(url), nonce);
     },
     nonceFor: (url) => nonces.get(origin(url)),
+    async tokenRequest(url, headers) {
+      headers['dpop'] = await dpop.proof({ method: 'POST', url });
+      return (response) => (dpop.rememberNonce(url, response), isDPoPNonceChallenge(response));
+    },
   };
   // Inspection shows the algorithm, never key material or proofs.
-  const describe = () => ({ algorithm, origins: [...nonces.keys()] });
-  for (const key of ['nodejs.util.inspect.custom', 'Deno.customInspect']) {
-    Object.defineProperty(dpop, Symbol.for(key), { value: describe, enumerable: false });
-  }
-  return dpop;
+  return inspectAs(dpop, () => ({ algorithm, origins: [...nonces.keys()] }));
 }
 
 function dpopAlgorithm(keyPair: CryptoKeyPair): DPoPAlgorithm {
@@ -190,7 +198,7 @@ export interface DPoPFetchOptions {
    * Called for every attempt after the proof is set and before sending, with that attempt's own body and
    * headers: where client authentication goes, so a JWT assertion is fresh on the nonce retry too.
    */
-  prepare?: (attempt: { url: URL; body: URLSearchParams; headers: Headers }) => Promise<void>;
+  prepare?: (attempt: { url: URL; body: URLSearchParams; headers: Record<string, string> }) => Promise<void>;
 }
 
 /**
@@ -210,13 +218,15 @@ export async function fetchWithDPoP(
     throw new TypeError('fetchWithDPoP: prepare needs a URLSearchParams body (it completes the form)');
   }
   for (let attempt = 0; ; attempt += 1) {
-    const headers = new Headers(request.headers);
+    // A record with lower-case names, the shape a ClientAuthenticator completes.
+    const headers: Record<string, string> = {};
+    new Headers(request.headers).forEach((value, name) => (headers[name] = value));
     const form = request.body instanceof URLSearchParams ? new URLSearchParams(request.body) : undefined;
     const { accessToken } = request;
     // Read before the proof: a concurrent request may change the origin's nonce while this one is in flight.
     const sentNonce = dpop.nonceFor(url);
-    headers.set('dpop', await dpop.proof({ method: request.method, url, ...(accessToken ? { accessToken } : {}) }));
-    if (accessToken !== undefined) headers.set('authorization', `DPoP ${accessToken}`);
+    headers['dpop'] = await dpop.proof({ method: request.method, url, ...(accessToken ? { accessToken } : {}) });
+    if (accessToken !== undefined) headers['authorization'] = `DPoP ${accessToken}`;
     if (options.prepare) await options.prepare({ url, body: form ?? new URLSearchParams(), headers });
     const body = form ? form.toString() : request.body;
     const response = await fetchImpl(url.href, {

@@ -9,6 +9,7 @@
  */
 import { ConfigurationError, TokenClientError } from './errors.js';
 import { hideSecrets, isRedacted } from './endpoint.js';
+import { secureUrl } from './http.js';
 import { randomToken, sha256Base64url, timingSafeEqual } from './jose.js';
 
 /** Options of {@link buildAuthorizationRequest}. Nothing is implied: every default is named here. */
@@ -97,16 +98,12 @@ export async function buildAuthorizationRequest(options: AuthorizationRequestOpt
   if (!clientId) fail('clientId is required');
   if (!redirectUri) fail('redirectUri is required');
   if (requireIssuer && !issuer) fail('requireIssuer needs issuer');
-  let url: URL | undefined;
-  try {
-    url = new URL(options.authorizationEndpoint);
-  } catch {
-    // reported below
-  }
-  if (!url || !/^https?:$/.test(url.protocol)) return fail('authorizationEndpoint must be an absolute http(s) URL');
-  if (url.protocol === 'http:' && !/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(url.hostname)) {
-    if (options.allowInsecureHttp !== true) fail('http: to a non-loopback host; use https: or allowInsecureHttp: true');
-  }
+  const url = secureUrl(
+    `${options.authorizationEndpoint}`,
+    options.allowInsecureHttp,
+    'buildAuthorizationRequest: ',
+    'authorizationEndpoint',
+  );
   url.hash = '';
   const reserved = Object.keys(extraParameters).filter((name) => RESERVED.includes(name));
   if (reserved.length) fail(`extraParameters cannot set ${reserved.join(', ')}: this function sets them`);

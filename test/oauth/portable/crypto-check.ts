@@ -38,7 +38,7 @@ async function verifies(jwt: string, key: CryptoKey, algorithm: AlgorithmIdentif
 
 async function assertion(auth: ReturnType<typeof privateKeyJwt>): Promise<string> {
   const body = new URLSearchParams();
-  await auth({ url: new URL('https://as.example/token'), body, headers: new Headers() });
+  await auth({ url: new URL('https://as.example/token'), body, headers: {} });
   return body.get('client_assertion') ?? '';
 }
 
