@@ -33,9 +33,9 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import { build, version as esbuildVersion } from 'esbuild';
 import { attributeBytes } from './bundle-breakdown.mjs';
+import { bundleApp, gzipSize } from './bundle-app.mjs';
 
 const HERE = import.meta.dirname;
 const ROOT = resolve(HERE, '../..');
@@ -723,7 +723,7 @@ await section(5, 'bundle size', async () => {
     const map = JSON.parse(result.outputFiles.find((file) => file.path.endsWith('.js.map')).text);
     map.sources = map.sources.map((source) => relative(ROOT, resolve(work, source)));
     const minified = code.contents.length;
-    const gzip = gzipSync(code.contents, { level: 9 }).length;
+    const gzip = gzipSize(code.contents);
     const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.js'))[1];
     const files = Object.fromEntries(Object.entries(output.inputs).map(([file, info]) => [file, info.bytesInOutput]));
     const declarations = attributeBytes(code.text, map);
@@ -754,16 +754,7 @@ await section(5, 'bundle size per OAuth capability', async () => {
     const contents = `import { ${['createTokenClient', ...names].join(', ')} } from './index.js';\n${tokenClientApp}${
       names.length ? `console.log(${names.join(', ')});\n` : ''
     }`;
-    const result = await build({
-      stdin: { contents, resolveDir: dir, sourcefile: 'bench-capability-app.ts', loader: 'ts' },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      write: false,
-      logLevel: 'silent',
-    });
-    return gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
+    return gzipSize(await bundleApp(contents, dir));
   };
   const base = await gzipOf([]);
   const capabilities = [

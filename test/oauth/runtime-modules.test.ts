@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { bundleApp, gzipSize } from '../../scripts/bench/bundle-app.mjs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { STRICT } from '../fixtures/operations/support.js';
@@ -44,26 +43,12 @@ describe('the OAuth runtime modules', () => {
   } as const;
 
   it.each(Object.entries(CAPABILITIES))('%s alone bundles no other capability', async (name, [module, marker]) => {
-    const { outputFiles } = await build({
-      stdin: {
-        contents: `import { ${name} } from './${module}.js';\nconsole.log(${name});\n`,
-        resolveDir: RUNTIME,
-        sourcefile: 'app.ts',
-        loader: 'ts',
-      },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      write: false,
-      logLevel: 'silent',
-    });
-    const code = outputFiles[0]!.text;
+    const code = await bundleApp(`import { ${name} } from './${module}.js';\nconsole.log(${name});\n`, RUNTIME);
     expect(code).toContain(marker);
     for (const [other, [, otherMarker]] of Object.entries(CAPABILITIES)) {
       if (other !== name) expect(code, other).not.toContain(otherMarker);
     }
     // Sizes for docs/oauth.md (min+gz); no assertion on them: speed and size are the bench's to measure.
-    console.log(`${name}: ${gzipSync(code).length} B min+gz`);
+    console.log(`${name}: ${gzipSize(code)} B min+gz`);
   });
 });

@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { bundleApp, gzipSize } from '../../scripts/bench/bundle-app.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -11,18 +10,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
  * `Symbol.for()` call or an object built from one at the top level of client.ts would pull the token client into
  * every bundle.
  */
-async function bundle(contents: string, resolveDir = join(ROOT, 'generated')): Promise<string> {
-  const { outputFiles } = await build({
-    stdin: { contents, resolveDir, sourcefile: 'app.ts', loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
-  });
-  return outputFiles[0]!.text;
-}
+const bundle = (contents: string, resolveDir = join(ROOT, 'generated')): Promise<string> =>
+  bundleApp(contents, resolveDir);
 
 /** Strings only the token client's request code (client.ts, grants.ts) contains. */
 const TOKEN_CLIENT = [
@@ -91,7 +80,7 @@ describe('bench row 5: the createTokenClient-only app', () => {
     const code = await bundle(
       "import { createTokenClient } from './index.js';\n\nconst client = createTokenClient({ clientId: 'app', clientSecret: 'secret' });\nconsole.log(await client.clientCredentials({ scope: 'bensoft_api' }));\n",
     );
-    const size = gzipSync(code, { level: 9 }).length;
+    const size = gzipSize(code);
     expect(size, `${size} B min+gz`).toBeLessThanOrEqual(CEILING);
   });
 });
