@@ -21,6 +21,7 @@ export const FAKE_ENDPOINT_SPEC: kit.FakeEndpointSpec = {
   ],
   scopes: ['bensoft_api', 'mbi_api', 'offline_access'],
   secretParameters: ['access_token', 'client_secret', 'code', 'code_verifier', 'id_token', 'password', 'refresh_token'],
+  authorization: { url: 'https://beta.auth.wealthcare.com/connect/authorize', path: '/connect/authorize' },
 };
 
 /**
