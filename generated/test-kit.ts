@@ -88,6 +88,8 @@ export interface FakeAuthorizationServerOptions {
   users?: readonly FakeUser[];
   /** `expires_in` of issued access tokens, in seconds. Default: 3600. */
   accessTokenTtlSeconds?: number;
+  /** Lifetime of refresh tokens in seconds; an expired one is `invalid_grant`. Default: 14 days (oidc-provider's). */
+  refreshTokenTtlSeconds?: number;
   /** Issue a new refresh token on every refresh and revoke the old one (RFC 9700 §4.14.2). Default: `true`. */
   rotateRefreshTokens?: boolean;
   /** Base URL the fake answers on. Default: the document's server, else `http://127.0.0.1`. */
@@ -367,6 +369,7 @@ interface RefreshTokenState {
   scope: string | undefined;
   active: boolean;
   issuedAt: number;
+  expiresAt: number;
   subject: string | undefined;
 }
 interface DeviceCodeState {
@@ -507,7 +510,14 @@ export function createFakeAuthorizationServerFor(
       ...(subject !== undefined ? { subject } : {}),
     });
     if (refreshToken) {
-      refreshTokens.set(refreshToken, { clientId: client.clientId, scope, active: true, issuedAt, subject });
+      refreshTokens.set(refreshToken, {
+        clientId: client.clientId,
+        scope,
+        active: true,
+        issuedAt,
+        expiresAt: issuedAt + (options.refreshTokenTtlSeconds ?? 14 * 24 * 3600) * 1000,
+        subject,
+      });
     }
     return {
       ...spec.responseExtras,
@@ -639,7 +649,7 @@ export function createFakeAuthorizationServerFor(
       case 'refresh_token': {
         const presented = form.refresh_token ?? '';
         const state = refreshTokens.get(presented);
-        if (!state || !state.active || state.clientId !== client.clientId) {
+        if (!state || !state.active || state.expiresAt <= now() || state.clientId !== client.clientId) {
           throw new OAuthFailure('invalid_grant', 'invalid refresh token');
         }
         // RFC 6749 §6: the new scope must not exceed the original grant.
@@ -785,14 +795,14 @@ export function createFakeAuthorizationServerFor(
     // oidc-provider's default policy: a public client may introspect only its own tokens.
     if (!found || (method === 'none' && found.state.clientId !== client.clientId)) return { active: false };
     const { state } = found;
-    const expiresAt = found.kind === 'access_token' ? found.state.expiresAt : undefined;
-    if (!state.active || (expiresAt !== undefined && expiresAt <= now())) return { active: false };
+    const { expiresAt } = state;
+    if (!state.active || expiresAt <= now()) return { active: false };
     return {
       active: true,
       client_id: state.clientId,
       ...(state.scope !== undefined ? { scope: state.scope } : {}),
       ...(found.kind === 'access_token' ? { token_type: 'Bearer' } : {}),
-      ...(expiresAt !== undefined ? { exp: Math.floor(expiresAt / 1000) } : {}),
+      exp: Math.floor(expiresAt / 1000),
       iat: Math.floor(state.issuedAt / 1000),
       ...(state.subject !== undefined ? { sub: state.subject } : {}),
       iss: issuer(),
