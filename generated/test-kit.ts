@@ -5,7 +5,9 @@
 /**
  * A fake OAuth 2.0 authorization server for consumers' tests: the token endpoint of the document, implemented as the
  * document describes it (grants, required fields, client authentication methods, scopes), answering in the shape of
- * RFC 6749 §5.1 / §5.2, recording every request, with scriptable faults.
+ * RFC 6749 §5.1 / §5.2, recording every request, with scriptable faults. Where the document declares them it also
+ * serves the authorization endpoint (RFC 6749 §4.1, RFC 7636, RFC 9207), revocation (RFC 7009), introspection
+ * (RFC 7662), device authorization (RFC 8628) and its metadata (RFC 8414).
  *
  * It depends on nothing but `fetch`'s `Request`/`Response` and WebCrypto, so it runs wherever the generated client
  * runs. Three ways to plug it in, same behaviour: {@link FakeAuthorizationServer.fetch} (inject it as the client's
@@ -1092,7 +1094,7 @@ export function createFakeAuthorizationServerFor(
         headers: {},
       });
       requests.push(record);
-      const result = await authorizeRequest(form, repeated, decision ?? undefined);
+      const result = await authorizeRequest(form, repeated, decision);
       if (!(result instanceof URL)) {
         record.outcome = result.status;
         throw new FakeAuthorizationRequestError(result.error, result.description);
