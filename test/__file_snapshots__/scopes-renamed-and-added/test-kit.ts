@@ -696,6 +696,28 @@ export function createFakeAuthorizationServerFor(
     }
   };
 
+  /**
+   * What every POST endpoint checks first: a form-encoded POST without repeated parameters (RFC 6749 §3.2), from an
+   * authenticated client (recorded).
+   */
+  const authenticatedForm = (
+    request: Request,
+    form: Record<string, string>,
+    repeated: ReadonlySet<string>,
+    record: FakeTokenRequestRecord,
+  ): { client: FakeClient; method: FakeClientAuthenticationMethod } => {
+    if (request.method !== 'POST') throw new OAuthFailure('invalid_request', 'this endpoint accepts POST only', 405);
+    const type = request.headers.get('content-type') ?? '';
+    if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
+      throw new OAuthFailure('invalid_request', 'the body must be application/x-www-form-urlencoded');
+    }
+    if (repeated.size > 0) throw new OAuthFailure('invalid_request', `repeated parameter ${[...repeated][0]}`);
+    const authenticated = authenticate(request.headers.get('authorization'), form);
+    record.clientId = authenticated.client.clientId;
+    record.clientAuthentication = authenticated.method;
+    return authenticated;
+  };
+
   /** The RFC 9207 / RFC 6749 §4.1.2 redirect: `code` or `error`, the caller's `state`, and `iss`. */
   const redirectTo = (redirectUri: string, parameters: Record<string, string | undefined>): URL => {
     const url = new URL(redirectUri);
@@ -844,16 +866,8 @@ export function createFakeAuthorizationServerFor(
     }
     const authorization = request.headers.get('authorization');
     try {
-      if (request.method !== 'POST') throw new OAuthFailure('invalid_request', 'this endpoint accepts POST only', 405);
-      const type = request.headers.get('content-type') ?? '';
-      if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-        throw new OAuthFailure('invalid_request', 'the body must be application/x-www-form-urlencoded');
-      }
-      if (repeated.size > 0) throw new OAuthFailure('invalid_request', `repeated parameter ${[...repeated][0]}`);
       // RFC 7009 §2.1, RFC 7662 §2.1, RFC 8628 §3.1: the client authenticates as at the token endpoint.
-      const { client, method } = authenticate(authorization, form);
-      record.clientId = client.clientId;
-      record.clientAuthentication = method;
+      const { client, method } = authenticatedForm(request, form, repeated, record);
       if (endpoint === 'device_authorization') {
         if (client.grants && !client.grants.includes(DEVICE_GRANT)) {
           throw new OAuthFailure('unauthorized_client', 'the client may not use the device grant');
@@ -959,17 +973,7 @@ export function createFakeAuthorizationServerFor(
 
     const authorization = request.headers.get('authorization');
     try {
-      if (request.method !== 'POST')
-        throw new OAuthFailure('invalid_request', 'the token endpoint accepts POST only', 405);
-      const type = request.headers.get('content-type') ?? '';
-      if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-        throw new OAuthFailure('invalid_request', 'the body must be application/x-www-form-urlencoded');
-      }
-      // RFC 6749 §3.2: request parameters must not be included more than once.
-      if (repeated.size > 0) throw new OAuthFailure('invalid_request', `repeated parameter ${[...repeated][0]}`);
-      const { client, method } = authenticate(authorization, form);
-      record.clientId = client.clientId;
-      record.clientAuthentication = method;
+      const { client } = authenticatedForm(request, form, repeated, record);
       const grantType = form.grant_type;
       if (!grantType) throw new OAuthFailure('invalid_request', 'grant_type is missing');
       const described = grantSpecs.get(grantType);
