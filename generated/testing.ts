@@ -30,11 +30,14 @@ export const FAKE_ENDPOINT_SPEC: kit.FakeEndpointSpec = {
     'password',
     'refresh_token',
   ],
+  authorization: { url: 'https://beta.auth.wealthcare.com/connect/authorize', path: '/connect/authorize' },
 };
 
 /**
  * A fake of the document's token endpoint for tests: every grant of the document, its client authentication
- * methods and scopes, PKCE, single-use codes, refresh-token rotation, scriptable faults and request records.
+ * methods and scopes, PKCE, single-use codes, refresh-token rotation, scriptable faults and request records; and
+ * the document's authorization, revocation, introspection, device authorization and metadata endpoints where it
+ * declares them (`fake.authorize(url)`, `fake.approveDevice(userCode)`).
  * Inject `fake.fetch` as the client's `fetch`, or `await fake.listen()` for a real socket on 127.0.0.1.
  * @example
  * const fake = createFakeAuthorizationServer({ clients: [{ clientId: 'app', clientSecret: 'test-secret' }] });

@@ -41,6 +41,7 @@ export const RUNTIME_GLOBALS: readonly string[] = [
   'Object',
   'Omit',
   'Parameters',
+  'Partial',
   'Pick',
   'Promise',
   'RangeError',

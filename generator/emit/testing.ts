@@ -15,6 +15,11 @@ export interface FakeEndpointSpecData {
   grants: readonly { grantType: string; required: readonly string[]; issuesRefreshToken: boolean }[];
   scopes: readonly string[];
   secretParameters: readonly string[];
+  authorization?: { url: string; path: string };
+  revocationPath?: string;
+  introspectionPath?: string;
+  deviceAuthorizationPath?: string;
+  discovery?: boolean;
 }
 
 /**
@@ -35,6 +40,31 @@ export function fakeEndpointSpec(ir: GeneratorIR, endpoint: TokenEndpointIR): Fa
     })),
     scopes: ir.scopes.map((scope) => scope.name),
     secretParameters: endpoint.secretParameters,
+    ...oauthEndpoints(ir),
+  };
+}
+
+/**
+ * The issue-13 endpoints the document declares, for the fake to serve beside the token endpoint. The authorization
+ * endpoint is served under the fake's base URL: at the path below the document's server when the
+ * `authorizationUrl` lies under it, else at the URL's own path.
+ */
+function oauthEndpoints(ir: GeneratorIR): Partial<FakeEndpointSpecData> {
+  const oauth = ir.oauth;
+  const flow = oauth?.authorizationCode;
+  const base = ir.defaultBaseUrl?.replace(/\/+$/, '');
+  const authorizationPath =
+    flow === undefined
+      ? undefined
+      : base !== undefined && flow.authorizationUrl.startsWith(`${base}/`)
+        ? flow.authorizationUrl.slice(base.length)
+        : new URL(flow.authorizationUrl).pathname;
+  return {
+    ...(flow && authorizationPath ? { authorization: { url: flow.authorizationUrl, path: authorizationPath } } : {}),
+    ...(oauth?.revocation ? { revocationPath: oauth.revocation.path } : {}),
+    ...(oauth?.introspection ? { introspectionPath: oauth.introspection.path } : {}),
+    ...(oauth?.deviceAuthorization ? { deviceAuthorizationPath: oauth.deviceAuthorization.path } : {}),
+    ...(oauth?.discovery ? { discovery: true } : {}),
   };
 }
 

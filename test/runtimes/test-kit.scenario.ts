@@ -3,7 +3,14 @@
  * client against the WealthCare fake (generated/testing.ts), no server anywhere. Only web APIs (WebCrypto for PKCE
  * and the fake's tokens): it must run in Node, Deno, Bun and a browser page alike. The outcome is plain JSON.
  */
-import { OAuthError, createPkce, createTokenClient, createTokenSource } from '../../generated/index.js';
+import {
+  OAuthError,
+  buildAuthorizationRequest,
+  createPkce,
+  createTokenClient,
+  createTokenSource,
+  parseAuthorizationResponse,
+} from '../../generated/index.js';
 import { createFakeAuthorizationServer } from '../../generated/testing.js';
 import type { Scenario } from './harness.js';
 
@@ -31,6 +38,16 @@ const run: Scenario<unknown, Record<string, unknown>> = async () => {
     (error: unknown) => (error instanceof OAuthError ? error.error : `other: ${String(error)}`),
   );
 
+  // The authorization endpoint the document infers: the code flow through the fake's user.
+  const request = await buildAuthorizationRequest({
+    clientId: 'app',
+    redirectUri: 'https://app.example/callback',
+    issuer: fake.issuer,
+  });
+  const viaEndpoint = await client.authorizationCode(
+    parseAuthorizationResponse(await fake.authorize(request.url), request),
+  );
+
   const source = createTokenSource(client, { grant: 'client_credentials' });
   const before = fake.requests.length;
   const tokens = await Promise.all([source.getAccessToken(), source.getAccessToken(), source.getAccessToken()]);
@@ -41,6 +58,7 @@ const run: Scenario<unknown, Record<string, unknown>> = async () => {
     refresh: typeof exchanged.refresh_token === 'string',
     replay,
     revokedByReplay: fake.introspect(exchanged.access_token)?.active === false,
+    authorizeFlow: fake.introspect(viaEndpoint.access_token)?.subject,
     singleFlight: fake.requests.length - before === 1 && new Set(tokens).size === 1,
   };
 };

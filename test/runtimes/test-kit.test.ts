@@ -13,7 +13,7 @@ beforeAll(async () => {
 }, 600_000);
 
 describe.each(RUNTIMES)('the test kit in %s', (runtime) => {
-  it('fakes the token endpoint: faults, basic auth, PKCE, single-use codes, single flight', (context) => {
+  it('fakes the token endpoint: faults, basic auth, PKCE, single-use codes, the authorization endpoint, single flight', (context) => {
     const ran = requireAvailable(results[runtime], context);
     if (ran.status === 'failed') throw new Error(`${runtime}: ${ran.error.name}: ${ran.error.message}\n${ran.log}`);
     expect(ran.value).toEqual({
@@ -23,6 +23,7 @@ describe.each(RUNTIMES)('the test kit in %s', (runtime) => {
       refresh: true,
       replay: 'invalid_grant',
       revokedByReplay: true,
+      authorizeFlow: 'user',
       singleFlight: true,
     });
   });

@@ -330,16 +330,23 @@ describe('plugging in', () => {
 
   it('as MSW handlers, through the caller-supplied http/HttpResponse', async () => {
     const { fake, tokens } = setup();
-    const registered: { url: string; resolver: (info: { request: Request }) => Promise<Response> }[] = [];
+    const registered: { method: string; url: string; resolver: (info: { request: Request }) => Promise<Response> }[] =
+      [];
     const msw = {
       http: {
         post: (url: string, resolver: (info: { request: Request }) => Promise<Response>) =>
-          registered.push({ url, resolver }),
+          registered.push({ method: 'POST', url, resolver }),
+        get: (url: string, resolver: (info: { request: Request }) => Promise<Response>) =>
+          registered.push({ method: 'GET', url, resolver }),
       },
       HttpResponse: { error: () => Response.error() },
     };
     fake.mswHandlers(msw);
-    expect(registered.map((handler) => handler.url)).toEqual(['https://beta.auth.wealthcare.com/connect/token']);
+    // The token endpoint, and the authorization endpoint the document infers (x-wealthcare-inferred).
+    expect(registered.map((handler) => `${handler.method} ${handler.url}`)).toEqual([
+      'POST https://beta.auth.wealthcare.com/connect/token',
+      'GET https://beta.auth.wealthcare.com/connect/authorize',
+    ]);
     const viaMsw = createTokenClient({
       clientId: 'app',
       clientSecret: SECRET,

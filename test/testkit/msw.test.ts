@@ -11,6 +11,11 @@ import {
   mockOperation,
   type FakeEndpointSpec,
 } from '../../templates/runtime/test-kit.js';
+import { join } from 'node:path';
+import { buildAuthorizationRequest, parseAuthorizationResponse } from '../../templates/runtime/authorize.js';
+import { clientSecretPost } from '../../templates/runtime/client-auth.js';
+import { introspectToken } from '../../templates/runtime/introspection.js';
+import { revokeToken } from '../../templates/runtime/revocation.js';
 import { ROOT, SPEC } from '../support/generate-to-temp.js';
 
 /**
@@ -59,6 +64,38 @@ describe('MSW 2', () => {
       'dropped',
       'dropped',
       'dropped',
+    ]);
+  });
+
+  it('serves the authorization, revocation and introspection endpoints of the all-capabilities fixture', async () => {
+    const ir = analyze(await loadDocument(join(ROOT, 'test/fixtures/oauth/all-capabilities.yaml'), { cwd: ROOT }));
+    const oauthSpec = fakeEndpointSpec(ir, ir.tokenEndpoints[0]!) as FakeEndpointSpec;
+    const fake = createFakeAuthorizationServerFor(oauthSpec, {
+      clients: [{ clientId: 'web', clientSecret: 's', redirectUris: ['https://app.example/cb'] }],
+    });
+    server.use(...fake.mswHandlers({ http, HttpResponse }));
+    const request = await buildAuthorizationRequest({
+      authorizationEndpoint: fake.authorizationUrl!,
+      clientId: 'web',
+      redirectUri: 'https://app.example/cb',
+      issuer: fake.issuer,
+    });
+    // The global fetch, intercepted by MSW: a GET at the authorization endpoint answers the redirect.
+    const answer = await fetch(request.url, { redirect: 'manual' });
+    expect(answer.status).toBe(302);
+    const grant = parseAuthorizationResponse(answer.headers.get('location')!, request);
+    const client = createTokenClient({ clientId: 'web', clientSecret: 's', baseUrl: fake.baseUrl });
+    const tokens = await client.authorizationCode(grant);
+    const auth = { clientAuthentication: clientSecretPost('web', 's') };
+    await revokeToken(tokens.refresh_token!, 'refresh_token', { ...auth, endpoint: fake.revocationUrl! });
+    expect(await introspectToken(tokens.access_token, { ...auth, endpoint: fake.introspectionUrl! })).toEqual({
+      active: false,
+    });
+    expect(fake.requests.map((record) => `${record.endpoint} ${record.outcome}`)).toEqual([
+      'authorization 302',
+      'token 200',
+      'revocation 200',
+      'introspection 200',
     ]);
   });
 });

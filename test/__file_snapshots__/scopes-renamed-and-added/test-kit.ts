@@ -5,7 +5,9 @@
 /**
  * A fake OAuth 2.0 authorization server for consumers' tests: the token endpoint of the document, implemented as the
  * document describes it (grants, required fields, client authentication methods, scopes), answering in the shape of
- * RFC 6749 §5.1 / §5.2, recording every request, with scriptable faults.
+ * RFC 6749 §5.1 / §5.2, recording every request, with scriptable faults. Where the document declares them it also
+ * serves the authorization endpoint (RFC 6749 §4.1, RFC 7636, RFC 9207), revocation (RFC 7009), introspection
+ * (RFC 7662), device authorization (RFC 8628) and its metadata (RFC 8414).
  *
  * It depends on nothing but `fetch`'s `Request`/`Response` and WebCrypto, so it runs wherever the generated client
  * runs. Three ways to plug it in, same behaviour: {@link FakeAuthorizationServer.fetch} (inject it as the client's
@@ -44,6 +46,19 @@ export interface FakeEndpointSpec {
   responseExtras?: Readonly<Record<string, unknown>>;
   /** Names of the parameters and response members whose values are secrets: redacted when a record is inspected. */
   secretParameters: readonly string[];
+  /**
+   * The document's authorization endpoint (an `authorizationCode` flow's `authorizationUrl`): `url` as the document
+   * resolves it, `path` what the fake serves under its base URL (RFC 6749 §4.1.1).
+   */
+  authorization?: { url: string; path: string };
+  /** Path of the document's revocation endpoint (RFC 7009), appended to the base URL. */
+  revocationPath?: string;
+  /** Path of the document's introspection endpoint (RFC 7662), appended to the base URL. */
+  introspectionPath?: string;
+  /** Path of the document's device authorization endpoint (RFC 8628), appended to the base URL. */
+  deviceAuthorizationPath?: string;
+  /** The document has an `openIdConnect` scheme: the fake serves its metadata (RFC 8414, OpenID Connect Discovery). */
+  discovery?: boolean;
 }
 
 /** A registered client of the fake. */
@@ -55,6 +70,11 @@ export interface FakeClient {
   grants?: readonly string[];
   /** Scopes this client may ask for. Default: every scope of the document. Others: `invalid_scope`. */
   scopes?: readonly string[];
+  /**
+   * Redirect URIs registered for the authorization endpoint, compared exactly (RFC 9700 §4.1.3). Absent: any
+   * absolute `redirect_uri` is accepted (and one must be sent).
+   */
+  redirectUris?: readonly string[];
 }
 
 /** A resource owner for the `password` grant. */
@@ -70,6 +90,8 @@ export interface FakeAuthorizationServerOptions {
   users?: readonly FakeUser[];
   /** `expires_in` of issued access tokens, in seconds. Default: 3600. */
   accessTokenTtlSeconds?: number;
+  /** Lifetime of refresh tokens in seconds; an expired one is `invalid_grant`. Default: 14 days (oidc-provider's). */
+  refreshTokenTtlSeconds?: number;
   /** Issue a new refresh token on every refresh and revoke the old one (RFC 9700 §4.14.2). Default: `true`. */
   rotateRefreshTokens?: boolean;
   /** Base URL the fake answers on. Default: the document's server, else `http://127.0.0.1`. */
@@ -82,7 +104,61 @@ export interface FakeAuthorizationServerOptions {
    * absent) or an OAuth error.
    */
   grantHandlers?: Readonly<Record<string, (request: FakeGrantRequest) => FakeGrantResult | Promise<FakeGrantResult>>>;
+  /** The issuer identifier: `iss` of authorization responses (RFC 9207) and of the metadata. Default: the base URL. */
+  issuer?: string;
+  /** Refuse an authorization request without a PKCE `code_challenge` (RFC 9700 §2.1.1). Default: `true`. */
+  requirePkce?: boolean;
+  /**
+   * The user's decision at the authorization endpoint when {@link FakeAuthorizationServer.authorize} is not given
+   * one (the `node:http` and MSW forms, where no test code runs in between). Default: approve, subject `user`.
+   */
+  decideAuthorization?: (
+    request: FakeAuthorizationRequestInfo,
+  ) => FakeAuthorizationDecision | Promise<FakeAuthorizationDecision>;
+  /** Token types the revocation endpoint revokes; others: `unsupported_token_type` (RFC 7009 §2.2.1). Default: both. */
+  revocableTokenTypes?: readonly ('access_token' | 'refresh_token')[];
+  /** Lifetime of device codes in seconds (`expires_in`, RFC 8628 §3.2). Default: 600. */
+  deviceCodeTtlSeconds?: number;
+  /** Minimum seconds between device-code polls (`interval`); a faster poll answers `slow_down`. Default: 5. */
+  deviceIntervalSeconds?: number;
+  /** `verification_uri` of device authorizations. Default: `<base URL>/device`. */
+  deviceVerificationUri?: string;
 }
+
+/** An authorization request as the fake's user sees it (see {@link FakeAuthorizationServerOptions.decideAuthorization}). */
+export interface FakeAuthorizationRequestInfo {
+  clientId: string;
+  redirectUri: string;
+  scope: string | undefined;
+  /** Every parameter of the request (`state`, `nonce`, `prompt`, `login_hint`, …). */
+  parameters: Readonly<Record<string, string>>;
+}
+
+/** What the fake's user decides at the authorization endpoint. */
+export interface FakeAuthorizationDecision {
+  /** `false`: the user declines, the redirect carries `error=access_denied`. Default: `true`. */
+  approve?: boolean;
+  /** The resource owner: `sub` of introspection answers. Default: `user`. */
+  subject?: string;
+}
+
+/**
+ * The authorization endpoint refused a request without redirecting back, as RFC 6749 §4.1.2.1 requires when the
+ * client or the redirect URI cannot be trusted. Thrown by {@link FakeAuthorizationServer.authorize}.
+ */
+export class FakeAuthorizationRequestError extends Error {
+  /** The OAuth error code, e.g. `invalid_request`. */
+  readonly error: string;
+  constructor(error: string, description: string) {
+    super(`The fake authorization endpoint refused the request without redirecting: ${error} (${description})`);
+    this.name = 'FakeAuthorizationRequestError';
+    this.error = error;
+  }
+}
+
+/** Which endpoint of the fake a request reached. */
+export type FakeEndpointName =
+  'token' | 'authorization' | 'revocation' | 'introspection' | 'device_authorization' | 'metadata';
 
 /** A token request as a grant handler sees it: authenticated client and decoded form. */
 export interface FakeGrantRequest {
@@ -109,8 +185,10 @@ export type FakeFault =
   /** Answers normally, but the issued access token's `expires_in` is this many seconds. */
   | { expiresIn: number };
 
-/** One request the token endpoint received, decoded. Inspecting or serialising it redacts secrets. */
+/** One request an endpoint of the fake received, decoded. Inspecting or serialising it redacts secrets. */
 export interface FakeTokenRequestRecord {
+  /** Which endpoint: `token` for token requests. */
+  endpoint: FakeEndpointName;
   method: string;
   /** Path of the request URL. */
   path: string;
@@ -120,7 +198,7 @@ export interface FakeTokenRequestRecord {
   clientId: string | undefined;
   /** How the client authenticated: from the `Authorization` header and the body. */
   clientAuthentication: FakeClientAuthenticationMethod | 'both' | undefined;
-  /** The form body, decoded (last value wins). */
+  /** The form body (the query for a GET), decoded (last value wins). */
   form: Readonly<Record<string, string>>;
   /** Request headers, lower-case names. */
   headers: Readonly<Record<string, string>>;
@@ -135,7 +213,11 @@ export interface FakeTokenInfo {
   scope: string | undefined;
   /** Milliseconds since the epoch. */
   expiresAt: number;
+  /** When it was issued, milliseconds since the epoch. */
+  issuedAt: number;
   grantType: string;
+  /** The resource owner, for tokens of a user's grant (authorization code, device code). */
+  subject?: string;
 }
 
 /** Parameters of {@link FakeAuthorizationServer.issueAuthorizationCode}: what the authorization request carried. */
@@ -149,6 +231,8 @@ export interface FakeAuthorizationCodeOptions {
   codeChallengeMethod?: 'S256' | 'plain';
   /** Lifetime of the code in seconds. Default: 60 (RFC 6749 §4.1.2 recommends at most 10 minutes). */
   ttlSeconds?: number;
+  /** The resource owner who consented. */
+  subject?: string;
 }
 
 /** The fake server. */
@@ -163,6 +247,34 @@ export interface FakeAuthorizationServer {
   readonly baseUrl: string;
   /** The token endpoint's URL. */
   readonly tokenUrl: string;
+  /** The issuer identifier (`iss` of authorization responses, RFC 9207). */
+  readonly issuer: string;
+  /** The authorization endpoint's URL, when the document declares one. */
+  readonly authorizationUrl: string | undefined;
+  /** The revocation endpoint's URL, when the document declares one. */
+  readonly revocationUrl: string | undefined;
+  /** The introspection endpoint's URL, when the document declares one. */
+  readonly introspectionUrl: string | undefined;
+  /** The device authorization endpoint's URL, when the document declares one. */
+  readonly deviceAuthorizationUrl: string | undefined;
+  /** Whether `url` is one of the fake's endpoints (origin and path compared). */
+  serves(url: string | URL): boolean;
+  /**
+   * The authorization server metadata (RFC 8414 §2) the fake serves at the issuer's well-known URLs when the
+   * document has an `openIdConnect` scheme: its endpoints, grants, client authentication methods and scopes.
+   */
+  metadata(): Record<string, unknown>;
+  /**
+   * Plays the user at the authorization endpoint (RFC 6749 §4.1.1–4.1.2): checks the request `url` as a server
+   * would and returns the URL the user agent is redirected to, with `code` (or `error`), `state` and `iss`: what
+   * `parseAuthorizationResponse` takes. Default decision: {@link FakeAuthorizationServerOptions.decideAuthorization}.
+   * @throws {FakeAuthorizationRequestError} when the server must not redirect (unknown client, bad redirect URI).
+   */
+  authorize(url: string | URL, decision?: FakeAuthorizationDecision): Promise<URL>;
+  /** The user enters `userCode` (any case, dashes optional) and approves the device (RFC 8628 §3.3). */
+  approveDevice(userCode: string, decision?: { subject?: string }): void;
+  /** The user enters `userCode` and declines: the next poll answers `access_denied`. */
+  denyDevice(userCode: string): void;
   /** Scripts the next token request(s): each call queues one fault, consumed in order. */
   failNext(fault: FakeFault): void;
   /** Issues an authorization code as the authorization endpoint would after the user consented. */
@@ -195,7 +307,10 @@ export interface FakeAuthorizationServer {
 
 /** The part of MSW 2's API the adapter uses. */
 export interface MswLike<Handler> {
-  http: { post(url: string, resolver: (info: { request: Request }) => Promise<Response>): Handler };
+  http: {
+    post(url: string, resolver: (info: { request: Request }) => Promise<Response>): Handler;
+    get(url: string, resolver: (info: { request: Request }) => Promise<Response>): Handler;
+  };
   HttpResponse: { error(): Response };
 }
 
@@ -255,8 +370,22 @@ interface RefreshTokenState {
   clientId: string;
   scope: string | undefined;
   active: boolean;
+  issuedAt: number;
+  expiresAt: number;
+  subject: string | undefined;
+}
+interface DeviceCodeState {
+  clientId: string;
+  scope: string | undefined;
+  userCode: string;
+  expiresAt: number;
+  /** When the device code was last polled, to answer `slow_down` (RFC 8628 §3.5). */
+  lastPolledAt: number | undefined;
+  status: 'pending' | 'approved' | 'denied' | 'used';
+  subject: string | undefined;
 }
 interface CodeState {
+  subject: string | undefined;
   clientId: string;
   redirectUri: string | undefined;
   scope: string | undefined;
@@ -287,9 +416,15 @@ export function createFakeAuthorizationServerFor(
   options: FakeAuthorizationServerOptions,
 ): FakeAuthorizationServer {
   const now = options.now ?? Date.now;
+  const deviceInterval = options.deviceIntervalSeconds ?? 5;
   const ttl = options.accessTokenTtlSeconds ?? 3600;
   const rotate = options.rotateRefreshTokens ?? true;
-  const secrets = new Set(spec.secretParameters);
+  // The token endpoint's secret parameters, plus those of revocation, introspection and device requests.
+  const secrets = new Set([...spec.secretParameters, 'token', 'device_code', 'code', 'client_secret', 'password']);
+  const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+  const deviceCodes = new Map<string, DeviceCodeState>();
+  const userCodes = new Map<string, string>();
+  const revocable = new Set(options.revocableTokenTypes ?? ['access_token', 'refresh_token']);
   const clients = new Map(options.clients.map((client) => [client.clientId, client]));
   const accessTokens = new Map<string, AccessTokenState>();
   const refreshTokens = new Map<string, RefreshTokenState>();
@@ -298,6 +433,31 @@ export function createFakeAuthorizationServerFor(
   const requests: FakeTokenRequestRecord[] = [];
   let baseUrl = (options.baseUrl ?? spec.defaultBaseUrl ?? 'http://127.0.0.1').replace(/\/+$/, '');
   const tokenUrl = (): string => `${baseUrl}${spec.tokenPath}`;
+  const issuer = (): string => options.issuer ?? baseUrl;
+  const under = (path: string | undefined): string | undefined =>
+    path === undefined ? undefined : `${baseUrl}${path}`;
+  /** Every endpoint the document declares, by full URL (origin and path). */
+  const endpoints = (): [FakeEndpointName, string, 'GET' | 'POST'][] => {
+    const list: [FakeEndpointName, string | undefined, 'GET' | 'POST'][] = [
+      ['token', tokenUrl(), 'POST'],
+      ['authorization', under(spec.authorization?.path), 'GET'],
+      ['revocation', under(spec.revocationPath), 'POST'],
+      ['introspection', under(spec.introspectionPath), 'POST'],
+      ['device_authorization', under(spec.deviceAuthorizationPath), 'POST'],
+      ...(spec.discovery
+        ? [
+            ['metadata', wellKnown(issuer(), 'openid-configuration'), 'GET'] as [FakeEndpointName, string, 'GET'],
+            ['metadata', wellKnown(issuer(), 'oauth-authorization-server'), 'GET'] as [FakeEndpointName, string, 'GET'],
+          ]
+        : []),
+    ];
+    return list.filter((entry): entry is [FakeEndpointName, string, 'GET' | 'POST'] => entry[1] !== undefined);
+  };
+  /** The endpoint a URL reaches: by origin and path (`fetch`, MSW), or by path only (the listener's own socket). */
+  const endpointOf = (url: URL, pathOnly = false): FakeEndpointName | undefined =>
+    endpoints().find(([, endpoint]) =>
+      pathOnly ? new URL(endpoint).pathname === url.pathname : endpoint === `${url.origin}${url.pathname}`,
+    )?.[0];
   const grantSpecs = new Map(spec.grants.map((grant) => [grant.grantType, grant]));
 
   const redactedRecord = (record: Omit<FakeTokenRequestRecord, 'outcome'>): FakeTokenRequestRecord => {
@@ -336,18 +496,31 @@ export function createFakeAuthorizationServerFor(
     withRefresh: boolean,
     expiresIn: number,
     extra: Readonly<Record<string, unknown>> = {},
+    subject?: string,
   ): Record<string, unknown> => {
     const accessToken = randomToken('at');
     const refreshToken = withRefresh ? randomToken('rt') : undefined;
+    const issuedAt = now();
     accessTokens.set(accessToken, {
       active: true,
       clientId: client.clientId,
       scope,
-      expiresAt: now() + expiresIn * 1000,
+      expiresAt: issuedAt + expiresIn * 1000,
+      issuedAt,
       grantType,
       refreshToken,
+      ...(subject !== undefined ? { subject } : {}),
     });
-    if (refreshToken) refreshTokens.set(refreshToken, { clientId: client.clientId, scope, active: true });
+    if (refreshToken) {
+      refreshTokens.set(refreshToken, {
+        clientId: client.clientId,
+        scope,
+        active: true,
+        issuedAt,
+        expiresAt: issuedAt + (options.refreshTokenTtlSeconds ?? 14 * 24 * 3600) * 1000,
+        subject,
+      });
+    }
     return {
       ...spec.responseExtras,
       access_token: accessToken,
@@ -471,14 +644,14 @@ export function createFakeAuthorizationServerFor(
           if (!sameSecret(derived, code.codeChallenge))
             throw new OAuthFailure('invalid_grant', 'PKCE verification failed');
         }
-        const response = issueTokens(client, grantType, code.scope, issuesRefresh, expiresIn);
+        const response = issueTokens(client, grantType, code.scope, issuesRefresh, expiresIn, {}, code.subject);
         code.issued.push(response.access_token as string);
         return response;
       }
       case 'refresh_token': {
         const presented = form.refresh_token ?? '';
         const state = refreshTokens.get(presented);
-        if (!state || !state.active || state.clientId !== client.clientId) {
+        if (!state || !state.active || state.expiresAt <= now() || state.clientId !== client.clientId) {
           throw new OAuthFailure('invalid_grant', 'invalid refresh token');
         }
         // RFC 6749 §6: the new scope must not exceed the original grant.
@@ -488,10 +661,34 @@ export function createFakeAuthorizationServerFor(
           throw new OAuthFailure('invalid_scope', 'scope exceeds the original grant');
         }
         const scope = form.scope ?? state.scope;
-        if (!rotate) return issueTokens(client, grantType, scope, false, expiresIn, { refresh_token: presented });
+        if (!rotate) {
+          return issueTokens(client, grantType, scope, false, expiresIn, { refresh_token: presented }, state.subject);
+        }
         state.active = false;
         revokeAccessTokensOf(presented);
-        return issueTokens(client, grantType, scope, true, expiresIn);
+        return issueTokens(client, grantType, scope, true, expiresIn, {}, state.subject);
+      }
+      case DEVICE_GRANT: {
+        // Without the document's device authorization endpoint, the grant stays a plain extension grant (below).
+        if (spec.deviceAuthorizationPath === undefined) {
+          return issueTokens(client, grantType, form.scope, issuesRefresh, expiresIn);
+        }
+        const device = deviceCodes.get(form.device_code ?? '');
+        if (!device || device.clientId !== client.clientId)
+          throw new OAuthFailure('invalid_grant', 'unknown device code');
+        if (device.status === 'used') throw new OAuthFailure('invalid_grant', 'device code already used');
+        if (device.expiresAt <= now()) throw new OAuthFailure('expired_token', 'the device code expired');
+        // RFC 8628 §3.5: polls closer together than the interval are told to slow down.
+        const polledAt = now();
+        const tooSoon = device.lastPolledAt !== undefined && polledAt - device.lastPolledAt < deviceInterval * 1000;
+        device.lastPolledAt = polledAt;
+        if (tooSoon) throw new OAuthFailure('slow_down', `poll at most every ${deviceInterval} seconds`);
+        if (device.status === 'pending')
+          throw new OAuthFailure('authorization_pending', 'the user has not decided yet');
+        const approved = device.status === 'approved';
+        device.status = 'used';
+        if (!approved) throw new OAuthFailure('access_denied', 'the user declined');
+        return issueTokens(client, grantType, device.scope, issuesRefresh, expiresIn, {}, device.subject);
       }
       default:
         // An extension grant the document lists and no handler answers: the fields were checked, so issue tokens.
@@ -499,12 +696,239 @@ export function createFakeAuthorizationServerFor(
     }
   };
 
-  /** Answers a token request; `'drop'` means: close the connection without answering. */
-  const answer = async (request: Request): Promise<Response | 'drop'> => {
+  /**
+   * What every POST endpoint checks first: a form-encoded POST without repeated parameters (RFC 6749 §3.2), from an
+   * authenticated client (recorded).
+   */
+  const authenticatedForm = (
+    request: Request,
+    form: Record<string, string>,
+    repeated: ReadonlySet<string>,
+    record: FakeTokenRequestRecord,
+  ): { client: FakeClient; method: FakeClientAuthenticationMethod } => {
+    if (request.method !== 'POST') throw new OAuthFailure('invalid_request', 'this endpoint accepts POST only', 405);
+    const type = request.headers.get('content-type') ?? '';
+    if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
+      throw new OAuthFailure('invalid_request', 'the body must be application/x-www-form-urlencoded');
+    }
+    if (repeated.size > 0) throw new OAuthFailure('invalid_request', `repeated parameter ${[...repeated][0]}`);
+    const authenticated = authenticate(request.headers.get('authorization'), form);
+    record.clientId = authenticated.client.clientId;
+    record.clientAuthentication = authenticated.method;
+    return authenticated;
+  };
+
+  /** The RFC 9207 / RFC 6749 §4.1.2 redirect: `code` or `error`, the caller's `state`, and `iss`. */
+  const redirectTo = (redirectUri: string, parameters: Record<string, string | undefined>): URL => {
+    const url = new URL(redirectUri);
+    for (const [name, value] of Object.entries({ ...parameters, iss: issuer() }))
+      if (value !== undefined) url.searchParams.set(name, value);
+    return url;
+  };
+
+  /**
+   * The authorization endpoint (RFC 6749 §4.1.1–4.1.2.1, RFC 7636 §4.4, RFC 9207): a redirect URL, or a failure
+   * that must not be redirected (unknown client, unusable redirect URI).
+   */
+  const authorizeRequest = async (
+    form: Readonly<Record<string, string>>,
+    repeated: ReadonlySet<string>,
+    decision: FakeAuthorizationDecision | undefined,
+  ): Promise<URL | OAuthFailure> => {
+    // RFC 6749 §3.1: a repeated parameter makes the request, redirect URI included, untrustworthy.
+    if (repeated.size > 0) return new OAuthFailure('invalid_request', `repeated parameter ${[...repeated][0]}`);
+    const client = clients.get(form.client_id ?? '');
+    if (!client) return new OAuthFailure('invalid_request', 'unknown or missing client_id');
+    let redirectUri = form.redirect_uri;
+    if (client.redirectUris) {
+      if (redirectUri === undefined && client.redirectUris.length === 1) redirectUri = client.redirectUris[0];
+      if (redirectUri === undefined || !client.redirectUris.includes(redirectUri)) {
+        return new OAuthFailure('invalid_request', 'redirect_uri is not registered for this client');
+      }
+    }
+    if (redirectUri === undefined) return new OAuthFailure('invalid_request', 'redirect_uri is missing');
+    try {
+      new URL(redirectUri);
+    } catch {
+      return new OAuthFailure('invalid_request', 'redirect_uri is not an absolute URI');
+    }
+    const back = (parameters: Record<string, string | undefined>): URL =>
+      redirectTo(redirectUri, { ...parameters, state: form.state });
+    const refuse = (error: string, description: string): URL => back({ error, error_description: description });
+    if (form.response_type !== 'code') {
+      return form.response_type === undefined
+        ? refuse('invalid_request', 'response_type is missing')
+        : refuse('unsupported_response_type', 'only response_type=code is supported');
+    }
+    if (client.grants && !client.grants.includes('authorization_code')) {
+      return refuse('unauthorized_client', 'the client may not use authorization_code');
+    }
+    try {
+      checkScope(client, form.scope);
+    } catch (error) {
+      return refuse((error as OAuthFailure).error, (error as OAuthFailure).description);
+    }
+    const challenge = form.code_challenge;
+    if (challenge === undefined && (options.requirePkce ?? true)) {
+      return refuse('invalid_request', 'code_challenge is required (PKCE, RFC 7636)');
+    }
+    // RFC 7636 §4.3: without a method the challenge is `plain`, which this server does not accept.
+    if (challenge !== undefined && form.code_challenge_method !== 'S256') {
+      return refuse('invalid_request', 'code_challenge_method must be S256');
+    }
+    if (challenge !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) {
+      return refuse('invalid_request', 'code_challenge is not a base64url SHA-256 hash');
+    }
+    const decided =
+      decision ??
+      (await options.decideAuthorization?.({
+        clientId: client.clientId,
+        redirectUri,
+        scope: form.scope,
+        parameters: form,
+      })) ??
+      {};
+    if (decided.approve === false) return refuse('access_denied', 'the user declined');
+    const code = fake.issueAuthorizationCode({
+      clientId: client.clientId,
+      // RFC 6749 §4.1.3: the exchange must repeat redirect_uri exactly when the request carried one.
+      ...(form.redirect_uri !== undefined ? { redirectUri: form.redirect_uri } : {}),
+      ...(form.scope !== undefined ? { scope: form.scope } : {}),
+      ...(challenge !== undefined ? { codeChallenge: challenge, codeChallengeMethod: 'S256' as const } : {}),
+      subject: decided.subject ?? 'user',
+    });
+    return back({ code });
+  };
+
+  /** Finds an access or refresh token the fake issued. */
+  const findToken = (
+    token: string,
+  ):
+    | { kind: 'access_token'; state: AccessTokenState }
+    | { kind: 'refresh_token'; state: RefreshTokenState }
+    | undefined => {
+    const access = accessTokens.get(token);
+    if (access) return { kind: 'access_token', state: access };
+    const refresh = refreshTokens.get(token);
+    return refresh ? { kind: 'refresh_token', state: refresh } : undefined;
+  };
+
+  /** RFC 7662 §2.2: what the fake says of a token to an authenticated client. */
+  const introspection = (token: string, client: FakeClient, method: FakeClientAuthenticationMethod): object => {
+    const found = findToken(token);
+    // oidc-provider's default policy: a public client may introspect only its own tokens.
+    if (!found || (method === 'none' && found.state.clientId !== client.clientId)) return { active: false };
+    const { state } = found;
+    const { expiresAt } = state;
+    if (!state.active || expiresAt <= now()) return { active: false };
+    return {
+      active: true,
+      client_id: state.clientId,
+      ...(state.scope !== undefined ? { scope: state.scope } : {}),
+      ...(found.kind === 'access_token' ? { token_type: 'Bearer' } : {}),
+      exp: Math.floor(expiresAt / 1000),
+      iat: Math.floor(state.issuedAt / 1000),
+      ...(state.subject !== undefined ? { sub: state.subject } : {}),
+      iss: issuer(),
+    };
+  };
+
+  /** RFC 8628 §6.1: eight characters of a consonant alphabet, shown as XXXX-XXXX; entered in any case. */
+  const normalizeUserCode = (userCode: string): string => userCode.toUpperCase().replace(/[^A-Z]/g, '');
+  const newUserCode = (): string => {
+    const alphabet = 'BCDFGHJKLMNPQRSTVWXZ';
+    const bytes = crypto.getRandomValues(new Uint8Array(8));
+    const code = Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join('');
+    return `${code.slice(0, 4)}-${code.slice(4)}`;
+  };
+
+  /** Answers the authorization, revocation, introspection, device authorization and metadata endpoints. */
+  const answerOther = async (
+    endpoint: Exclude<FakeEndpointName, 'token'>,
+    request: Request,
+    form: Record<string, string>,
+    repeated: ReadonlySet<string>,
+    record: FakeTokenRequestRecord,
+  ): Promise<Response> => {
+    if (endpoint === 'metadata') {
+      if (request.method !== 'GET') return json(405, { error: 'invalid_request', error_description: 'GET only' });
+      return json(200, fake.metadata());
+    }
+    if (endpoint === 'authorization') {
+      if (request.method !== 'GET' && request.method !== 'POST') {
+        return json(405, { error: 'invalid_request', error_description: 'GET or POST only' });
+      }
+      const result = await authorizeRequest(form, repeated, undefined);
+      record.clientId = form.client_id;
+      // RFC 6749 §4.1.2.1: no redirect to a URI that cannot be trusted; the user sees the error.
+      if (!(result instanceof URL)) return oauthError(result, false);
+      return new Response(null, { status: 302, headers: { location: result.href, 'cache-control': 'no-store' } });
+    }
+    const authorization = request.headers.get('authorization');
+    try {
+      // RFC 7009 §2.1, RFC 7662 §2.1, RFC 8628 §3.1: the client authenticates as at the token endpoint.
+      const { client, method } = authenticatedForm(request, form, repeated, record);
+      if (endpoint === 'device_authorization') {
+        if (client.grants && !client.grants.includes(DEVICE_GRANT)) {
+          throw new OAuthFailure('unauthorized_client', 'the client may not use the device grant');
+        }
+        checkScope(client, form.scope);
+        const deviceCode = randomToken('dc');
+        const userCode = newUserCode();
+        const ttlSeconds = options.deviceCodeTtlSeconds ?? 600;
+        deviceCodes.set(deviceCode, {
+          clientId: client.clientId,
+          scope: form.scope,
+          userCode,
+          expiresAt: now() + ttlSeconds * 1000,
+          lastPolledAt: undefined,
+          status: 'pending',
+          subject: undefined,
+        });
+        userCodes.set(normalizeUserCode(userCode), deviceCode);
+        const verificationUri = options.deviceVerificationUri ?? `${baseUrl}/device`;
+        const complete = new URL(verificationUri);
+        complete.searchParams.set('user_code', userCode);
+        return json(200, {
+          device_code: deviceCode,
+          user_code: userCode,
+          verification_uri: verificationUri,
+          verification_uri_complete: complete.href,
+          expires_in: ttlSeconds,
+          interval: deviceInterval,
+        });
+      }
+      const token = form.token;
+      if (!token) throw new OAuthFailure('invalid_request', 'token is missing');
+      if (endpoint === 'introspection') return json(200, introspection(token, client, method));
+      // Revocation (RFC 7009 §2.1): an unknown or invalid token is a success (§2.2); the hint only speeds up lookup.
+      const found = findToken(token);
+      if (found) {
+        if (!revocable.has(found.kind)) {
+          throw new OAuthFailure('unsupported_token_type', `this server does not revoke ${found.kind}s`);
+        }
+        if (found.state.clientId !== client.clientId) {
+          throw new OAuthFailure('invalid_request', 'the token was issued to another client');
+        }
+        fake.revoke(token);
+      }
+      return new Response(null, { status: 200, headers: { 'cache-control': 'no-store' } });
+    } catch (error) {
+      if (!(error instanceof OAuthFailure)) throw error;
+      return oauthError(error, authorization !== null);
+    }
+  };
+
+  /** Answers a request to one of the fake's endpoints; `'drop'` means: close the connection without answering. */
+  const answer = async (request: Request, pathOnly = false): Promise<Response | 'drop'> => {
     const url = new URL(request.url);
+    const endpoint = endpointOf(url, pathOnly);
+    if (!endpoint) return notFound(request);
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => (headers[name] = value));
-    const text = await request.text();
+    // A GET (the authorization endpoint, metadata) carries its parameters in the query (RFC 6749 §3.1).
+    const bodyless = request.method === 'GET' || request.method === 'HEAD';
+    const text = bodyless ? url.search.slice(1) : await request.text();
     const params = new URLSearchParams(text);
     const form: Record<string, string> = {};
     const repeated = new Set<string>();
@@ -514,9 +938,10 @@ export function createFakeAuthorizationServerFor(
       form[name] = value;
     });
     const record = redactedRecord({
+      endpoint,
       method: request.method,
       path: url.pathname,
-      grantType: form.grant_type,
+      grantType: endpoint === 'token' ? form.grant_type : undefined,
       clientId: form.client_id,
       clientAuthentication: undefined,
       form,
@@ -527,8 +952,9 @@ export function createFakeAuthorizationServerFor(
       record.outcome = response === 'drop' ? 'dropped' : response.status;
       return response;
     };
+    if (endpoint !== 'token') return settle(await answerOther(endpoint, request, form, repeated, record));
 
-    // One fault per request, in the order they were queued.
+    // One fault per token request, in the order they were queued.
     let expiresIn = ttl;
     const fault = faults.shift();
     if (fault && 'drop' in fault) return settle('drop');
@@ -547,17 +973,7 @@ export function createFakeAuthorizationServerFor(
 
     const authorization = request.headers.get('authorization');
     try {
-      if (request.method !== 'POST')
-        throw new OAuthFailure('invalid_request', 'the token endpoint accepts POST only', 405);
-      const type = request.headers.get('content-type') ?? '';
-      if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
-        throw new OAuthFailure('invalid_request', 'the body must be application/x-www-form-urlencoded');
-      }
-      // RFC 6749 §3.2: request parameters must not be included more than once.
-      if (repeated.size > 0) throw new OAuthFailure('invalid_request', `repeated parameter ${[...repeated][0]}`);
-      const { client, method } = authenticate(authorization, form);
-      record.clientId = client.clientId;
-      record.clientAuthentication = method;
+      const { client } = authenticatedForm(request, form, repeated, record);
       const grantType = form.grant_type;
       if (!grantType) throw new OAuthFailure('invalid_request', 'grant_type is missing');
       const described = grantSpecs.get(grantType);
@@ -585,7 +1001,7 @@ export function createFakeAuthorizationServerFor(
   const fakeFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const url = new URL(request.url);
-    if (`${url.origin}${url.pathname}` !== tokenUrl()) {
+    if (!endpointOf(url)) {
       throw new TypeError(`fake authorization server: no handler for ${request.method} ${url.origin}${url.pathname}`);
     }
     if (init?.signal?.aborted || request.signal.aborted) throw request.signal.reason ?? init?.signal?.reason;
@@ -599,12 +1015,10 @@ export function createFakeAuthorizationServerFor(
     });
   };
 
+  // The listener owns its socket: requests are matched by path (the Host header may name 127.0.0.1 or localhost).
   const listener = nodeListener(
     () => baseUrl,
-    (request) =>
-      new URL(request.url).pathname === new URL(tokenUrl()).pathname
-        ? answer(request)
-        : Promise.resolve(notFound(request)),
+    (request) => answer(request, true),
   );
 
   const fake: FakeAuthorizationServer = {
@@ -616,6 +1030,89 @@ export function createFakeAuthorizationServerFor(
     },
     get tokenUrl() {
       return tokenUrl();
+    },
+    get issuer() {
+      return issuer();
+    },
+    get authorizationUrl() {
+      return under(spec.authorization?.path);
+    },
+    get revocationUrl() {
+      return under(spec.revocationPath);
+    },
+    get introspectionUrl() {
+      return under(spec.introspectionPath);
+    },
+    get deviceAuthorizationUrl() {
+      return under(spec.deviceAuthorizationPath);
+    },
+    serves(url) {
+      return endpointOf(new URL(url)) !== undefined;
+    },
+    metadata() {
+      const methods = spec.clientAuthentication;
+      return {
+        issuer: issuer(),
+        token_endpoint: tokenUrl(),
+        ...(spec.authorization
+          ? {
+              authorization_endpoint: fake.authorizationUrl,
+              response_types_supported: ['code'],
+              code_challenge_methods_supported: ['S256'],
+              authorization_response_iss_parameter_supported: true,
+            }
+          : {}),
+        ...(spec.revocationPath
+          ? { revocation_endpoint: fake.revocationUrl, revocation_endpoint_auth_methods_supported: methods }
+          : {}),
+        ...(spec.introspectionPath
+          ? { introspection_endpoint: fake.introspectionUrl, introspection_endpoint_auth_methods_supported: methods }
+          : {}),
+        ...(spec.deviceAuthorizationPath ? { device_authorization_endpoint: fake.deviceAuthorizationUrl } : {}),
+        grant_types_supported: spec.grants.map((grant) => grant.grantType),
+        token_endpoint_auth_methods_supported: methods,
+        ...(spec.scopes.length > 0 ? { scopes_supported: spec.scopes } : {}),
+      };
+    },
+    async authorize(url, decision) {
+      const request = new URL(url);
+      const endpoint = `${request.origin}${request.pathname}`;
+      if (!spec.authorization) throw new TypeError('fake.authorize: the document declares no authorization endpoint');
+      if (endpoint !== fake.authorizationUrl && endpoint !== spec.authorization.url) {
+        throw new TypeError(`fake.authorize: ${endpoint} is not the authorization endpoint ${fake.authorizationUrl}`);
+      }
+      const form: Record<string, string> = {};
+      const repeated = new Set<string>();
+      request.searchParams.forEach((value, name) => {
+        if (name in form) repeated.add(name);
+        form[name] = value;
+      });
+      const record = redactedRecord({
+        endpoint: 'authorization',
+        method: 'GET',
+        path: request.pathname,
+        grantType: undefined,
+        clientId: form.client_id,
+        clientAuthentication: undefined,
+        form,
+        headers: {},
+      });
+      requests.push(record);
+      const result = await authorizeRequest(form, repeated, decision);
+      if (!(result instanceof URL)) {
+        record.outcome = result.status;
+        throw new FakeAuthorizationRequestError(result.error, result.description);
+      }
+      record.outcome = 302;
+      return result;
+    },
+    approveDevice(userCode, decision) {
+      const device = pendingDevice(userCode, 'approveDevice');
+      device.status = 'approved';
+      device.subject = decision?.subject ?? 'user';
+    },
+    denyDevice(userCode) {
+      pendingDevice(userCode, 'denyDevice').status = 'denied';
     },
     failNext(fault) {
       faults.push(fault);
@@ -632,6 +1129,7 @@ export function createFakeAuthorizationServerFor(
         codeChallenge: code.codeChallenge,
         codeChallengeMethod: code.codeChallengeMethod ?? 'S256',
         expiresAt: now() + (code.ttlSeconds ?? 60) * 1000,
+        subject: code.subject,
         used: false,
         issued: [],
       });
@@ -682,14 +1180,23 @@ export function createFakeAuthorizationServerFor(
       return started;
     },
     mswHandlers(msw) {
-      return [
-        msw.http.post(tokenUrl(), async ({ request }) => {
+      return endpoints().map(([, url, method]) =>
+        (method === 'GET' ? msw.http.get : msw.http.post).call(msw.http, url, async ({ request }) => {
           const response = await answer(request);
           return response === 'drop' ? msw.HttpResponse.error() : response;
         }),
-      ];
+      );
     },
   };
+
+  /** The pending device authorization of a user code, or a TypeError naming what is wrong (never the code). */
+  function pendingDevice(userCode: string, method: string): DeviceCodeState {
+    const device = deviceCodes.get(userCodes.get(normalizeUserCode(userCode)) ?? '');
+    if (!device) throw new TypeError(`fake.${method}: no device authorization has this user code`);
+    if (device.expiresAt <= now()) throw new TypeError(`fake.${method}: the user code expired`);
+    if (device.status !== 'pending') throw new TypeError(`fake.${method}: the user already decided`);
+    return device;
+  }
 
   function checkScopeOrThrow(client: FakeClient, scope: string | undefined): void {
     try {
@@ -700,6 +1207,16 @@ export function createFakeAuthorizationServerFor(
   }
 
   return fake;
+}
+
+/**
+ * The metadata URL of an issuer (the same rule as discovery.ts's `metadataUrl`, which this module cannot import):
+ * RFC 8414 §3.1 inserts the well-known path before the issuer's path, OpenID Connect Discovery §4.1 appends it.
+ */
+function wellKnown(issuer: string, name: 'openid-configuration' | 'oauth-authorization-server'): string {
+  const url = new URL(issuer);
+  const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+  return `${url.origin}${name === 'openid-configuration' ? `${path}/.well-known/${name}` : `/.well-known/${name}${path}`}`;
 }
 
 /** A 404 for paths a fake does not serve, naming the path. */
@@ -881,7 +1398,8 @@ export interface MockApiOptions {
    * `invalid_token` (RFC 6750 §3.1) for a missing, expired or revoked one. Its token endpoint is served by the same
    * `fetch`, so one injected `fetch` serves both.
    */
-  authorization?: Pick<FakeAuthorizationServer, 'checkBearer' | 'handle' | 'tokenUrl'>;
+  authorization?: Pick<FakeAuthorizationServer, 'checkBearer' | 'handle' | 'tokenUrl'> &
+    Partial<Pick<FakeAuthorizationServer, 'serves'>>;
 }
 
 /** The mocked API. */
@@ -912,7 +1430,10 @@ export function createMockApi(options: MockApiOptions): MockApi {
   const route = async (request: Request): Promise<Response | undefined> => {
     const url = new URL(request.url);
     const authorization = options.authorization;
-    if (authorization && `${url.origin}${url.pathname}` === authorization.tokenUrl)
+    if (
+      authorization &&
+      (authorization.serves ? authorization.serves(url) : `${url.origin}${url.pathname}` === authorization.tokenUrl)
+    )
       return authorization.handle(request);
     const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
     if (!url.pathname.startsWith(basePath)) return undefined;

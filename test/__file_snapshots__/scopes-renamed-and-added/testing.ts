@@ -9,11 +9,13 @@ import * as kit from './test-kit.js';
 export * from './test-kit.js';
 
 /** The document's token endpoint (POST /connect/token) as the fake authorization server implements it. */
-export const FAKE_ENDPOINT_SPEC: kit.FakeEndpointSpec = { "defaultBaseUrl": "https://beta.auth.wealthcare.com", "tokenPath": "/connect/token", "clientAuthentication": ["client_secret_post", "client_secret_basic", "none"], "grants": [{ "grantType": "client_credentials", "required": [], "issuesRefreshToken": false }, { "grantType": "authorization_code", "required": ["code"], "issuesRefreshToken": true }, { "grantType": "refresh_token", "required": ["refresh_token"], "issuesRefreshToken": true }, { "grantType": "password", "required": ["username", "password"], "issuesRefreshToken": true }], "scopes": ["bensoft_api", "mbi_read", "offline_access", "reports_api"], "secretParameters": ["access_token", "client_assertion", "client_secret", "code", "code_verifier", "id_token", "password", "refresh_token"] };
+export const FAKE_ENDPOINT_SPEC: kit.FakeEndpointSpec = { "defaultBaseUrl": "https://beta.auth.wealthcare.com", "tokenPath": "/connect/token", "clientAuthentication": ["client_secret_post", "client_secret_basic", "none"], "grants": [{ "grantType": "client_credentials", "required": [], "issuesRefreshToken": false }, { "grantType": "authorization_code", "required": ["code"], "issuesRefreshToken": true }, { "grantType": "refresh_token", "required": ["refresh_token"], "issuesRefreshToken": true }, { "grantType": "password", "required": ["username", "password"], "issuesRefreshToken": true }], "scopes": ["bensoft_api", "mbi_read", "offline_access", "reports_api"], "secretParameters": ["access_token", "client_assertion", "client_secret", "code", "code_verifier", "id_token", "password", "refresh_token"], "authorization": { "url": "https://beta.auth.wealthcare.com/connect/authorize", "path": "/connect/authorize" } };
 
 /**
  * A fake of the document's token endpoint for tests: every grant of the document, its client authentication
- * methods and scopes, PKCE, single-use codes, refresh-token rotation, scriptable faults and request records.
+ * methods and scopes, PKCE, single-use codes, refresh-token rotation, scriptable faults and request records; and
+ * the document's authorization, revocation, introspection, device authorization and metadata endpoints where it
+ * declares them (`fake.authorize(url)`, `fake.approveDevice(userCode)`).
  * Inject `fake.fetch` as the client's `fetch`, or `await fake.listen()` for a real socket on 127.0.0.1.
  * @example
  * const fake = createFakeAuthorizationServer({ clients: [{ clientId: 'app', clientSecret: 'test-secret' }] });
