@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_RETRY,
   AbortError,
   InvalidResponseError,
   NetworkError,
@@ -344,6 +345,16 @@ describe('retries: only when the server cannot have used the grant', () => {
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as NetworkError).mayHaveReachedServer).toBe(false);
     expect((error as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('without a retry option the default policy retries (DEFAULT_RETRY: 2 retries)', async () => {
+    // Retry-After: 0 keeps the default backoff out of the test's time.
+    const unavailable = () => json(503, {}, { 'retry-after': '0' });
+    server.script(unavailable(), unavailable(), unavailable());
+    const defaults = createTokenClient({ clientId: 'c', clientSecret: 's3cret-value', baseUrl: server.baseUrl });
+    const { error } = await outcome(defaults.clientCredentials());
+    expect(error).toBeInstanceOf(ServerError);
+    expect(server.requests).toHaveLength(1 + DEFAULT_RETRY.retries);
   });
 
   it('retries: 0 and retry: false disable retrying', async () => {

@@ -70,10 +70,11 @@ describe('an app importing one part bundles none of the others', () => {
  * ships, minified by esbuild and gzipped at level 9. A size, not a timing: it is the same on every machine.
  * Issue 11's budget is 3072 B (3 KiB). Not met yet: the bundle was 3604 B before the cuts recorded in
  * docs/performance.md ("Bundle size of the token client"), and this ceiling is what they reached, so that nothing
- * grows it again while the rest is found. Lower it with every saving; 3072 B is where it has to end.
+ * grows it again while the rest is found. Lower it with every saving; 3072 B is where it has to end. (3443 → 3447 B:
+ * the default retry policy restored for calls without a `retry` option, a regression of those cuts.)
  */
 const ISSUE_BUDGET = 3072;
-const CEILING = 3443;
+const CEILING = 3447;
 
 describe('bench row 5: the createTokenClient-only app', () => {
   it(`is at most ${CEILING} B min+gz (issue 11's budget: ${ISSUE_BUDGET} B)`, async () => {

@@ -276,8 +276,9 @@ export function tokenEndpoint(
           delay = 0;
           continue;
         }
+        // `retry` undefined means the default policy; only `false` disables retrying.
         delay =
-          retry && attempt < (retry = { ...DEFAULT_RETRY, ...retry }).retries
+          retry !== false && attempt < (retry = { ...DEFAULT_RETRY, ...retry }).retries
             ? retryDelay(
                 error as TokenClientError,
                 response?.headers.get('retry-after'),
