@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { analyze } from './analyze/analyze.js';
@@ -8,8 +7,8 @@ import { emit, type EmitOptions } from './emit/emit.js';
 import { applyImportStyle } from './emit/import-style.js';
 import { prestartModels } from './emit/models-job.js';
 import { outputVariant } from './jobs.js';
-import { loadDocument, loadDocumentFromText, type LoadedDocument } from './load/load.js';
-import { MAX_DOCUMENT_BYTES } from './load/read-source.js';
+import { loadDocumentFromText, type LoadedDocument } from './load/load.js';
+import { readSource } from './load/read-source.js';
 import { posixRelative, sourceLabel } from './shared/source-label.js';
 import { isUrl } from './shared/url.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
@@ -63,25 +62,6 @@ export interface GenerateResult {
 }
 
 /**
- * Whether the document's own file names `grant_type`, the field every token endpoint has (analyze.ts): then the
- * models worker is worth starting before the document is loaded. A miss (grant_type only in a referenced file, a
- * URL input) only starts it later, as before; a false hit costs a worker that is stopped after analyze.
- */
-function mayHaveTokenEndpoint(input: string, cwd: string): boolean {
-  if (isUrl(input)) return false;
-  try {
-    // Only a regular file of bounded size: reading /dev/zero never ends and opening a FIFO waits for a writer
-    // (test/hostile/not-openapi.test.ts). statSync opens neither; loadDocument then refuses them with one line.
-    const path = resolve(cwd, input);
-    const info = statSync(path);
-    if (!info.isFile() || info.size > MAX_DOCUMENT_BYTES) return false;
-    return readFileSync(path, 'latin1').includes('grant_type');
-  } catch {
-    return false; // loadDocument reports the problem
-  }
-}
-
-/**
  * The whole pipeline: load → analyze → emit → format → compare → write (unless checking).
  * @throws {InputError} for bad input; the output folder is then untouched.
  */
@@ -94,20 +74,19 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // Headers name the source relative to the working directory, with forward slashes, so output is identical on
   // every machine and OS.
   const source = sourceLabel(options.input, options.cwd);
-  // The models worker, started now when the document looks like it has a token endpoint (models-job.ts): a guess
-  // that only decides when ts-morph starts loading, never what is emitted.
-  const prestartedModels =
-    options.link?.tokenClientFrom === undefined && mayHaveTokenEndpoint(options.input, options.cwd)
-      ? prestartModels()
-      : undefined;
+  let prestartedModels: ReturnType<typeof prestartModels> | undefined;
   let emitted: Awaited<ReturnType<typeof emit>>;
   let loaded: LoadedDocument & { source: string };
   let ir: GeneratorIR;
   try {
-    loaded = {
-      ...(await loadDocument(options.input, { cwd: options.cwd, examples: options.examples ?? 'off' })),
-      source,
-    };
+    // Read once (bounded: read-source.ts refuses FIFOs, devices and oversized files), then parsed by load.
+    const text = await readSource(options.input, { cwd: options.cwd });
+    // The models worker, started before load when the document's own text names `grant_type`, the field every token
+    // endpoint has (analyze.ts): a guess that only decides when ts-morph starts loading, never what is emitted. A
+    // miss (grant_type only in a referenced file) starts it in emit; a false hit costs a worker stopped after analyze.
+    if (options.link?.tokenClientFrom === undefined && text.text.includes('grant_type'))
+      prestartedModels = prestartModels();
+    loaded = { ...(await loadDocumentFromText(text, options.examples ?? 'off')), source };
     ir = analyze(loaded);
     emitted = await emit(loaded, ir, { ...options.link, ...(prestartedModels ? { prestartedModels } : {}) });
   } finally {
