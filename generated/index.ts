@@ -22,6 +22,7 @@ export {
 export {
   AbortError,
   ConfigurationError,
+  type ErrorDetails,
   InvalidResponseError,
   NetworkError,
   ServerError,

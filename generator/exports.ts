@@ -308,6 +308,7 @@ const PUBLIC_RUNTIME_EXPORTS: Record<RuntimeModule, readonly string[]> = {
   errors: [
     'AbortError',
     'ConfigurationError',
+    'ErrorDetails',
     'InvalidResponseError',
     'NetworkError',
     'ServerError',

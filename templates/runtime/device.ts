@@ -123,14 +123,16 @@ export async function pollDeviceAuthorization<T>(
   const deadline = now() + authorization.expires_in * 1000;
   let intervalSeconds = authorization.interval ?? 5;
   for (;;) {
-    if (signal?.aborted) throw new AbortError('Device authorization polling was aborted by the caller', false);
+    if (signal?.aborted)
+      throw new AbortError('Device authorization polling was aborted by the caller', { mayHaveReachedServer: false });
     if (now() + intervalSeconds * 1000 > deadline) throw new DeviceAuthorizationExpiredError();
     try {
       await sleep(intervalSeconds * 1000, signal);
     } catch {
-      throw new AbortError('Device authorization polling was aborted by the caller', false);
+      throw new AbortError('Device authorization polling was aborted by the caller', { mayHaveReachedServer: false });
     }
-    if (signal?.aborted) throw new AbortError('Device authorization polling was aborted by the caller', false);
+    if (signal?.aborted)
+      throw new AbortError('Device authorization polling was aborted by the caller', { mayHaveReachedServer: false });
     let reason: 'authorization_pending' | 'slow_down' | 'no_response';
     try {
       return await requestToken(requestSignal);

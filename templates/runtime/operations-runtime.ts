@@ -5,7 +5,7 @@
  * HTTP core (http.ts) shared with the token client. Nothing here depends on the document.
  */
 import { AbortError, ConfigurationError, InvalidResponseError, TokenClientError } from './errors.js';
-import { excerpt, exchange, fetchOf, redactValues, secureUrl, type Redactor } from './http.js';
+import { excerpt, exchange, fetchOf, redactValues, secureUrl, unsentOr, type Redactor } from './http.js';
 
 /** Default timeout of one call in milliseconds: the whole exchange, body included (streams: until the headers). */
 export const API_DEFAULT_TIMEOUT_MS = 30_000;
@@ -268,7 +268,8 @@ export async function _send(
     let token: string | undefined;
     let bound = false;
     if (withToken) {
-      if (options.signal?.aborted) throw new AbortError(`${label} was aborted by the caller`, sentBefore);
+      if (options.signal?.aborted)
+        throw new AbortError(`${label} was aborted by the caller`, { mayHaveReachedServer: sentBefore });
       token =
         typeof provider === 'function'
           ? await provider()
@@ -539,52 +540,57 @@ async function _exchange(
 ): Promise<_Exchange> {
   // The access token and the DPoP proof, should a server echo them, never reach a message or an excerpt.
   const redact: Redactor = (text) => redactValues(text, secrets);
-  return exchange(
-    fetchImpl,
-    url,
-    init,
-    label,
-    timeoutMs,
-    signal,
-    redact,
-    async (response, keepSignal) => {
-      const contentType = response.headers.get('content-type') ?? '';
-      if (response.ok && /^\s*text\/event-stream/i.test(contentType)) {
-        // The stream outlives this call: the timeout ends here, the caller's signal still cancels it.
-        keepSignal();
-        return { response, data: response.body };
-      }
-      if (
-        response.ok &&
-        response.status !== 204 &&
-        response.status !== 205 &&
-        (blob || (!_isTextual(contentType) && contentType !== ''))
-      ) {
-        return { response, data: await response.blob() };
-      }
-      const body = await response.text();
-      const parsed = body === '' ? undefined : _isJsonMedia(contentType) ? _parseJson(body) : body;
-      if (response.ok) {
-        if (parsed === _INVALID)
-          throw new InvalidResponseError(`${label}: the response (HTTP ${response.status}) is not valid JSON`, {
-            status: response.status,
-            bodyExcerpt: excerpt(body, redact),
-          });
-        return { response, data: parsed };
-      }
-      const error = new ApiError(`${label} failed with HTTP ${response.status}`, {
-        operation: label,
-        status: response.status,
-        body: parsed === _INVALID ? body : parsed,
-        headers: response.headers,
-        contentType: contentType === '' ? undefined : contentType,
-        bodyExcerpt: excerpt(body, redact),
-      });
-      return { response, error };
-    },
-    undefined,
-    sentBefore,
-  );
+  try {
+    return await exchange(
+      fetchImpl,
+      url,
+      init,
+      label,
+      timeoutMs,
+      signal,
+      redact,
+      async (response, keepSignal) => {
+        const contentType = response.headers.get('content-type') ?? '';
+        if (response.ok && /^\s*text\/event-stream/i.test(contentType)) {
+          // The stream outlives this call: the timeout ends here, the caller's signal still cancels it.
+          keepSignal();
+          return { response, data: response.body };
+        }
+        if (
+          response.ok &&
+          response.status !== 204 &&
+          response.status !== 205 &&
+          (blob || (!_isTextual(contentType) && contentType !== ''))
+        ) {
+          return { response, data: await response.blob() };
+        }
+        const body = await response.text();
+        const parsed = body === '' ? undefined : _isJsonMedia(contentType) ? _parseJson(body) : body;
+        if (response.ok) {
+          if (parsed === _INVALID)
+            throw new InvalidResponseError(`${label}: the response (HTTP ${response.status}) is not valid JSON`, {
+              status: response.status,
+              bodyExcerpt: excerpt(body, redact),
+            });
+          return { response, data: parsed };
+        }
+        const error = new ApiError(`${label} failed with HTTP ${response.status}`, {
+          operation: label,
+          status: response.status,
+          body: parsed === _INVALID ? body : parsed,
+          headers: response.headers,
+          contentType: contentType === '' ? undefined : contentType,
+          bodyExcerpt: excerpt(body, redact),
+        });
+        return { response, error };
+      },
+      undefined,
+      sentBefore,
+    );
+  } catch (error) {
+    // A request fetch refuses to build (a header value from a parameter, a body on GET): nothing was sent.
+    throw unsentOr(error, url, init, label, redact);
+  }
 }
 
 const _INVALID = Symbol('invalid JSON');

@@ -18,6 +18,7 @@ import {
   redactValues,
   secureUrl,
   unsent,
+  unsentOr,
 } from '../../templates/runtime/http.js';
 
 /**
@@ -231,16 +232,16 @@ describe('unsent: a request fetch refuses to build', () => {
     const headers = { 'x-note': 'say "hi" private-value\r\nInjected: yes' };
     let calls = 0;
     const counting: typeof fetch = (input, init) => ((calls += 1), fetch(input, init));
-    const error = await exchange(
-      counting,
-      `${base}/echo`,
-      { method: 'POST', headers, body: 'x' },
-      'POST /echo',
-      1_000,
-      undefined,
-      (value) => value.split('secret-token').join('[REDACTED]'),
-      text,
-    ).catch((e) => e);
+    const init = { method: 'POST', headers, body: 'x' };
+    const redact = (value: string): string => value.split('secret-token').join('[REDACTED]');
+    // exchange itself classifies fetch's refusal as a network failure; unsentOr, which the operation functions and
+    // the OAuth endpoints apply to what exchange throws, recognises it.
+    const raw = await exchange(counting, `${base}/echo`, init, 'POST /echo', 1_000, undefined, redact, text).catch(
+      (e) => e,
+    );
+    expect(raw).toBeInstanceOf(NetworkError);
+    expect(raw.mayHaveReachedServer).toBe(true);
+    const error = unsentOr(raw, `${base}/echo`, init, 'POST /echo', redact) as NetworkError;
     expect(calls).toBe(1);
     expect(error).toBeInstanceOf(NetworkError);
     expect(error.mayHaveReachedServer).toBe(false);
@@ -259,6 +260,17 @@ describe('unsent: a request fetch refuses to build', () => {
     expect(unsent(base, { method: 'PUT', body: stream }, 'PUT /')).toBeUndefined();
     expect(stream.locked).toBe(false);
     expect(unsent(base, { method: 'POST', headers: { a: 'b' }, body: 'x' }, 'POST /')).toBeUndefined();
+  });
+
+  it('unsentOr passes through what fetch could build, refusals and errors that are not network failures', () => {
+    const init = { method: 'POST', headers: { a: 'b' }, body: 'x' };
+    const reset = networkError('POST /', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    expect(unsentOr(reset, base, init, 'POST /')).toBe(reset);
+    const refused = networkError('POST /', Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }));
+    expect(unsentOr(refused, base, { method: 'TRACE' }, 'TRACE /')).toBe(refused);
+    const timeout = new TimeoutError('POST / timed out after 1 ms', { timeoutMs: 1 });
+    expect(unsentOr(timeout, base, { method: 'TRACE' }, 'TRACE /')).toBe(timeout);
+    expect(timeout.timeoutMs).toBe(1);
   });
 });
 

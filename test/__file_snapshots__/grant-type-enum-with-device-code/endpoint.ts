@@ -10,7 +10,7 @@
  * messages are http.ts's. Internal: not exported from the package index.
  */
 import type { TokenClientError } from './errors.js';
-import { exchange, fetchOf, inspectAs, redactValues, secureUrl, REDACTED, type Redactor } from './http.js';
+import { exchange, fetchOf, inspectAs, redactValues, secureUrl, unsentOr, REDACTED, type Redactor } from './http.js';
 import { DEFAULT_TIMEOUT_MS, interpret } from './client.js';
 import type { ClientAuthenticator } from './client-auth.js';
 
@@ -96,12 +96,14 @@ export async function requestEndpoint(
       SECRET_MEMBERS.flatMap((name) => body?.getAll(name) ?? []),
     );
   const method = body ? 'POST' : 'GET';
+  const init: RequestInit = { method, headers, redirect: 'manual', ...(body && { body: `${body}` }) };
+  const label = `${method} ${url.pathname}`;
   try {
     return await exchange(
       fetchImpl,
       url.href,
-      { method, headers, redirect: 'manual', ...(body && { body: `${body}` }) },
-      `${method} ${url.pathname}`,
+      init,
+      label,
       options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       options.signal,
       redact,
@@ -113,9 +115,11 @@ export async function requestEndpoint(
         return { status: response.status, headers: response.headers, json };
       },
     );
-  } catch (error) {
+  } catch (caught) {
+    // A header the caller or the authenticator set that fetch refuses: nothing was sent.
+    const error = unsentOr(caught, url.href, init, label, redact) as TokenClientError;
     // interpret's messages name the token endpoint; this request went to another one.
-    (error as TokenClientError).message = (error as TokenClientError).message.replace(/^The token endpoint/, who);
+    error.message = error.message.replace(/^The token endpoint/, who);
     throw error;
   }
 }

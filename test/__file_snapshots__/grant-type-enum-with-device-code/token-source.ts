@@ -239,7 +239,7 @@ export function createTokenSourceCore(
       if (cached !== undefined && callOptions?.forceRefresh !== true && clock() < freshUntil) return cached;
       if (reauthentication !== undefined) return Promise.reject(reauthentication);
       if (callOptions?.signal?.aborted)
-        return Promise.reject(new AbortError('The request was aborted by the caller', false));
+        return Promise.reject(new AbortError('The request was aborted by the caller', { mayHaveReachedServer: false }));
       let shared = inFlight;
       if (shared === undefined) {
         const started: Promise<string> = fetchTokens().finally(() => {
@@ -314,9 +314,11 @@ export function createTokenSourceCore(
 /** Waits for `shared` unless `signal` fires first; the shared request goes on for the other callers. */
 function abortable<T>(shared: Promise<T>, signal: AbortSignal): Promise<T> {
   // The shared request is under way: it may have reached the server.
-  if (signal.aborted) return Promise.reject(new AbortError('The request was aborted by the caller', true));
+  if (signal.aborted)
+    return Promise.reject(new AbortError('The request was aborted by the caller', { mayHaveReachedServer: true }));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AbortError('The request was aborted by the caller', true));
+    const onAbort = (): void =>
+      reject(new AbortError('The request was aborted by the caller', { mayHaveReachedServer: true }));
     signal.addEventListener('abort', onAbort, { once: true });
     shared.then(
       (value) => {

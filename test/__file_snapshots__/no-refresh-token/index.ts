@@ -3,7 +3,7 @@
 // SHA-256: 7f1941511f46103ef1116f51099b1889c3741761310031b50b71f9501fb7bedb
 
 export { DEFAULT_BASE_URL, TOKEN_PATH, SUPPORTED_CLIENT_AUTHENTICATION, createTokenClient, type TokenClient, type ScopeParameter, createTokenSource, type TokenSourceGrant, type TokenSourceOptions, type ClientCredentialsParams, type AuthorizationCodeParams, type PasswordParams, AUTHORIZATION_ENDPOINT, buildAuthorizationRequest } from './grants.js';
-export { AbortError, ConfigurationError, InvalidResponseError, NetworkError, ServerError, TimeoutError, TokenClientError, UnexpectedResponseError } from './errors.js';
+export { AbortError, ConfigurationError, type ErrorDetails, InvalidResponseError, NetworkError, ServerError, TimeoutError, TokenClientError, UnexpectedResponseError } from './errors.js';
 export { formEncode } from './http.js';
 export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, OAuthError, isOAuthError, type ClientAuthentication, type RequestOptions, type RetryOptions, type TokenClientOptions } from './client.js';
 export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';

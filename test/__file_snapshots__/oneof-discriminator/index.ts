@@ -3,7 +3,7 @@
 // SHA-256: 822e3a5fd804d091d6a2dc04750198b7b4319ada985ec10012337f86743ea461
 
 export { DEFAULT_BASE_URL, TOKEN_PATH, SUPPORTED_CLIENT_AUTHENTICATION, createTokenClient, type TokenClient, type ScopeParameter, createTokenSource, type TokenSourceGrant, type TokenSourceOptions, type ClientCredentialsParams, type AuthorizationCodeParams, type RefreshTokenParams, AUTHORIZATION_ENDPOINT, buildAuthorizationRequest } from './grants.js';
-export { AbortError, ConfigurationError, InvalidResponseError, NetworkError, ServerError, TimeoutError, TokenClientError, UnexpectedResponseError } from './errors.js';
+export { AbortError, ConfigurationError, type ErrorDetails, InvalidResponseError, NetworkError, ServerError, TimeoutError, TokenClientError, UnexpectedResponseError } from './errors.js';
 export { formEncode } from './http.js';
 export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, OAuthError, isOAuthError, type ClientAuthentication, type RequestOptions, type RetryOptions, type TokenClientOptions } from './client.js';
 export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';

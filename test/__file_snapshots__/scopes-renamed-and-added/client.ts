@@ -9,6 +9,7 @@
  * imports only types from the document's models.ts (a typed stub beside this file stands in for it in this folder).
  */
 import {
+  type ErrorDetails,
   InvalidResponseError,
   NetworkError,
   ServerError,
@@ -149,10 +150,12 @@ export class OAuthError extends TokenClientError {
   declare readonly errorUri: string | undefined;
   /** The `WWW-Authenticate` header of the response, if any (sent with 401 for failed client authentication). */
   declare readonly wwwAuthenticate: string | undefined;
+  /** The response's `Content-Type`, if any. */
+  declare readonly contentType: string | undefined;
 
   constructor(
     body: { error: string; error_description?: string | undefined; error_uri?: string | undefined },
-    details: { status: number; bodyExcerpt?: string | undefined; wwwAuthenticate?: string | undefined },
+    details: ErrorDetails & { status: number },
   ) {
     super(
       `The token endpoint answered ${body.error}${body.error_description ? `: ${body.error_description}` : ''} (HTTP ${details.status})`,
@@ -161,7 +164,6 @@ export class OAuthError extends TokenClientError {
     this.error = body.error;
     this.errorDescription = body.error_description;
     this.errorUri = body.error_uri;
-    this.wwwAuthenticate = details.wwwAuthenticate;
   }
 }
 
@@ -205,6 +207,13 @@ export function tokenEndpoint(
   if (!custom && !/^(client_secret_(post|basic)|none)$/.test(auth))
     fail('clientAuthentication must be client_secret_basic, client_secret_post or none, or a function');
   if (!custom && auth != 'none' && !secret) fail(`clientSecret is missing: ${auth} needs it`);
+  // fetch would refuse the request before sending it (a line break in a value, say): said now, once, and without
+  // the value. The token client's own headers are always valid; what an authenticator adds is its business.
+  try {
+    new Headers(options.headers);
+  } catch {
+    fail('headers holds an invalid header name or value');
+  }
   // Without a base URL (the document names no absolute server) the URL is not absolute: secureUrl says so.
   const baseUrl = options.baseUrl ?? defaultBaseUrl ?? '';
   const href = secureUrl(`${baseUrl.replace(/\/+$/, '')}${path}`, options.allowInsecureHttp, prefix).href;
@@ -235,7 +244,7 @@ export function tokenEndpoint(
     const redact: Redactor = (text) =>
       redactValues(text, [secret, headers['dpop'], ...[...secretNames].flatMap((name) => form.getAll(name))]);
     for (let attempt = 0, delay: number | undefined = 0, nonceRetries = 0; ; attempt += 1) {
-      // A plain record: fetch checks names and values inside `exchange`, which reports a bad one as not sent.
+      // A plain record (the authenticator and DPoP write to it; fetch gets it as it is).
       headers = { ...options.headers, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
       form = new URLSearchParams(grant);
       // A fresh proof and assertion for every attempt: neither may be replayed (RFC 9449 §11.1, RFC 7523 §3). Only
@@ -383,15 +392,12 @@ function retryDelay(
   attempt: number,
 ): number | undefined {
   // How safe a retry is after this failure, compared with the grant's RetrySafety: 3 after a refused connection (nothing
-  // was sent), 2 after 429 and 503 (the server did not act), 1 after other 5xx and connection resets, 0 when fetch
-  // refused to build the request (http.ts `unsent`: a NetworkError without a cause, refused again on every retry).
+  // was sent), 2 after 429 and 503 (the server did not act), 1 after other 5xx and connection resets.
   const level =
     error instanceof NetworkError
-      ? error.cause
-        ? error.mayHaveReachedServer
-          ? 1
-          : 3
-        : 0
+      ? error.mayHaveReachedServer
+        ? 1
+        : 3
       : error.status == 429 || error.status == 503
         ? 2
         : error instanceof ServerError

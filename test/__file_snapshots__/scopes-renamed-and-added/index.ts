@@ -3,7 +3,7 @@
 // SHA-256: fd3fa95bdb3caba8d03275a39d1f761bcb4e92dcfe047f3c09dbe7281bcffa4c
 
 export { DEFAULT_BASE_URL, TOKEN_PATH, SUPPORTED_CLIENT_AUTHENTICATION, createTokenClient, type TokenClient, type ScopeParameter, createTokenSource, type TokenSourceGrant, type TokenSourceOptions, type ClientCredentialsParams, type AuthorizationCodeParams, type RefreshTokenParams, type PasswordParams, AUTHORIZATION_ENDPOINT, buildAuthorizationRequest } from './grants.js';
-export { AbortError, ConfigurationError, InvalidResponseError, NetworkError, ServerError, TimeoutError, TokenClientError, UnexpectedResponseError } from './errors.js';
+export { AbortError, ConfigurationError, type ErrorDetails, InvalidResponseError, NetworkError, ServerError, TimeoutError, TokenClientError, UnexpectedResponseError } from './errors.js';
 export { formEncode } from './http.js';
 export { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, OAuthError, isOAuthError, type ClientAuthentication, type RequestOptions, type RetryOptions, type TokenClientOptions } from './client.js';
 export { computeCodeChallenge, createPkce, type Pkce } from './pkce.js';

@@ -98,10 +98,10 @@ export async function exchange<T>(
     throw cause instanceof TokenClientError
       ? cause
       : signal?.aborted
-        ? new AbortError(`${label} was aborted by the caller`, sentBefore)
+        ? new AbortError(`${label} was aborted by the caller`, { mayHaveReachedServer: sentBefore })
         : controller.signal.aborted
-          ? new TimeoutError(`${label} timed out after ${timeoutMs} ms`, timeoutMs)
-          : (unsent(url, init, label, redact) ?? networkError(label, cause, redact));
+          ? new TimeoutError(`${label} timed out after ${timeoutMs} ms`, { timeoutMs })
+          : networkError(label, cause, redact);
   } finally {
     clearTimeout(timer);
     if (!keep) signal?.removeEventListener('abort', abort);
@@ -113,8 +113,7 @@ export async function exchange<T>(
  * refused the same way (a bad header name or value, a method fetch forbids such as TRACE, a body with GET or HEAD).
  * The Request constructor runs fetch's checks; a placeholder stands in for the body, so a caller's stream is never
  * read. Quoted text (where runtimes quote the offending header value) is left out of the message, and the
- * NetworkError has no cause: the reason is in the message, and a cause would hold the value. The token client tells
- * it from a refused connection by that, and does not retry it.
+ * NetworkError has no cause: the reason is in the message, and a cause would hold the value.
  */
 export function unsent(url: string, init: RequestInit, label: string, redact: Redactor = String): NetworkError | void {
   try {
@@ -123,6 +122,16 @@ export function unsent(url: string, init: RequestInit, label: string, redact: Re
     const reason = redact(String((error as Error)?.message ?? error)).replace(/"[^]*"/, '"…"');
     return new NetworkError(`${label} was not sent: ${reason}`, { mayHaveReachedServer: false });
   }
+}
+
+/**
+ * `error` as {@link exchange} threw it, or, when it is a NetworkError fetch's refusal to build the request explains,
+ * the {@link unsent} error instead. For the callers whose requests carry values from their callers (the operation
+ * functions' parameters, the OAuth endpoints' headers); the token client checks its headers itself before sending,
+ * so its bundle has none of this (bundle budget).
+ */
+export function unsentOr(error: unknown, url: string, init: RequestInit, label: string, redact?: Redactor): unknown {
+  return (error instanceof NetworkError && error.mayHaveReachedServer && unsent(url, init, label, redact)) || error;
 }
 
 type Cause =
