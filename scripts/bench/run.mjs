@@ -6,6 +6,9 @@
 //   npm run bench -- --quick      2 runs, 3 × 1000 calls, 1 run for openai.yaml (no warm-up there)
 //   npm run bench -- --only 2,5   only some rows (rows 6 and 7, diff and generate of GitHub's description, need
 //                                 scripts/github-openapi.mjs's cache, and are skipped with the reason printed without it)
+//   npm run bench -- --busy 2     the same with 2 CPU-bound processes running beside it the whole time (issue 17 goal 1:
+//                                 "with two CPU-bound processes beside it"); each spins in 200 ms slices and exits
+//                                 when the bench has gone, so an interrupted run leaves none behind
 //
 // Contenders of a row are measured alternately (A B, then B A, …) after their warm-ups, so that drift in the
 // machine's load hits both sides alike. The table shows medians, ratios, each target and whether it is met; every
@@ -17,7 +20,7 @@
 // %M` reports it (from wait4(2), so it is measured outside the child and includes any process the child waited
 // for). Without /usr/bin/time, a preload (`node --import report-rss.mjs`) prints process.resourceUsage().maxRSS on
 // exit instead (the JSON records which method was used).
-import { fork, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -50,6 +53,21 @@ const CLIENT_RUNS = QUICK ? 3 : 9;
 const LARGE_RUNS = QUICK ? 1 : 3;
 const LARGE_WARMUPS = QUICK ? 0 : 1;
 const CALLS = 1000;
+const busyAt = args.indexOf('--busy');
+const BUSY = busyAt >= 0 ? Number(args[busyAt + 1]) : 0;
+if (!Number.isInteger(BUSY) || BUSY < 0 || BUSY > 16) {
+  console.error('bench: --busy takes the number of CPU-bound processes to run beside it, 0 to 16');
+  process.exit(2);
+}
+// Spinners: busy 200 ms at a time, then a check that the bench still runs (its pid as given), so none outlives it.
+const SPIN = `const parent = ${process.pid}; (function spin() { const t = Date.now(); while (Date.now() - t < 200); try { process.kill(parent, 0); } catch { process.exit(0); } setImmediate(spin); })();`;
+// unref: the bench ends when its rows are done, and its exit handler stops them.
+const spinners = Array.from({ length: BUSY }, () => {
+  const child = spawn(process.execPath, ['-e', SPIN], { stdio: 'ignore' });
+  child.unref();
+  return child;
+});
+process.on('exit', () => spinners.forEach((child) => child.kill()));
 
 // Paths as the issue names them: run from the repository root, inputs relative to it, outputs in a temp folder.
 const SPEC = 'spec/wealthcare-access.openapi.yaml';
@@ -940,6 +958,7 @@ const machine = {
     largeWarmups: LARGE_WARMUPS,
     quick: QUICK,
   },
+  busyProcesses: BUSY,
 };
 
 const header = ['#', 'benchmark', 'wealthcare-codegen (median)', 'baseline (median)', 'ratio', 'target', 'met', 'load'];
@@ -958,8 +977,12 @@ const print = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | 
 const table = [print(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...lines.map(print)].join('\n');
 console.log(table);
 for (const r of rows.filter((r) => r.note)) console.log(`\nrow ${r.id} (${r.label}): ${r.note}`);
+if (BUSY)
+  console.log(
+    `\nMeasured with ${BUSY} CPU-bound process(es) running beside the bench the whole time (--busy ${BUSY}): the load column counts them.`,
+  );
 const busyRows = rows.filter((r) => r.load > 1);
-if (busyRows.length > 0)
+if (busyRows.length > 0 && !BUSY)
   console.log(
     `\nWarning: ${busyRows.length} of ${rows.length} rows were measured at a 1-minute load average above 1 (⚠ in the load column): another process used the second core, so wall times are inflated and the models worker cannot run beside the main thread; ratios, measured alternately, hold up better than absolute times.`,
   );
