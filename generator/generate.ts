@@ -8,7 +8,7 @@ import { applyImportStyle } from './emit/import-style.js';
 import { prestartModels } from './emit/models-job.js';
 import { outputVariant } from './jobs.js';
 import { loadDocumentFromText, type LoadedDocument } from './load/load.js';
-import { readSource } from './load/read-source.js';
+import { readSource, type SourceText } from './load/read-source.js';
 import { posixRelative, sourceLabel } from './shared/source-label.js';
 import { isUrl } from './shared/url.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
@@ -78,23 +78,35 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   let emitted: Awaited<ReturnType<typeof emit>>;
   let loaded: LoadedDocument & { source: string };
   let ir: GeneratorIR;
+  let snapshot: string;
   try {
     // Read once (bounded: read-source.ts refuses FIFOs, devices and oversized files), then parsed by load.
-    const text = await readSource(options.input, { cwd: options.cwd });
+    let text: SourceText | undefined = await readSource(options.input, { cwd: options.cwd });
     // The models worker, started before load when the document's own text names `grant_type`, the field every token
     // endpoint has (analyze.ts): a guess that only decides when ts-morph starts loading, never what is emitted. A
     // miss (grant_type only in a referenced file) starts it in emit; a false hit costs a worker stopped after analyze.
     if (options.link?.tokenClientFrom === undefined && text.text.includes('grant_type'))
       prestartedModels = prestartModels();
-    loaded = { ...(await loadDocumentFromText(text, options.examples ?? 'off')), source };
+    const loading = loadDocumentFromText(text, options.examples ?? 'off');
+    // Not kept past load: GitHub's 13 MB description is a 26 MB string (two bytes a character, as soon as one
+    // character is outside Latin-1), alive at the run's peak in emit if this frame held it (docs/performance.md).
+    text = undefined;
+    loaded = { ...(await loading), source };
     ir = analyze(loaded);
-    emitted = await emit(loaded, ir, { ...options.link, ...(prestartedModels ? { prestartedModels } : {}) });
+    // The document as loaded, serialized before emit: outside --check (whose drift report compares the document
+    // again), nothing reads it after this, so schema.ts is made from it in place (emit.ts `documentSpent`).
+    snapshot = `${JSON.stringify(loaded.document, null, 2)}\n`;
+    emitted = await emit(loaded, ir, {
+      ...options.link,
+      ...(prestartedModels ? { prestartedModels } : {}),
+      documentSpent: !options.check,
+    });
   } finally {
     prestartedModels?.cancel();
   }
   applyImportStyle(emitted, options.importStyle ?? 'js');
   const files = await formatFiles(emitted, outputDir, options.prettier);
-  files.set(SOURCE_SNAPSHOT_NAME, `${JSON.stringify(loaded.document, null, 2)}\n`);
+  files.set(SOURCE_SNAPSHOT_NAME, snapshot);
   const inputs = loaded.files.map((file) => posixRelative(options.cwd, file));
   const manifest = createManifest(
     { tool: TOOL_NAME, version: TOOL_VERSION, source, sha256: loaded.sha256, inputs },

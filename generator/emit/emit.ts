@@ -27,6 +27,11 @@ export interface EmitOptions {
   errorsForOperations?: boolean;
   /** A models worker started before the document was loaded (generate.ts); cancelled here when not needed. */
   prestartedModels?: PrestartedModels;
+  /**
+   * The caller has no further use for `loaded.document` (generate.ts, once the source snapshot is serialized):
+   * openapi-typescript may then work on it in place instead of on a copy (emit/schema-types.ts).
+   */
+  documentSpent?: boolean;
 }
 
 /**
@@ -51,7 +56,7 @@ export async function emit(loaded: LoadedDocument, ir: GeneratorIR, options: Emi
   // Started first: it loads ts-morph on another thread while this one loads openapi-typescript (models-job.ts).
   const models = endpoint ? startModels({ ir, endpoint: 0 }, options.prestartedModels) : undefined;
   if (!endpoint) options.prestartedModels?.cancel();
-  add('schema.ts', await emitSchemaTypes(loaded));
+  add('schema.ts', await emitSchemaTypes(loaded, { inPlace: options.documentSpent === true }));
   if (models) add('models.ts', await models);
   for (const module of plan.runtime) add(`${module}.ts`, linkErrors(runtimeSource(module)));
   if (endpoint) add('grants.ts', renderTemplate('grants', grantsView(ir, endpoint)));

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { GlobalContext, OpenAPI3 } from 'openapi-typescript';
 import type { LoadedDocument } from '../load/load.js';
 import { InputError, locate } from '../errors.js';
-import { markPrototypeKeys, unmarkSchemaText } from '../load/prototype-keys.js';
+import { markPrototypeKeys, unmarkPrototypeKeys, unmarkSchemaText } from '../load/prototype-keys.js';
 import { firstLineOf, stackExhausted } from '../load/library-errors.js';
 import { assertTypeableCycles } from '../load/ref-cycles.js';
 import { objectsIn } from '../shared/walk.js';
@@ -20,21 +20,28 @@ import { objectsIn } from '../shared/walk.js';
  * test/emit/schema-types.test.ts checks the output is the same as `openapiTS()`'s for real documents, so an upgrade
  * that changes the context shows up there.
  */
-export async function emitSchemaTypes(loaded: LoadedDocument): Promise<string> {
+export async function emitSchemaTypes(loaded: LoadedDocument, options: { inPlace?: boolean } = {}): Promise<string> {
   const { astToString, resolveRef, scanDiscriminators, transformSchema } = loadOpenapiTypescript();
   // Recursion openapi-typescript would write as a type that refers to itself: bad input, not a broken schema.ts.
   assertTypeableCycles(loaded.document, loaded.source);
-  // openapi-typescript's transforms write into the document they are given (discriminator members); hand them a copy.
-  const document = structuredClone(loaded.document) as unknown as OpenAPI3;
+  // openapi-typescript's transforms write into the document they are given (discriminator members): they get a copy
+  // unless the caller has no further use for the document as loaded (`inPlace`, generate.ts). The copy costs 0.23 s
+  // and a second document in memory at the run's peak on GitHub's description (docs/performance.md).
+  const document = (options.inPlace ? loaded.document : structuredClone(loaded.document)) as unknown as OpenAPI3;
   // openapi-typescript resolves $refs by indexing plain objects: keys named like Object.prototype members are marked
   // for it as for the loader, and the marks removed from its output (see load/prototype-keys.ts).
-  markPrototypeKeys(document);
-  markPercentInOperationIds(document);
+  const marked = markPrototypeKeys(document);
+  const percent = markPercentInOperationIds(document);
   let ast: ReturnType<typeof import('openapi-typescript').transformSchema>;
   try {
     ast = transformSchema(document, defaultContext(document, scanDiscriminators, resolveRef));
   } catch (error) {
     throw unreadable(error, loaded);
+  } finally {
+    // In place, the marks come out of the document again: the IR holds the document's example values by reference,
+    // and the test kit is rendered from it after this.
+    if (options.inPlace && marked) unmarkPrototypeKeys(document);
+    for (const [record, id] of options.inPlace ? percent : []) record['operationId'] = id;
   }
   return unmarkPercent(unmarkSchemaText(astToString(ast)));
 }
@@ -48,11 +55,17 @@ export async function emitSchemaTypes(loaded: LoadedDocument): Promise<string> {
  */
 const PERCENT_MARKER = '\uE000pct\uE001';
 
-function markPercentInOperationIds(root: unknown): void {
+/** Marks the `%` of every operationId; returns the records changed, with their operationIds as they were. */
+function markPercentInOperationIds(root: unknown): [Record<string, unknown>, string][] {
+  const changed: [Record<string, unknown>, string][] = [];
   for (const record of objectsIn(root)) {
     const id = Object.hasOwn(record, 'operationId') ? record['operationId'] : undefined;
-    if (typeof id === 'string' && id.includes('%')) record['operationId'] = id.split('%').join(PERCENT_MARKER);
+    if (typeof id === 'string' && id.includes('%')) {
+      changed.push([record, id]);
+      record['operationId'] = id.split('%').join(PERCENT_MARKER);
+    }
   }
+  return changed;
 }
 
 function unmarkPercent(text: string): string {

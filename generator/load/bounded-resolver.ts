@@ -24,6 +24,8 @@ export class BoundedResolver extends BaseResolver {
    * these, not what is on disk after the run). A path read twice with different text maps to '' (changed meanwhile).
    */
   readonly readHashes = new Map<string, string>();
+  /** Whether a referenced file had keys or `$ref` tokens marked (prototype-keys.ts). */
+  marked = false;
 
   /** @param used Bytes and nodes the root document already took from the budgets. */
   constructor(config: ConstructorParameters<typeof BaseResolver>[0], used: { bytes: number; nodes: number }) {
@@ -52,7 +54,7 @@ export class BoundedResolver extends BaseResolver {
     const document = super.parseDocument(source, isRoot);
     if (document.parsed !== null && typeof document.parsed === 'object') {
       this.nodesLeft -= assertReasonableSize(document.parsed, source.absoluteRef, Math.max(0, this.nodesLeft));
-      markPrototypeKeys(document.parsed);
+      if (markPrototypeKeys(document.parsed)) this.marked = true;
     }
     return document;
   }

@@ -4,6 +4,7 @@ import {
   createConfig,
   lintDocument,
   makeDocumentFromString,
+  Source,
   type Document,
   type NormalizedProblem,
 } from '@redocly/openapi-core';
@@ -17,7 +18,8 @@ import { hoistUntypeableRefs } from './hoist-refs.js';
 import { markPrototypeKeys, unmarkPrototypeKeys, unmarkText } from './prototype-keys.js';
 import { assertNoBareRefCycles } from './ref-cycles.js';
 import { readSource, type SourceText } from './read-source.js';
-import { assertReasonableSize } from './size-guard.js';
+import { parseJsonText } from './json-text.js';
+import { MAX_EXPANDED_NODES, assertReasonableSize } from './size-guard.js';
 
 /** An OpenAPI document read, validated and bundled into one self-contained object. */
 export interface LoadedDocument {
@@ -73,11 +75,13 @@ export async function loadDocumentFromText(
   examples: ExamplesMode = 'off',
 ): Promise<LoadedDocument> {
   const sha256 = sha256Of(source.text);
-  const document = parse(source);
-  const nodes = assertReasonableSize(document.parsed, source.displayName);
+  // JSON.parse where it gives what js-yaml would (json-text.ts): a tree without shared nodes, already sized.
+  const json = parseJsonText(source.text, MAX_EXPANDED_NODES);
+  const document = json ? { source: new Source(source.absoluteRef, source.text), parsed: json.parsed } : parse(source);
+  const nodes = json ? json.nodes : assertReasonableSize(document.parsed, source.displayName);
   const version = checkVersion(document.parsed, source.displayName);
   // redocly would trip over keys named like Object.prototype members; see prototype-keys.ts.
-  markPrototypeKeys(document.parsed);
+  const marked = markPrototypeKeys(document.parsed);
   assertNoBareRefCycles(document.parsed, source.displayName, unmarkText);
 
   // operation-operationId-unique: openapi-typescript keys its `operations` interface by operationId (and its own
@@ -125,7 +129,8 @@ export async function loadDocumentFromText(
     dereference: false,
   }).catch((error: unknown) => validatorFailed(error, source));
   throwFirstError(bundled.problems, source);
-  unmarkPrototypeKeys(bundled.bundle.parsed);
+  // Nothing marked (the usual case): no marker to remove, and no walk of the whole bundle to find none.
+  if (marked || resolver.marked) unmarkPrototypeKeys(bundled.bundle.parsed);
   // `$ref`s into places openapi-typescript does not type (a path's response schema, nested `definitions`).
   hoistUntypeableRefs(bundled.bundle.parsed as JsonObject);
   const files = [source.absoluteRef, ...bundled.fileDependencies].filter((file) => !isUrl(file));

@@ -24,28 +24,39 @@ function needsMarker(key: string): boolean {
   return INHERITED.has(key) || key.startsWith(KEY_MARKER);
 }
 
-/** Rewrites the keys of every object under `root` with `rename` (undefined: keep), in place and in order. */
+/**
+ * Rewrites the keys of every object under `root` with `rename` (undefined: keep), in place and in order. Returns
+ * whether anything changed.
+ */
 function renameKeys(
   root: unknown,
   rename: (key: string) => string | undefined,
   rewriteRef: (ref: string) => string,
-): void {
+): boolean {
+  let changed = false;
+  const rewrite = (ref: string): string => {
+    const rewritten = rewriteRef(ref);
+    if (rewritten !== ref) changed = true;
+    return rewritten;
+  };
   for (const record of objectsIn(root)) {
     const keys = Object.keys(record);
     if (keys.some((key) => rename(key) !== undefined)) {
+      changed = true;
       const entries = keys.map((key) => [rename(key) ?? key, record[key]] as const);
       for (const key of keys) delete record[key];
       // defineProperty: an own `__proto__` must stay a member, not become the prototype.
       for (const [key, value] of entries)
         Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
     }
-    if (typeof record['$ref'] === 'string') record['$ref'] = rewriteRef(record['$ref']);
+    if (typeof record['$ref'] === 'string') record['$ref'] = rewrite(record['$ref']);
     const mapping = record['mapping'];
     if (typeof record['propertyName'] === 'string' && isObject(mapping)) {
       for (const [name, target] of Object.entries(mapping))
-        if (typeof target === 'string') mapping[name] = rewriteRef(target);
+        if (typeof target === 'string') mapping[name] = rewrite(target);
     }
   }
+  return changed;
 }
 
 /** Applies `token` to every reference token of a `$ref`'s fragment (or to a bare component name). */
@@ -65,17 +76,30 @@ function rewriteTokens(ref: string, token: (decoded: string) => string | undefin
   return `${ref.slice(0, hash + 1)}${tokens.join('/')}`;
 }
 
-/** Marks the keys of `root` (and the `$ref` tokens) that redocly cannot handle. In place. */
-export function markPrototypeKeys(root: unknown): void {
+/**
+ * A reference token of a `$ref` without `%` is the token with `~1`/`~0` decoded: one that holds `~` decodes to a
+ * text with `~` or `/`, which no Object.prototype member has. So such a `$ref` needs a marker only when one of its
+ * raw tokens is an inherited name or holds the marker; the test spares the split, decode and re-encode of every
+ * token of every `$ref` (most of a marking pass's time on GitHub's description).
+ */
+const MARKABLE_TOKEN = new RegExp(`[/#](?:${[...INHERITED].join('|')})(?=/|$)|${KEY_MARKER[0]}`);
+
+/** Marks the keys of `root` (and the `$ref` tokens) that redocly cannot handle. In place; returns whether any. */
+export function markPrototypeKeys(root: unknown): boolean {
   const mark = (key: string): string | undefined => (needsMarker(key) ? `${KEY_MARKER}${key}` : undefined);
-  renameKeys(root, mark, (ref) => rewriteTokens(ref, mark));
+  return renameKeys(root, mark, (ref) =>
+    ref.includes('%') || !ref.includes('#') || MARKABLE_TOKEN.test(ref) ? rewriteTokens(ref, mark) : ref,
+  );
 }
 
-/** Removes the markers {@link markPrototypeKeys} added. In place. */
-export function unmarkPrototypeKeys(root: unknown): void {
+/** Removes the markers {@link markPrototypeKeys} added. In place; returns whether any. */
+export function unmarkPrototypeKeys(root: unknown): boolean {
   const unmark = (key: string): string | undefined =>
     key.startsWith(KEY_MARKER) ? key.slice(KEY_MARKER.length) : undefined;
-  renameKeys(root, unmark, (ref) => rewriteTokens(ref, unmark));
+  // Without `%` (percent-encoded marker) or the marker itself, no token of a `$ref` starts with the marker.
+  return renameKeys(root, unmark, (ref) =>
+    ref.includes('%') || ref.includes(KEY_MARKER[0]!) ? rewriteTokens(ref, unmark) : ref,
+  );
 }
 
 /** A redocly message or pointer as the user's document spells it. */
