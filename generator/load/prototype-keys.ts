@@ -92,12 +92,12 @@ export function markPrototypeKeys(root: unknown): boolean {
   );
 }
 
-/** Removes the markers {@link markPrototypeKeys} added. In place; returns whether any. */
-export function unmarkPrototypeKeys(root: unknown): boolean {
+/** Removes the markers {@link markPrototypeKeys} added. In place. */
+export function unmarkPrototypeKeys(root: unknown): void {
   const unmark = (key: string): string | undefined =>
     key.startsWith(KEY_MARKER) ? key.slice(KEY_MARKER.length) : undefined;
   // Without `%` (percent-encoded marker) or the marker itself, no token of a `$ref` starts with the marker.
-  return renameKeys(root, unmark, (ref) =>
+  renameKeys(root, unmark, (ref) =>
     ref.includes('%') || ref.includes(KEY_MARKER[0]!) ? rewriteTokens(ref, unmark) : ref,
   );
 }

@@ -83,7 +83,7 @@ export async function requestEndpoint(
 ): Promise<EndpointAnswer> {
   const fetchImpl = fetchOf(options.fetch, `${who}: `);
   const body = form && new URLSearchParams(form);
-  // A plain record: fetch checks names and values inside `exchange`, which reports a bad one as not sent.
+  // A plain record: fetch checks names and values when it sends; a bad one is reported as not sent (`unsentOr` below).
   const headers: Record<string, string> = {
     ...options.headers,
     accept: 'application/json',
